@@ -1,0 +1,463 @@
+/**
+ * Options + environment -> one validated, frozen Config.
+ *
+ * Precedence: arguments to `init()` > `AGENTOPS_*` and `OTLP_EXPORTER_ENDPOINT` > standard `OTEL_*`
+ * > defaults. A bad argument throws `AgentOpsConfigError`; a bad environment value is reported once
+ * through the SDK's logger and the default is used, so a typo in a deployment never crashes an agent.
+ */
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { AgentOpsConfigError } from './errors';
+import { LOG_LEVELS, type LogLevel, type Logger, SdkLogger } from './log';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Batching of finished spans before they are encoded and handed to the destinations. */
+export interface BatchOptions {
+  /** Spans held before new ones are dropped (and counted). Default 2048 (`OTEL_BSP_MAX_QUEUE_SIZE`). */
+  maxQueueSize?: number;
+  /** Spans per encoded batch. Default 512 (`OTEL_BSP_MAX_EXPORT_BATCH_SIZE`). */
+  maxExportBatchSize?: number;
+  /** Longest wait before a partial batch is sent. Default 1000 ms with the vendor, else 5000 (`OTEL_BSP_SCHEDULE_DELAY`). */
+  scheduledDelayMillis?: number;
+  /** Longest a user exporter may take for one batch. Default 30000 ms (`OTEL_BSP_EXPORT_TIMEOUT`). */
+  exportTimeoutMillis?: number;
+}
+
+/** Per-destination delivery: the bounded buffer and its retries. */
+export interface DeliveryOptions {
+  /** Encoded bytes a destination may hold while it is slow or down; oldest batches are evicted past it. Default 64 MiB. */
+  maxBufferBytes?: number;
+  /** Timeout of one HTTP request. Default 10000 ms. */
+  requestTimeoutMs?: number;
+  /** First retry delay; it doubles (with jitter) up to `maxRetryDelayMs`. Default 500 ms. */
+  initialRetryDelayMs?: number;
+  /** Longest delay between retries (a `Retry-After` header may ask for more, up to 60 s). Default 5000 ms. */
+  maxRetryDelayMs?: number;
+  /** Requests in flight at once per destination. Default 4. */
+  concurrency?: number;
+}
+
+export interface SpanLimitOptions {
+  /** Longest string attribute value, in UTF-16 code units; longer ones are truncated with a marker. Default 131072. */
+  attributeValueLengthLimit?: number;
+  /** Most attributes per span. Default 128. */
+  attributeCountLimit?: number;
+  /** Most events per span. Default 128. */
+  eventCountLimit?: number;
+  /** Most links per span. Default 128. */
+  linkCountLimit?: number;
+}
+
+export interface InitOptions {
+  /** Enables export to the AgentOps backend. Default `AGENTOPS_API_KEY`. */
+  apiKey?: string;
+  /** Base URL of the vendor API (auth exchange). Default `https://api.agentops.ai`. */
+  apiEndpoint?: string;
+  /** Vendor OTLP traces endpoint. Default `https://otlp.agentops.ai/v1/traces`. */
+  exporterEndpoint?: string;
+  /** Base URL of the session viewer, used for `session.url`. Default `https://app.agentops.ai`. */
+  appUrl?: string;
+  /** Extra span exporters; each gets its own batching processor. */
+  exporters?: SpanExporter[];
+  serviceName?: string;
+  serviceVersion?: string;
+  /** `deployment.environment.name`. Default `AGENTOPS_ENVIRONMENT`. */
+  environment?: string;
+  resourceAttributes?: Attributes;
+  /** Record prompts, completions, tool arguments and results. Default on. */
+  captureContent?: boolean;
+  /** Allow plain `http://` endpoints to hosts other than loopback. Default off. */
+  insecure?: boolean;
+  /** `false` turns every call into a cheap no-op. */
+  enabled?: boolean;
+  logLevel?: LogLevel;
+  /** Receives the SDK's diagnostics instead of stderr. */
+  logger?: Logger;
+  /** Log each session's viewer URL at start and end (only when sending to the vendor). Default on. */
+  logSessionUrl?: boolean;
+  /** Start a session at `init()` that ends at `shutdown()`. Default on. */
+  autoStartSession?: boolean;
+  /** Tags added to every session. */
+  defaultTags?: string[];
+  spanLimits?: SpanLimitOptions;
+  batch?: BatchOptions;
+  delivery?: DeliveryOptions;
+}
+
+export interface Config {
+  readonly enabled: boolean;
+  readonly apiKey: string | undefined;
+  readonly apiEndpoint: string;
+  readonly exporterEndpoint: string;
+  readonly vendorMetricsEndpoint: string;
+  readonly appUrl: string;
+  /** `OTLP_EXPORTER_ENDPOINT`'s traces URL, when set. */
+  readonly collectorTracesEndpoint: string | undefined;
+  readonly collectorMetricsEndpoint: string | undefined;
+  readonly exporters: readonly SpanExporter[];
+  readonly serviceName: string | undefined;
+  readonly serviceVersion: string | undefined;
+  readonly environment: string | undefined;
+  /** `OTEL_RESOURCE_ATTRIBUTES`, parsed. */
+  readonly envResourceAttributes: Readonly<Record<string, string>>;
+  readonly resourceAttributes: Readonly<Attributes>;
+  readonly captureContent: boolean;
+  readonly insecure: boolean;
+  readonly logSessionUrl: boolean;
+  readonly autoStartSession: boolean;
+  readonly defaultTags: readonly string[];
+  readonly spanLimits: Readonly<Required<SpanLimitOptions>>;
+  readonly batch: Readonly<Required<BatchOptions>>;
+  readonly delivery: Readonly<Required<DeliveryOptions>>;
+}
+
+export const DEFAULT_API_ENDPOINT = 'https://api.agentops.ai';
+export const DEFAULT_EXPORTER_ENDPOINT = 'https://otlp.agentops.ai/v1/traces';
+export const DEFAULT_APP_URL = 'https://app.agentops.ai';
+
+const KNOWN_OPTIONS = new Set<string>([
+  'apiKey', 'apiEndpoint', 'exporterEndpoint', 'appUrl', 'exporters', 'serviceName', 'serviceVersion',
+  'environment', 'resourceAttributes', 'captureContent', 'insecure', 'enabled', 'logLevel', 'logger',
+  'logSessionUrl', 'autoStartSession', 'defaultTags', 'spanLimits', 'batch', 'delivery',
+]);
+
+/** Builds the SDK logger first: every later step reports through it. */
+export function resolveLogger(options: InitOptions, env: Env): SdkLogger {
+  const o = options as Record<string, unknown>;
+  let level: LogLevel = 'warn';
+  let pendingEnvWarning: string | undefined;
+  if (o.logLevel !== undefined) {
+    if (typeof o.logLevel !== 'string' || !LOG_LEVELS.includes(o.logLevel as LogLevel)) {
+      throw new AgentOpsConfigError('logLevel', `one of ${LOG_LEVELS.join(', ')}`, o.logLevel);
+    }
+    level = o.logLevel as LogLevel;
+  } else if (env.AGENTOPS_LOG_LEVEL !== undefined && env.AGENTOPS_LOG_LEVEL !== '') {
+    const v = env.AGENTOPS_LOG_LEVEL.trim().toLowerCase();
+    if (LOG_LEVELS.includes(v as LogLevel)) level = v as LogLevel;
+    else pendingEnvWarning = envMessage('AGENTOPS_LOG_LEVEL', env.AGENTOPS_LOG_LEVEL, `one of ${LOG_LEVELS.join(', ')}`, 'warn');
+  }
+  if (o.logger !== undefined) {
+    const l = o.logger as Partial<Logger> | null;
+    if (l === null || typeof l !== 'object' || ['debug', 'info', 'warn', 'error'].some((m) => typeof (l as Record<string, unknown>)[m] !== 'function')) {
+      throw new AgentOpsConfigError('logger', 'an object with debug, info, warn and error functions', o.logger);
+    }
+  }
+  const logger = new SdkLogger(level, o.logger as Logger | undefined);
+  if (pendingEnvWarning) logger.once('env:AGENTOPS_LOG_LEVEL', 'warn', pendingEnvWarning);
+  return logger;
+}
+
+function envMessage(name: string, value: string, accepted: string, fallback: string): string {
+  return `environment variable ${name}=${JSON.stringify(value)} is not valid (accepted: ${accepted}); using ${fallback}`;
+}
+
+/** Reads the environment, reporting each bad value once and falling back. */
+class EnvReader {
+  constructor(private readonly env: Env, private readonly logger: SdkLogger) {}
+
+  raw(name: string): string | undefined {
+    const v = this.env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  }
+
+  bad(name: string, accepted: string, fallback: string): undefined {
+    this.logger.once(`env:${name}`, 'warn', envMessage(name, this.env[name] ?? '', accepted, fallback));
+    return undefined;
+  }
+
+  bool(name: string): boolean | undefined {
+    const v = this.raw(name);
+    if (v === undefined) return undefined;
+    const l = v.toLowerCase();
+    if (l === 'true' || l === '1' || l === 'yes' || l === 'on') return true;
+    if (l === 'false' || l === '0' || l === 'no' || l === 'off') return false;
+    return this.bad(name, 'true or false', 'the default');
+  }
+
+  int(name: string, min: number): number | undefined {
+    const v = this.raw(name);
+    if (v === undefined) return undefined;
+    // Number('') is 0 and Number('1e3') is 1000: accept only plain digits so a typo cannot become a value.
+    if (!/^\d+$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v))) {
+      return this.bad(name, `an integer >= ${min}`, 'the default');
+    }
+    return Number(v);
+  }
+
+  url(name: string, insecure: boolean): string | undefined {
+    const v = this.raw(name);
+    if (v === undefined) return undefined;
+    const problem = urlProblem(v, insecure);
+    if (problem) return this.bad(name, problem, 'the default');
+    return stripSlash(v);
+  }
+}
+
+export function resolveConfig(options: InitOptions | undefined, env: Env, logger: SdkLogger): Config {
+  if (options !== undefined && (options === null || typeof options !== 'object' || Array.isArray(options))) {
+    throw new AgentOpsConfigError('options', 'an object', options);
+  }
+  const o = (options ?? {}) as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (!KNOWN_OPTIONS.has(key) && o[key] !== undefined) {
+      throw new AgentOpsConfigError(key, `one of the documented options (${[...KNOWN_OPTIONS].join(', ')})`, o[key]);
+    }
+  }
+  const e = new EnvReader(env, logger);
+
+  const insecure = optBool(o, 'insecure') ?? e.bool('OTEL_EXPORTER_OTLP_INSECURE') ?? false;
+  const otelDisabled = e.bool('OTEL_SDK_DISABLED');
+  const enabled = optBool(o, 'enabled') ?? e.bool('AGENTOPS_ENABLED') ?? (otelDisabled === undefined ? true : !otelDisabled);
+
+  const apiKey = optString(o, 'apiKey', true) ?? e.raw('AGENTOPS_API_KEY');
+  const apiEndpoint = optUrl(o, 'apiEndpoint', insecure) ?? e.url('AGENTOPS_API_ENDPOINT', insecure) ?? DEFAULT_API_ENDPOINT;
+  const exporterEndpoint = optUrl(o, 'exporterEndpoint', insecure) ?? e.url('AGENTOPS_EXPORTER_ENDPOINT', insecure) ?? DEFAULT_EXPORTER_ENDPOINT;
+  // The viewer is only ever a link in a log line, never a destination: any http(s) URL will do.
+  const appUrl = optUrl(o, 'appUrl', true) ?? e.url('AGENTOPS_APP_URL', true) ?? DEFAULT_APP_URL;
+
+  const collectorBase = e.url('OTLP_EXPORTER_ENDPOINT', insecure);
+  const collectorTracesEndpoint = collectorBase === undefined ? undefined : signalUrl(collectorBase, 'traces');
+  const collectorMetricsEndpoint = collectorBase === undefined ? undefined : signalUrl(collectorBase, 'metrics');
+
+  const exporters = optExporters(o);
+
+  const serviceName = optString(o, 'serviceName') ?? e.raw('OTEL_SERVICE_NAME');
+  const serviceVersion = optString(o, 'serviceVersion');
+  const environment = optString(o, 'environment') ?? e.raw('AGENTOPS_ENVIRONMENT');
+  const resourceAttributes = optAttributes(o, 'resourceAttributes') ?? {};
+  const envResourceAttributes = parseResourceAttributes(e.raw('OTEL_RESOURCE_ATTRIBUTES'), logger);
+
+  const captureContent =
+    optBool(o, 'captureContent') ??
+    e.bool('AGENTOPS_CAPTURE_CONTENT') ??
+    e.bool('OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT') ??
+    true;
+
+  const logSessionUrl = optBool(o, 'logSessionUrl') ?? true;
+  const autoStartSession = optBool(o, 'autoStartSession') ?? true;
+  const defaultTags = optStringArray(o, 'defaultTags') ?? [];
+
+  const limitsIn = optObject(o, 'spanLimits') ?? {};
+  const lengthLimit =
+    optInt(limitsIn, 'attributeValueLengthLimit', 32, 'spanLimits.') ??
+    e.int('OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT', 32) ??
+    e.int('OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT', 32) ??
+    131072;
+  const spanLimits = {
+    attributeValueLengthLimit: lengthLimit,
+    attributeCountLimit: optInt(limitsIn, 'attributeCountLimit', 1, 'spanLimits.') ?? e.int('OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', 1) ?? 128,
+    eventCountLimit: optInt(limitsIn, 'eventCountLimit', 0, 'spanLimits.') ?? e.int('OTEL_SPAN_EVENT_COUNT_LIMIT', 0) ?? 128,
+    linkCountLimit: optInt(limitsIn, 'linkCountLimit', 0, 'spanLimits.') ?? e.int('OTEL_SPAN_LINK_COUNT_LIMIT', 0) ?? 128,
+  };
+  rejectUnknown(limitsIn, 'spanLimits', ['attributeValueLengthLimit', 'attributeCountLimit', 'eventCountLimit', 'linkCountLimit']);
+
+  const batchIn = optObject(o, 'batch') ?? {};
+  rejectUnknown(batchIn, 'batch', ['maxQueueSize', 'maxExportBatchSize', 'scheduledDelayMillis', 'exportTimeoutMillis']);
+  const maxQueueSize = optInt(batchIn, 'maxQueueSize', 1, 'batch.') ?? e.int('OTEL_BSP_MAX_QUEUE_SIZE', 1) ?? 2048;
+  let maxExportBatchSize = optInt(batchIn, 'maxExportBatchSize', 1, 'batch.');
+  if (maxExportBatchSize !== undefined && maxExportBatchSize > maxQueueSize) {
+    throw new AgentOpsConfigError('batch.maxExportBatchSize', `an integer <= batch.maxQueueSize (${maxQueueSize})`, maxExportBatchSize);
+  }
+  maxExportBatchSize ??= Math.min(e.int('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 1) ?? 512, maxQueueSize);
+  const batch = {
+    maxQueueSize,
+    maxExportBatchSize,
+    scheduledDelayMillis:
+      optInt(batchIn, 'scheduledDelayMillis', 0, 'batch.') ?? e.int('OTEL_BSP_SCHEDULE_DELAY', 0) ?? (apiKey ? 1000 : 5000),
+    exportTimeoutMillis: optInt(batchIn, 'exportTimeoutMillis', 1, 'batch.') ?? e.int('OTEL_BSP_EXPORT_TIMEOUT', 1) ?? 30000,
+  };
+
+  const deliveryIn = optObject(o, 'delivery') ?? {};
+  rejectUnknown(deliveryIn, 'delivery', ['maxBufferBytes', 'requestTimeoutMs', 'initialRetryDelayMs', 'maxRetryDelayMs', 'concurrency']);
+  const delivery = {
+    maxBufferBytes: optInt(deliveryIn, 'maxBufferBytes', 1024, 'delivery.') ?? 64 * 1024 * 1024,
+    requestTimeoutMs: optInt(deliveryIn, 'requestTimeoutMs', 1, 'delivery.') ?? 10000,
+    initialRetryDelayMs: optInt(deliveryIn, 'initialRetryDelayMs', 1, 'delivery.') ?? 500,
+    maxRetryDelayMs: optInt(deliveryIn, 'maxRetryDelayMs', 1, 'delivery.') ?? 5000,
+    concurrency: optInt(deliveryIn, 'concurrency', 1, 'delivery.') ?? 4,
+  };
+
+  return Object.freeze({
+    enabled,
+    apiKey,
+    apiEndpoint,
+    exporterEndpoint,
+    vendorMetricsEndpoint: siblingMetricsUrl(exporterEndpoint),
+    appUrl,
+    collectorTracesEndpoint,
+    collectorMetricsEndpoint,
+    exporters: Object.freeze(exporters ?? []),
+    serviceName,
+    serviceVersion,
+    environment,
+    envResourceAttributes: Object.freeze(envResourceAttributes),
+    resourceAttributes: Object.freeze(resourceAttributes),
+    captureContent,
+    insecure,
+    logSessionUrl,
+    autoStartSession,
+    defaultTags: Object.freeze(defaultTags),
+    spanLimits: Object.freeze(spanLimits),
+    batch: Object.freeze(batch),
+    delivery: Object.freeze(delivery),
+  });
+}
+
+// ---- option validators: each throws AgentOpsConfigError naming the option ----
+
+function optBool(o: Record<string, unknown>, name: string): boolean | undefined {
+  const v = o[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'boolean') throw new AgentOpsConfigError(name, 'a boolean', v);
+  return v;
+}
+
+function optString(o: Record<string, unknown>, name: string, secret = false): string | undefined {
+  const v = o[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || v.trim() === '') {
+    // Never echo a secret back, even a malformed one.
+    throw new AgentOpsConfigError(name, 'a non-empty string', secret && typeof v === 'string' ? '' : v);
+  }
+  return v.trim();
+}
+
+function optInt(o: Record<string, unknown>, name: string, min: number, prefix = ''): number | undefined {
+  const v = o[name];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) {
+    throw new AgentOpsConfigError(prefix + name, `an integer >= ${min}`, v);
+  }
+  return v;
+}
+
+function optObject(o: Record<string, unknown>, name: string): Record<string, unknown> | undefined {
+  const v = o[name];
+  if (v === undefined) return undefined;
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new AgentOpsConfigError(name, 'an object', v);
+  return v as Record<string, unknown>;
+}
+
+function rejectUnknown(o: Record<string, unknown>, parent: string, known: string[]): void {
+  for (const k of Object.keys(o)) {
+    if (!known.includes(k) && o[k] !== undefined) {
+      throw new AgentOpsConfigError(`${parent}.${k}`, `one of ${known.map((n) => `${parent}.${n}`).join(', ')}`, o[k]);
+    }
+  }
+}
+
+function optStringArray(o: Record<string, unknown>, name: string): string[] | undefined {
+  const v = o[name];
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.some((t) => typeof t !== 'string')) {
+    throw new AgentOpsConfigError(name, 'an array of strings', v);
+  }
+  return [...(v as string[])];
+}
+
+function optUrl(o: Record<string, unknown>, name: string, insecure: boolean): string | undefined {
+  const v = optString(o, name);
+  if (v === undefined) return undefined;
+  const problem = urlProblem(v, insecure);
+  if (problem) throw new AgentOpsConfigError(name, problem, v);
+  return stripSlash(v);
+}
+
+function optAttributes(o: Record<string, unknown>, name: string): Attributes | undefined {
+  const v = optObject(o, name);
+  if (v === undefined) return undefined;
+  const out: Attributes = {};
+  for (const [k, val] of Object.entries(v)) {
+    if (!isAttributeValue(val)) {
+      throw new AgentOpsConfigError(`${name}.${k}`, 'a string, number, boolean or an array of one of those', val);
+    }
+    out[k] = val;
+  }
+  return out;
+}
+
+function optExporters(o: Record<string, unknown>): SpanExporter[] | undefined {
+  const v = o.exporters;
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v)) throw new AgentOpsConfigError('exporters', 'an array of SpanExporter objects', v);
+  return v.map((x, i) => {
+    const ex = x as Partial<SpanExporter> | null;
+    if (ex === null || typeof ex !== 'object' || typeof ex.export !== 'function' || typeof ex.shutdown !== 'function') {
+      throw new AgentOpsConfigError(`exporters[${i}]`, 'a SpanExporter (an object with export and shutdown methods)', x);
+    }
+    return ex as SpanExporter;
+  });
+}
+
+function isAttributeValue(v: unknown): v is AttributeValue {
+  const t = typeof v;
+  if (t === 'string' || t === 'boolean' || (t === 'number' && Number.isFinite(v))) return true;
+  if (!Array.isArray(v)) return false;
+  return v.every((x) => x === null || x === undefined || ['string', 'number', 'boolean'].includes(typeof x));
+}
+
+// ---- URLs ----
+
+const LOOPBACK_HOSTS = new Set(['localhost', '::1', '[::1]']);
+
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase();
+  return LOOPBACK_HOSTS.has(h) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h.endsWith('.localhost');
+}
+
+/** Why `value` cannot be an endpoint, as the "accepted" half of an error message; undefined when it can. */
+export function urlProblem(value: string, insecure: boolean): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'an absolute http(s) URL';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'an absolute http(s) URL';
+  if (url.protocol === 'http:' && !insecure && !isLoopbackHost(url.hostname)) {
+    return 'an https:// URL (plain http:// is only allowed to loopback hosts unless `insecure` / OTEL_EXPORTER_OTLP_INSECURE=true)';
+  }
+  return undefined;
+}
+
+function stripSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+/** `OTLP_EXPORTER_ENDPOINT` is a base URL like `OTEL_EXPORTER_OTLP_ENDPOINT`; a full signal URL is kept. */
+export function signalUrl(base: string, signal: 'traces' | 'metrics'): string {
+  const m = /\/v1\/(traces|metrics)$/.exec(base);
+  if (m) return `${base.slice(0, m.index)}/v1/${signal}`;
+  return `${base}/v1/${signal}`;
+}
+
+/** The vendor's metrics endpoint: same host as its traces endpoint, path `/v1/metrics`. */
+export function siblingMetricsUrl(tracesUrl: string): string {
+  const u = new URL(tracesUrl);
+  u.pathname = u.pathname.endsWith('/v1/traces') ? u.pathname.replace(/\/v1\/traces$/, '/v1/metrics') : '/v1/metrics';
+  return u.toString().replace(/\/+$/, '');
+}
+
+/** `OTEL_RESOURCE_ATTRIBUTES`: `key1=value1,key2=value2`, values percent-encoded (OpenTelemetry spec). */
+export function parseResourceAttributes(raw: string | undefined, logger: SdkLogger): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (raw === undefined) return out;
+  for (const pair of raw.split(',')) {
+    if (pair.trim() === '') continue;
+    const eq = pair.indexOf('=');
+    const key = eq > 0 ? pair.slice(0, eq).trim() : '';
+    if (key === '') {
+      logger.once('env:OTEL_RESOURCE_ATTRIBUTES', 'warn', envMessage('OTEL_RESOURCE_ATTRIBUTES', raw, 'key=value pairs separated by commas', 'the valid pairs only'));
+      continue;
+    }
+    let value = pair.slice(eq + 1).trim();
+    try {
+      value = decodeURIComponent(value);
+    } catch {
+      logger.once('env:OTEL_RESOURCE_ATTRIBUTES', 'warn', envMessage('OTEL_RESOURCE_ATTRIBUTES', raw, 'percent-encoded values', 'the raw value'));
+    }
+    out[key] = value;
+  }
+  return out;
+}

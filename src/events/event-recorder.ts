@@ -1,0 +1,77 @@
+/**
+ * Turns events into spans: `record()` for work that is already done (one span, start and end as the
+ * event says), `start()` / `end()` for work still running (the span is active meanwhile, so events
+ * recorded inside nest under it).
+ */
+import type { Context, Span, Tracer } from '@opentelemetry/api';
+import { AGENTOPS_ERROR_CODE, AGENTOPS_ERROR_DETAILS, AGENTOPS_ERROR_TRIGGER_EVENT_ID, AGENTOPS_EVENT_ID } from '../semconv';
+import { safeJson } from '../serialize/safe-json';
+import { ErrorEvent } from './error-event';
+import { nowMs, type Event } from './event';
+import { describeError, exceptionAttributes, recordError } from './record-error';
+import { eventSpanKind, eventSpanName, invalid, setEndAttributes, setStartAttributes, type ContentPolicy } from './span-mapping';
+import { toEpochMs } from './time';
+
+export class EventRecorder {
+  constructor(
+    private readonly tracer: Tracer,
+    readonly policy: ContentPolicy,
+  ) {}
+
+  /** Records a finished event as one span under `parent`. */
+  record(e: Event, parent: Context): Span {
+    const span = this.start(e, parent);
+    this.end(span, e);
+    return span;
+  }
+
+  start(e: Event, parent: Context): Span {
+    const span = this.tracer.startSpan(eventSpanName(e), { kind: eventSpanKind(e), startTime: this.time(e, 'initTimestamp', e.initTimestamp) }, parent);
+    // Unsampled (or disabled) spans cost nothing more: no attribute is built for them.
+    if (span.isRecording()) setStartAttributes(span, e, this.policy);
+    return span;
+  }
+
+  end(span: Span, e: Event, endTime?: number): void {
+    e._recorded = true;
+    if (span.isRecording()) {
+      setEndAttributes(span, e, this.policy);
+      if (e.error !== undefined && e.error !== null) this.fail(span, e.error);
+    }
+    span.end(e.endTimestamp !== undefined ? this.time(e, 'endTimestamp', e.endTimestamp) : endTime ?? nowMs());
+  }
+
+  /** Marks `span` failed with `err` (a thrown value or an ErrorEvent). */
+  fail(span: Span, err: unknown, setStatus = true): void {
+    const limit = this.policy.limit;
+    if (err instanceof ErrorEvent) {
+      const extra: Record<string, string | number> = { [AGENTOPS_EVENT_ID]: err.id };
+      if (err.code !== undefined) extra[AGENTOPS_ERROR_CODE] = String(err.code);
+      if (err.details !== undefined) {
+        const d = safeJson(err.details, limit);
+        if (d !== undefined) extra[AGENTOPS_ERROR_DETAILS] = d;
+      }
+      if (err.trigger !== undefined) extra[AGENTOPS_ERROR_TRIGGER_EVENT_ID] = err.trigger.id;
+      const errorType = typeof err.errorType === 'string' && err.errorType ? err.errorType : undefined;
+      if (err.errorType !== undefined && errorType === undefined) invalid(this.policy, 'ErrorEvent.errorType', 'a string', err.errorType);
+      const thrown = err.exception ?? (errorType ? { name: errorType, message: errorType } : { name: 'Error', message: 'ErrorEvent' });
+      if (setStatus) recordError(span, thrown, limit, errorType, extra, this.time(err, 'endTimestamp', err.endTimestamp ?? err.initTimestamp));
+      else addExceptionOnly(span, thrown, limit, extra, this.time(err, 'endTimestamp', err.endTimestamp ?? err.initTimestamp));
+      return;
+    }
+    if (setStatus) recordError(span, err, limit);
+    else addExceptionOnly(span, err, limit, {}, nowMs());
+  }
+
+  private time(e: Event, field: 'initTimestamp' | 'endTimestamp', value: unknown): number {
+    const ms = toEpochMs(value);
+    if (ms !== undefined) return ms;
+    invalid(this.policy, `${e.constructor.name}.${field}`, 'a Date, epoch milliseconds or an ISO 8601 string', value);
+    return nowMs();
+  }
+}
+
+/** An `exception` event without touching status: used on the session span, whose status is its end state. */
+function addExceptionOnly(span: Span, err: unknown, limit: number, extra: Record<string, string | number>, time: number): void {
+  span.addEvent('exception', exceptionAttributes(describeError(err, limit), extra), time);
+}

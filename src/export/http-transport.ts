@@ -1,0 +1,143 @@
+/**
+ * POSTs encoded OTLP batches with undici. Each destination owns one of these and its own connection
+ * pool, so a slow destination cannot hold sockets another one needs.
+ */
+import { context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { Agent, request } from 'undici';
+import { errorSummary, isRetryableError, isRetryableStatus } from './is-retryable';
+import { parseRetryAfter } from './retry-after';
+import type { SendResult, Transport } from './send-result';
+
+export interface HttpTransportOptions {
+  url: string;
+  contentType: 'application/x-protobuf' | 'application/json';
+  headers?: Readonly<Record<string, string>>;
+  timeoutMs: number;
+  /** Connections the pool may open; matches the destination's concurrency. */
+  connections: number;
+  userAgent: string;
+}
+
+// Error bodies are read for the log line only; a backend answering megabytes must not cost memory.
+const MAX_ERROR_BODY = 1024;
+
+export class HttpTransport implements Transport {
+  private readonly agent: Agent;
+  private readonly controllers = new Set<AbortController>();
+  private readonly baseHeaders: Record<string, string>;
+
+  constructor(private readonly options: HttpTransportOptions) {
+    this.agent = new Agent({
+      connections: options.connections,
+      keepAliveTimeout: 4_000,
+      connect: { timeout: Math.min(options.timeoutMs, 10_000) },
+    });
+    this.baseHeaders = {
+      'content-type': options.contentType,
+      'user-agent': options.userAgent,
+      ...options.headers,
+    };
+  }
+
+  get url(): string {
+    return this.options.url;
+  }
+
+  send(body: Uint8Array, extraHeaders?: Readonly<Record<string, string>>): Promise<SendResult> {
+    // Our own HTTP calls must never become spans (an undici instrumentation would loop on them).
+    return context.with(suppressTracing(context.active()), () => this.sendNow(body, extraHeaders));
+  }
+
+  private async sendNow(body: Uint8Array, extraHeaders?: Readonly<Record<string, string>>): Promise<SendResult> {
+    const controller = new AbortController();
+    this.controllers.add(controller);
+    const timer = setTimeout(() => controller.abort(new TimeoutError(this.options.timeoutMs)), this.options.timeoutMs);
+    timer.unref();
+    try {
+      const res = await request(this.options.url, {
+        method: 'POST',
+        headers: extraHeaders ? { ...this.baseHeaders, ...extraHeaders } : this.baseHeaders,
+        body,
+        dispatcher: this.agent,
+        signal: controller.signal,
+        headersTimeout: this.options.timeoutMs,
+        bodyTimeout: this.options.timeoutMs,
+      });
+      const status = res.statusCode;
+      if (status >= 200 && status < 300) {
+        const bytes = new Uint8Array(await res.body.arrayBuffer());
+        return { kind: 'success', status, ...this.partialSuccess(bytes, res.headers['content-type']) };
+      }
+      const text = await readLimited(res.body);
+      const message = `HTTP ${status}${text ? `: ${text}` : ''}`;
+      if (isRetryableStatus(status)) {
+        return { kind: 'retryable', status, retryAfterMs: parseRetryAfter(res.headers['retry-after'] as string | undefined), message };
+      }
+      return { kind: 'failure', status, reason: status === 401 ? 'unauthorized' : 'non_retryable', message };
+    } catch (err) {
+      const message = errorSummary(err);
+      if (controller.signal.aborted && controller.signal.reason instanceof ClosedError) {
+        return { kind: 'retryable', message: 'transport closed' };
+      }
+      if (isRetryableError(err) || controller.signal.aborted) return { kind: 'retryable', message };
+      return { kind: 'failure', reason: 'non_retryable', message };
+    } finally {
+      clearTimeout(timer);
+      this.controllers.delete(controller);
+    }
+  }
+
+  private partialSuccess(bytes: Uint8Array, contentType: unknown): { rejectedSpans?: number; rejectMessage?: string } {
+    if (bytes.length === 0) return {};
+    try {
+      if (typeof contentType === 'string' && contentType.includes('json')) {
+        const parsed = JSON.parse(Buffer.from(bytes).toString('utf8')) as { partialSuccess?: { rejectedSpans?: number | string; errorMessage?: string } };
+        const ps = parsed.partialSuccess;
+        const n = ps?.rejectedSpans === undefined ? 0 : Number(ps.rejectedSpans);
+        return n > 0 ? { rejectedSpans: n, rejectMessage: ps?.errorMessage } : {};
+      }
+      const parsed = ProtobufTraceSerializer.deserializeResponse(bytes);
+      const n = Number(parsed.partialSuccess?.rejectedSpans ?? 0);
+      return n > 0 ? { rejectedSpans: n, rejectMessage: parsed.partialSuccess?.errorMessage } : {};
+    } catch {
+      return {};
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.controllers) c.abort(new ClosedError());
+    await this.agent.destroy().catch(() => undefined);
+  }
+}
+
+class TimeoutError extends Error {
+  override name = 'TimeoutError';
+  constructor(ms: number) {
+    super(`request timed out after ${ms} ms`);
+  }
+}
+
+class ClosedError extends Error {
+  override name = 'ClosedError';
+  constructor() {
+    super('transport closed');
+  }
+}
+
+async function readLimited(body: AsyncIterable<Uint8Array> & { dump?: () => Promise<void> }): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      if (size < MAX_ERROR_BODY) {
+        chunks.push(Buffer.from(chunk));
+        size += chunk.length;
+      }
+    }
+  } catch {
+    /* a body cut short still tells us the status */
+  }
+  return Buffer.concat(chunks).toString('utf8').slice(0, MAX_ERROR_BODY).trim();
+}

@@ -1,0 +1,136 @@
+/**
+ * The export pipeline of DESIGN section 5, built from a Config:
+ *
+ *   BatchingSpanProcessor -> OtlpFanoutSink (encode once) -> DeliveryQueue per OTLP destination
+ *   BatchingSpanProcessor -> ExporterSink, one per exporter the user passed
+ *
+ * Each destination has its own queue, retries and counters.
+ */
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { Config } from '../config';
+import type { SdkLogger } from '../log';
+import { USER_AGENT } from '../version';
+import { BatchingSpanProcessor } from './batching-span-processor';
+import { DeliveryQueue, type DropListener } from './delivery-queue';
+import { newDestinationStats, type DestinationStats, type DropReason } from './destination-stats';
+import { ExporterSink } from './exporter-sink';
+import { HttpTransport } from './http-transport';
+import { OtlpFanoutSink } from './otlp-fanout-sink';
+import { VendorAuth } from './vendor-auth';
+import { VendorTransport } from './vendor-transport';
+
+export interface Pipeline {
+  readonly processors: readonly SpanProcessor[];
+  readonly destinations: readonly DestinationStats[];
+  readonly auth: VendorAuth | undefined;
+  /** Sends everything ended so far; true when every destination confirmed within the timeout. */
+  flush(timeoutMs: number): Promise<boolean>;
+  shutdown(timeoutMs: number): Promise<void>;
+  addDropListener(listener: DropListener): void;
+}
+
+export function buildPipeline(config: Config, logger: SdkLogger): Pipeline {
+  const queues: DeliveryQueue[] = [];
+  const dropListeners: DropListener[] = [];
+  const notifyDrop = (destination: string, reason: DropReason, spans: number): void => {
+    for (const l of dropListeners) {
+      try {
+        l(destination, reason, spans);
+      } catch {
+        /* listeners never break export */
+      }
+    }
+  };
+  const queueOptions = {
+    maxBufferBytes: config.delivery.maxBufferBytes,
+    concurrency: config.delivery.concurrency,
+    initialRetryDelayMs: config.delivery.initialRetryDelayMs,
+    maxRetryDelayMs: config.delivery.maxRetryDelayMs,
+  };
+
+  let auth: VendorAuth | undefined;
+  if (config.apiKey !== undefined) {
+    auth = new VendorAuth(config.apiEndpoint, config.apiKey, config.delivery.requestTimeoutMs, USER_AGENT, logger);
+    // Start the exchange now: spans that end before the token arrives wait in the vendor's queue.
+    void auth.getToken();
+    const http = new HttpTransport({
+      url: config.exporterEndpoint,
+      contentType: 'application/x-protobuf',
+      timeoutMs: config.delivery.requestTimeoutMs,
+      connections: config.delivery.concurrency,
+      userAgent: USER_AGENT,
+    });
+    queues.push(new DeliveryQueue('vendor', new VendorTransport(http, auth), queueOptions, newDestinationStats('vendor'), logger));
+  }
+  if (config.collectorTracesEndpoint !== undefined) {
+    const http = new HttpTransport({
+      url: config.collectorTracesEndpoint,
+      contentType: 'application/x-protobuf',
+      timeoutMs: config.delivery.requestTimeoutMs,
+      connections: config.delivery.concurrency,
+      userAgent: USER_AGENT,
+    });
+    queues.push(new DeliveryQueue('collector', http, queueOptions, newDestinationStats('collector'), logger));
+  }
+  for (const q of queues) q.addDropListener(notifyDrop);
+
+  const processors: BatchingSpanProcessor[] = [];
+  const batching = {
+    maxQueueSize: config.batch.maxQueueSize,
+    maxExportBatchSize: config.batch.maxExportBatchSize,
+    scheduledDelayMillis: config.batch.scheduledDelayMillis,
+    exportTimeoutMillis: config.batch.exportTimeoutMillis,
+  };
+  if (queues.length > 0) {
+    const dropAll = (reason: DropReason, spans: number): void => {
+      for (const q of queues) {
+        q.stats.spansDropped[reason] += spans;
+        notifyDrop(q.name, reason, spans);
+        logger.throttled(`drop:${q.name}:${reason}`, 60_000, 'warn', `destination ${q.name} dropped ${spans} spans (${reason}); see client.stats()`);
+      }
+    };
+    const sink = new OtlpFanoutSink(queues, dropAll);
+    processors.push(new BatchingSpanProcessor(sink, batching, dropAll));
+  }
+
+  const destinations: DestinationStats[] = queues.map((q) => q.stats);
+  config.exporters.forEach((exporter, i) => {
+    const name = `exporter[${i}]${exporterName(exporter)}`;
+    const stats = newDestinationStats(name);
+    destinations.push(stats);
+    const sink = new ExporterSink(exporter, stats, config.batch.exportTimeoutMillis, logger);
+    processors.push(
+      new BatchingSpanProcessor(sink, batching, (reason, spans) => {
+        stats.spansDropped[reason] += spans;
+        notifyDrop(name, reason, spans);
+        logger.throttled(`drop:${name}:${reason}`, 60_000, 'warn', `exporter ${name} dropped ${spans} spans (${reason}); see client.stats()`);
+      }),
+    );
+  });
+
+  return {
+    processors,
+    destinations,
+    auth,
+    async flush(timeoutMs) {
+      const results = await Promise.all(processors.map((p) => p.flush(timeoutMs)));
+      return results.every(Boolean);
+    },
+    async shutdown(timeoutMs) {
+      await Promise.all(processors.map((p) => p.shutdownWithin(timeoutMs)));
+      if (auth) await auth.close();
+    },
+    addDropListener(listener) {
+      dropListeners.push(listener);
+    },
+  };
+}
+
+function exporterName(exporter: object): string {
+  try {
+    const n = exporter.constructor?.name;
+    return n && n !== 'Object' ? `:${n}` : '';
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,27 @@
+/** agentops: records AI-agent sessions as OpenTelemetry traces. The public face: re-exports only. */
+export {
+  init,
+  getClient,
+  startSession,
+  record,
+  endSession,
+  activeSession,
+  flush,
+  shutdown,
+  stats,
+  Client,
+  type ClientStats,
+} from './client';
+export type { InitOptions, BatchOptions, DeliveryOptions, SpanLimitOptions } from './config';
+export { AgentOpsError, AgentOpsConfigError } from './errors';
+export type { Logger, LogLevel } from './log';
+export { Session, type SessionOptions, type EndState } from './session/session';
+export { SessionIdGenerator } from './session/session-id-generator';
+export { sessionIdToTraceId } from './session/trace-id';
+export { Event, type EventInit, type EventType, type TimeInput } from './events/event';
+export { LLMEvent, type LLMEventInit, type LLMParams } from './events/llm-event';
+export { ToolEvent, type ToolEventInit } from './events/tool-event';
+export { ActionEvent, type ActionEventInit } from './events/action-event';
+export { ErrorEvent, type ErrorEventInit } from './events/error-event';
+export type { DestinationStats, DropReason } from './export/destination-stats';
+export { VERSION } from './version';
