@@ -204,6 +204,9 @@ export function resolveConfig(options: InitOptions | undefined, env: Env, logger
       throw new AgentOpsConfigError(key, `one of the documented options (${[...KNOWN_OPTIONS].join(', ')})`, o[key]);
     }
   }
+  if (o.logLevel !== undefined && (typeof o.logLevel !== 'string' || !LOG_LEVELS.includes(o.logLevel as LogLevel))) {
+    throw new AgentOpsConfigError('logLevel', `one of ${LOG_LEVELS.join(', ')}`, o.logLevel);
+  }
   const e = new EnvReader(env, logger);
 
   const insecure = optBool(o, 'insecure') ?? e.bool('OTEL_EXPORTER_OTLP_INSECURE') ?? false;
@@ -318,7 +321,8 @@ function optString(o: Record<string, unknown>, name: string, secret = false): st
   if (v === undefined) return undefined;
   if (typeof v !== 'string' || v.trim() === '') {
     // Never echo a secret back, even a malformed one.
-    throw new AgentOpsConfigError(name, 'a non-empty string', secret && typeof v === 'string' ? '' : v);
+    const shown = secret && typeof v === 'string' ? `a blank string of length ${v.length}` : undefined;
+    throw new AgentOpsConfigError(name, 'a non-empty string', v, shown);
   }
   return v.trim();
 }

@@ -17,8 +17,9 @@ export class AgentOpsConfigError extends AgentOpsError {
   /** The option, as a path: `batch.maxQueueSize`. */
   readonly option: string;
 
-  constructor(option: string, expected: string, value: unknown) {
-    super('AGENTOPS_INVALID_OPTION', `agentops: option "${option}" must be ${expected}; got ${describeValue(value)}`);
+  /** `shown` replaces the description of `value` (used for secrets, which are never echoed). */
+  constructor(option: string, expected: string, value: unknown, shown?: string) {
+    super('AGENTOPS_INVALID_OPTION', `agentops: option "${option}" must be ${expected}; got ${shown ?? describeValue(value)}`);
     this.option = option;
   }
 }

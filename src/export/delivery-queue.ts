@@ -209,6 +209,8 @@ export class DeliveryQueue {
         /* a listener must not break delivery */
       }
     }
+    // A rejected key was already reported once, clearly, by the auth exchange: count, don't repeat.
+    if (reason === 'auth_rejected') return;
     this.pendingDropLog[reason] = (this.pendingDropLog[reason] ?? 0) + spans;
     const logged = this.logger.throttled(`drop:${this.name}`, DROP_LOG_INTERVAL_MS, 'warn', this.dropLine(why));
     if (logged) this.pendingDropLog = {};

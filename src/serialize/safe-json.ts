@@ -34,8 +34,13 @@ export function contentText(value: unknown, limit: number): string | undefined {
   return safeJson(value, limit);
 }
 
-function replacer(this: unknown, _key: string, v: unknown): unknown {
+function replacer(this: unknown, key: string, v: unknown): unknown {
   try {
+    // toJSON already ran on `v`; binary data (Buffer.toJSON lists every byte) is judged by the original.
+    if (v !== null && typeof v === 'object' && this !== null && typeof this === 'object') {
+      const original = (this as Record<string, unknown>)[key];
+      if (original !== v && original !== null && typeof original === 'object' && ArrayBuffer.isView(original)) return special(original);
+    }
     switch (typeof v) {
       case 'bigint':
         return v.toString();

@@ -1,0 +1,96 @@
+/**
+ * Acceptance (core SDK): record() of an event with a circular payload or a 5 MB string neither
+ * throws nor exports more than the configured attribute length limit; bad fields are reported
+ * once per field and recording continues.
+ */
+import * as agentops from '../src';
+import { CaptureLogger } from './helpers/capture-logger';
+import { SDK_ENV_CLEAR, setEnv } from './helpers/env';
+import { OtlpReceiver } from './helpers/otlp-receiver';
+
+function allStrings(v: unknown, out: string[] = []): string[] {
+  if (typeof v === 'string') out.push(v);
+  else if (Array.isArray(v)) v.forEach((x) => allStrings(x, out));
+  else if (v && typeof v === 'object') Object.values(v).forEach((x) => allStrings(x, out));
+  return out;
+}
+
+describe('bad input never throws and never exceeds the limit', () => {
+  let receiver: OtlpReceiver;
+  let restoreEnv: () => void;
+
+  beforeEach(async () => {
+    receiver = await OtlpReceiver.start();
+    restoreEnv = setEnv({ ...SDK_ENV_CLEAR, OTLP_EXPORTER_ENDPOINT: receiver.url });
+  });
+  afterEach(async () => {
+    await agentops.shutdown(1000);
+    restoreEnv();
+    await receiver.close();
+  });
+
+  it.each([1000, 131072])('with attributeValueLengthLimit %d', async (limit) => {
+    agentops.init({ autoStartSession: false, logLevel: 'silent', spanLimits: limit === 131072 ? undefined : { attributeValueLengthLimit: limit } });
+    const session = agentops.startSession();
+    const circular: Record<string, unknown> = { name: 'loop' };
+    circular.self = circular;
+    circular.list = [circular, { deeper: circular }];
+    const huge = 'x'.repeat(5 * 1024 * 1024);
+
+    expect(() => {
+      session.record(new agentops.ToolEvent({ name: 'circular', params: circular, returns: circular }));
+      session.record(new agentops.ToolEvent({ name: 'huge', params: huge, returns: { huge } }));
+      session.record(new agentops.LLMEvent({ model: 'gpt-4o', prompt: huge, completion: { role: 'assistant', content: huge } }));
+      session.record(new agentops.LLMEvent({ model: 'gpt-4o', prompt: [circular], completion: circular }));
+      session.record(new agentops.ActionEvent({ actionType: 'a', params: { big: 10n ** 30n, fn: () => 1, sym: Symbol('s') }, attributes: { blob: huge, nested: circular } }));
+    }).not.toThrow();
+    session.end();
+    expect(await agentops.flush(10_000)).toBe(true);
+
+    const spans = receiver.spans();
+    expect(spans).toHaveLength(6);
+    for (const s of spans) {
+      for (const str of allStrings(s.attributes)) expect(str.length).toBeLessThanOrEqual(limit);
+    }
+    const circ = spans.find((s) => s.name === 'execute_tool circular')!;
+    expect(circ.attributes['gen_ai.tool.call.arguments']).toContain('"self":"[Circular]"');
+    const hugeTool = spans.find((s) => s.name === 'execute_tool huge')!;
+    expect(String(hugeTool.attributes['gen_ai.tool.call.arguments'])).toMatch(/\.\.\.\[truncated \d+ chars\]$/);
+    const action = spans.find((s) => s.name === 'action a')!;
+    expect(action.attributes['agentops.action.params']).toBe('{"big":"1000000000000000000000000000000","fn":"[Function fn]","sym":"Symbol(s)"}');
+  });
+
+  it('reports an invalid field once per field and still records the event', async () => {
+    const logger = new CaptureLogger();
+    agentops.init({ autoStartSession: false, logger });
+    const session = agentops.startSession();
+    for (let i = 0; i < 3; i++) {
+      session.record(
+        new agentops.LLMEvent({
+          model: 42 as unknown as string,
+          promptTokens: -1,
+          completionTokens: 'many' as unknown as number,
+          params: { temperature: 'hot' as unknown as number },
+          initTimestamp: 'yesterday-ish',
+        }),
+      );
+    }
+    session.record(null as unknown as agentops.Event);
+    session.record({ eventType: 'llm' } as unknown as agentops.Event);
+    session.record(new agentops.ToolEvent(null as unknown as agentops.ToolEventInit));
+    session.end();
+    await agentops.flush(5000);
+    const fields = ['LLMEvent.model', 'LLMEvent.promptTokens', 'LLMEvent.completionTokens', 'LLMEvent.params.temperature', 'LLMEvent.initTimestamp'];
+    for (const f of fields) expect(logger.matching(new RegExp(f.replace(/\./g, '\\.'))).length).toBe(1);
+    expect(logger.matching(/needs an LLMEvent/)).toHaveLength(1);
+    const spans = receiver.spans();
+    const llms = spans.filter((s) => s.name === 'chat');
+    expect(llms).toHaveLength(3);
+    for (const s of llms) {
+      expect(s.attributes['gen_ai.usage.input_tokens']).toBeUndefined();
+      expect(s.attributes['gen_ai.request.model']).toBeUndefined();
+      expect(s.attributes['agentops.event.type']).toBe('llm');
+    }
+    expect(spans.find((s) => s.name === 'execute_tool')).toBeDefined();
+  });
+});
