@@ -240,12 +240,14 @@ export function toAttributeValue(v: unknown, limit: number): AttributeValue | un
   return safeJson(v, limit);
 }
 
-function setContent(span: Span, key: string, value: unknown, p: ContentPolicy): void {
+/** Records captured content (a string as is, anything else as JSON) through the policy's transform. Call only when `p.capture`. */
+export function setContent(span: Span, key: string, value: unknown, p: ContentPolicy): void {
   if (value === undefined) return;
   setJson(span, key, contentText(value, p.limit), p);
 }
 
-function setJson(span: Span, key: string, text: string | undefined, p: ContentPolicy): void {
+/** Records already-serialised content text through the policy's transform. Call only when `p.capture`. */
+export function setJson(span: Span, key: string, text: string | undefined, p: ContentPolicy): void {
   if (text === undefined) return;
   span.setAttribute(key, p.transform ? p.transform(text, key) : text);
 }

@@ -151,7 +151,7 @@ export class Session {
     } catch {
       return fn();
     }
-    this.open.add(span);
+    this.openSpan(span);
     const access = this.host.contextAccess;
     const ctx = trace.setSpan(access.active(), span).setValue(SESSION_KEY, this);
     let result: T;
@@ -164,9 +164,22 @@ export class Session {
     return watchResult(result, (failed, v) => this.finishTraced(span, event, failed, v));
   }
 
+  /**
+   * @internal Registers a span that user code keeps open (a traced call, a wrapper, a stream): if
+   * the session ends first, it is ended and marked `agentops.span.abandoned=true`.
+   */
+  openSpan(span: Span): void {
+    this.open.add(span);
+  }
+
+  /** @internal Unregisters an open span; false when the session already ended it as abandoned. */
+  closeSpan(span: Span): boolean {
+    return this.open.delete(span);
+  }
+
   /** @internal Ends a span started by trace() or a wrapper. */
   finishTraced(span: Span, event: Event, failed: boolean, value: unknown): void {
-    if (!this.open.delete(span)) return; // already ended as abandoned
+    if (!this.closeSpan(span)) return; // already ended as abandoned
     try {
       if (failed) event.error = value;
       else if (event.returns === undefined) event.returns = value;
