@@ -16,6 +16,10 @@ import { setCustomAttributes } from './events/span-mapping';
 import type { DestinationStats } from './export/destination-stats';
 import { buildPipeline, type Pipeline } from './export/pipeline';
 import { SdkLogger } from './log';
+import { GenAiSpanProcessor } from './metrics/genai-span-processor';
+import { NOOP_METER, type Meter } from './metrics/meter';
+import { buildMetrics, type MetricsSetup } from './metrics/metrics-setup';
+import { PriceBook } from './metrics/pricing';
 import { buildResource } from './resource';
 import { AGENTOPS_SPAN_KIND, AGENTOPS_TAGS, SESSION_ID } from './semconv';
 import { Session, type EndState, type SessionHost, type SessionOptions } from './session/session';
@@ -26,8 +30,10 @@ import { VERSION } from './version';
 
 /** A snapshot of the SDK's counters. */
 export interface ClientStats {
-  /** Per destination (`vendor`, `collector`, `exporter[0]:InMemorySpanExporter`, ...). */
+  /** Per span destination (`vendor`, `collector`, `exporter[0]:InMemorySpanExporter`, ...). */
   destinations: Record<string, DestinationStats>;
+  /** Per metric destination (`vendor`, `collector`); the counts are data points, not spans. */
+  metrics: Record<string, DestinationStats>;
   sessions: { open: number; started: number; ended: number };
   /** Events recorded with no session open (dropped, reported once). */
   eventsWithoutSession: number;
@@ -48,6 +54,9 @@ export class Client implements SessionHost {
   readonly appUrl: string;
   readonly announceUrls: boolean;
   private readonly pipeline: Pipeline | undefined;
+  private readonly metricsSetup: MetricsSetup | undefined;
+  /** Records your own metrics (a no-op when metrics are off). */
+  readonly meter: Meter;
   private readonly registry = new SessionRegistry();
   private readonly registeredGlobalProvider: boolean = false;
   private readonly registeredContextManager: AsyncLocalStorageContextManager | undefined;
@@ -75,6 +84,8 @@ export class Client implements SessionHost {
       this.tracerProvider = undefined;
       this.tracer = undefined;
       this.pipeline = undefined;
+      this.metricsSetup = undefined;
+      this.meter = NOOP_METER;
       this.recorder = new EventRecorder(trace.getTracer('agentops-disabled'), policy);
       this.autoSession = undefined;
       return;
@@ -90,11 +101,21 @@ export class Client implements SessionHost {
     } else if (config.apiKey === undefined) {
       logger.info('no API key: nothing is sent to the AgentOps backend; spans go to the other configured destinations');
     }
+    const resource = buildResource(config);
+    const metrics = buildMetrics(config, resource, this.pipeline.auth, logger);
+    this.metricsSetup = metrics;
+    this.meter = metrics.meter;
+    if (metrics.genai) {
+      const genai = metrics.genai;
+      this.pipeline.addDropListener((destination, reason, spans) => genai.recordDropped(destination, reason, spans));
+    }
+    // First, so the cost it adds in onEnding is on the span before any exporter sees it.
+    const genaiProcessor = new GenAiSpanProcessor(new PriceBook(config.pricing), (traceId) => this.registry.byTraceId(traceId), metrics.genai, logger);
     const provider = new NodeTracerProvider({
-      resource: buildResource(config),
+      resource,
       idGenerator: new SessionIdGenerator(),
       spanLimits: config.spanLimits,
-      spanProcessors: [...this.pipeline.processors],
+      spanProcessors: [genaiProcessor, ...this.pipeline.processors],
     });
     this.tracerProvider = provider;
 
@@ -223,8 +244,10 @@ export class Client implements SessionHost {
    */
   async flush(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<boolean> {
     if (!this.pipeline) return true;
+    const t = validTimeout(timeoutMs);
     try {
-      return await withDeadline(this.pipeline.flush(validTimeout(timeoutMs)), validTimeout(timeoutMs) + 50, false);
+      const both = Promise.all([this.pipeline.flush(t), this.metricsSetup?.flush(t) ?? true]).then((r) => r.every(Boolean));
+      return await withDeadline(both, t + 50, false);
     } catch {
       return false;
     }
@@ -248,7 +271,7 @@ export class Client implements SessionHost {
     if (this.registeredGlobalProvider) trace.disable();
     if (this.registeredContextManager) context.disable();
     if (!this.pipeline || !this.tracerProvider) return;
-    await this.pipeline.shutdown(timeoutMs);
+    await Promise.all([this.pipeline.shutdown(timeoutMs), this.metricsSetup?.shutdown(timeoutMs)]);
     // The pipeline's processors are already shut down; this releases the provider's own state.
     await withDeadline(this.tracerProvider.shutdown().catch(() => undefined), 100, undefined);
   }
@@ -257,8 +280,11 @@ export class Client implements SessionHost {
   stats(): ClientStats {
     const destinations: Record<string, DestinationStats> = {};
     for (const d of this.pipeline?.destinations ?? []) destinations[d.name] = { ...d, spansDropped: { ...d.spansDropped } };
+    const metrics: Record<string, DestinationStats> = {};
+    for (const d of this.metricsSetup?.destinations ?? []) metrics[d.name] = { ...d, spansDropped: { ...d.spansDropped } };
     return {
       destinations,
+      metrics,
       sessions: { open: this.registry.size, started: this.registry.started, ended: this.registry.ended },
       eventsWithoutSession: this.eventsWithoutSession,
     };
@@ -359,4 +385,22 @@ export function shutdown(timeoutMs?: number): Promise<void> {
 export function stats(): ClientStats | undefined {
   return current?.stats();
 }
+
+/**
+ * Records your own metrics through the current client (a no-op before `init()`, after
+ * `shutdown()`, or with metrics off).
+ *
+ * @example agentops.meter.measureDuration('retrieval.duration', () => search(q), { 'index.name': 'docs' })
+ */
+export const meter: Meter = {
+  recordCounter(name, value, attributes) {
+    (current?.meter ?? NOOP_METER).recordCounter(name, value, attributes);
+  },
+  recordHistogram(name, value, attributes) {
+    (current?.meter ?? NOOP_METER).recordHistogram(name, value, attributes);
+  },
+  measureDuration(name, fn, attributes) {
+    return (current?.meter ?? NOOP_METER).measureDuration(name, fn, attributes);
+  },
+};
 

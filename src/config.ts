@@ -6,6 +6,7 @@
  * through the SDK's logger and the default is used, so a typo in a deployment never crashes an agent.
  */
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import type { MetricReader } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { AgentOpsConfigError } from './errors';
 import { LOG_LEVELS, type LogLevel, type Logger, SdkLogger } from './log';
@@ -49,6 +50,23 @@ export interface SpanLimitOptions {
   linkCountLimit?: number;
 }
 
+export interface MetricsOptions {
+  /** How often metrics are collected and exported. Default 60000 ms (`OTEL_METRIC_EXPORT_INTERVAL`). */
+  exportIntervalMillis?: number;
+  /** Longest one export may take. Default 30000 ms, at most the interval (`OTEL_METRIC_EXPORT_TIMEOUT`). */
+  exportTimeoutMillis?: number;
+  /** Distinct attribute sets kept per instrument; past it, measurements go to `otel.metric.overflow=true`. Default 1000. */
+  cardinalityLimit?: number;
+}
+
+/** USD per million tokens. */
+export interface PricingEntry {
+  input: number;
+  output: number;
+  /** Rate for input tokens served from the provider's cache; default `input`. */
+  cachedInput?: number;
+}
+
 export interface InitOptions {
   /** Enables export to the AgentOps backend. Default `AGENTOPS_API_KEY`. */
   apiKey?: string;
@@ -83,7 +101,15 @@ export interface InitOptions {
   spanLimits?: SpanLimitOptions;
   batch?: BatchOptions;
   delivery?: DeliveryOptions;
+  /** `false` turns metrics off (the Meter becomes a no-op); an object tunes them. Default on. */
+  metrics?: boolean | MetricsOptions;
+  /** Extra metric readers (e.g. a PeriodicExportingMetricReader with your own exporter). */
+  metricReaders?: MetricReader[];
+  /** Adds or overrides model prices, by model id: `{ 'my-model': { input: 1, output: 2 } }`. */
+  pricing?: Record<string, PricingEntry>;
 }
+
+export type MetricsExporterName = 'otlp' | 'console';
 
 export interface Config {
   readonly enabled: boolean;
@@ -110,6 +136,12 @@ export interface Config {
   readonly spanLimits: Readonly<Required<SpanLimitOptions>>;
   readonly batch: Readonly<Required<BatchOptions>>;
   readonly delivery: Readonly<Required<DeliveryOptions>>;
+  readonly metricsEnabled: boolean;
+  readonly metrics: Readonly<Required<MetricsOptions>>;
+  readonly metricReaders: readonly MetricReader[];
+  /** From `OTEL_METRICS_EXPORTER`: which non-vendor metric exporters to run. */
+  readonly metricsExporters: ReadonlySet<MetricsExporterName>;
+  readonly pricing: Readonly<Record<string, PricingEntry>>;
 }
 
 export const DEFAULT_API_ENDPOINT = 'https://api.agentops.ai';
@@ -120,6 +152,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'apiKey', 'apiEndpoint', 'exporterEndpoint', 'appUrl', 'exporters', 'serviceName', 'serviceVersion',
   'environment', 'resourceAttributes', 'captureContent', 'insecure', 'enabled', 'logLevel', 'logger',
   'logSessionUrl', 'autoStartSession', 'defaultTags', 'spanLimits', 'batch', 'delivery',
+  'metrics', 'metricReaders', 'pricing',
 ]);
 
 /** Builds the SDK logger first: every later step reports through it. */
@@ -281,6 +314,27 @@ export function resolveConfig(options: InitOptions | undefined, env: Env, logger
     concurrency: optInt(deliveryIn, 'concurrency', 1, 'delivery.') ?? 4,
   };
 
+  let metricsEnabled = true;
+  let metricsIn: Record<string, unknown> = {};
+  if (o.metrics !== undefined) {
+    if (typeof o.metrics === 'boolean') metricsEnabled = o.metrics;
+    else metricsIn = optObject(o, 'metrics') ?? {};
+  }
+  rejectUnknown(metricsIn, 'metrics', ['exportIntervalMillis', 'exportTimeoutMillis', 'cardinalityLimit']);
+  const exportIntervalMillis = optInt(metricsIn, 'exportIntervalMillis', 100, 'metrics.') ?? e.int('OTEL_METRIC_EXPORT_INTERVAL', 100) ?? 60000;
+  const exportTimeoutMillis = Math.min(
+    optInt(metricsIn, 'exportTimeoutMillis', 1, 'metrics.') ?? e.int('OTEL_METRIC_EXPORT_TIMEOUT', 1) ?? 30000,
+    exportIntervalMillis,
+  );
+  const metrics = {
+    exportIntervalMillis,
+    exportTimeoutMillis,
+    cardinalityLimit: optInt(metricsIn, 'cardinalityLimit', 1, 'metrics.') ?? 1000,
+  };
+  const metricReaders = optMetricReaders(o);
+  const metricsExporters = parseExporterList(e, 'OTEL_METRICS_EXPORTER');
+  const pricing = optPricing(o);
+
   return Object.freeze({
     enabled,
     apiKey,
@@ -304,7 +358,64 @@ export function resolveConfig(options: InitOptions | undefined, env: Env, logger
     spanLimits: Object.freeze(spanLimits),
     batch: Object.freeze(batch),
     delivery: Object.freeze(delivery),
+    metricsEnabled,
+    metrics: Object.freeze(metrics),
+    metricReaders: Object.freeze(metricReaders ?? []),
+    metricsExporters,
+    pricing: Object.freeze(pricing ?? {}),
   });
+}
+
+const EXPORTER_NAMES = ['otlp', 'console', 'none'];
+
+/** `OTEL_*_EXPORTER`: a comma list of otlp, console, none. Unset means otlp (to the collector, when one is set). */
+function parseExporterList(e: EnvReader, name: string): ReadonlySet<MetricsExporterName> {
+  const raw = e.raw(name);
+  if (raw === undefined) return new Set(['otlp']);
+  const out = new Set<MetricsExporterName>();
+  for (const part of raw.split(',').map((p) => p.trim().toLowerCase()).filter(Boolean)) {
+    if (!EXPORTER_NAMES.includes(part)) {
+      e.bad(name, EXPORTER_NAMES.join(', '), 'otlp');
+      return new Set(['otlp']);
+    }
+    if (part !== 'none') out.add(part as MetricsExporterName);
+  }
+  return out;
+}
+
+function optMetricReaders(o: Record<string, unknown>): MetricReader[] | undefined {
+  const v = o.metricReaders;
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v)) throw new AgentOpsConfigError('metricReaders', 'an array of MetricReader objects', v);
+  return v.map((x, i) => {
+    const r = x as Partial<MetricReader> | null;
+    if (r === null || typeof r !== 'object' || typeof r.collect !== 'function' || typeof r.shutdown !== 'function' || typeof r.setMetricProducer !== 'function') {
+      throw new AgentOpsConfigError(`metricReaders[${i}]`, 'a MetricReader (e.g. a PeriodicExportingMetricReader)', x);
+    }
+    return r as MetricReader;
+  });
+}
+
+function optPricing(o: Record<string, unknown>): Record<string, PricingEntry> | undefined {
+  const v = optObject(o, 'pricing');
+  if (v === undefined) return undefined;
+  const out: Record<string, PricingEntry> = {};
+  for (const [model, entry] of Object.entries(v)) {
+    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+      throw new AgentOpsConfigError(`pricing.${model}`, 'an object { input, output, cachedInput? } in USD per million tokens', entry);
+    }
+    const p = entry as Record<string, unknown>;
+    rejectUnknown(p, `pricing.${model}`, ['input', 'output', 'cachedInput']);
+    for (const k of ['input', 'output', 'cachedInput']) {
+      const n = p[k];
+      if (n === undefined && k === 'cachedInput') continue;
+      if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
+        throw new AgentOpsConfigError(`pricing.${model}.${k}`, 'a number >= 0 (USD per million tokens)', n);
+      }
+    }
+    out[model] = { input: p.input as number, output: p.output as number, ...(p.cachedInput !== undefined ? { cachedInput: p.cachedInput as number } : {}) };
+  }
+  return out;
 }
 
 // ---- option validators: each throws AgentOpsConfigError naming the option ----

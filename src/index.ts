@@ -9,10 +9,14 @@ export {
   flush,
   shutdown,
   stats,
+  meter,
   Client,
   type ClientStats,
 } from './client';
-export type { InitOptions, BatchOptions, DeliveryOptions, SpanLimitOptions } from './config';
+export type { InitOptions, BatchOptions, DeliveryOptions, SpanLimitOptions, MetricsOptions, PricingEntry } from './config';
+export { NoOpMeter, type Meter } from './metrics/meter';
+export { PRICING_TABLE, type ModelPrice } from './metrics/pricing';
+export type { SessionSummary } from './session/session-totals';
 export { AgentOpsError, AgentOpsConfigError } from './errors';
 export type { Logger, LogLevel } from './log';
 export { Session, type SessionOptions, type EndState } from './session/session';

@@ -79,3 +79,18 @@ export const AGENTOPS_OPERATION_OUTPUT = 'agentops.operation.output';
 export const EXCEPTION_TYPE = 'exception.type';
 export const EXCEPTION_MESSAGE = 'exception.message';
 export const EXCEPTION_STACKTRACE = 'exception.stacktrace';
+
+export const AGENTOPS_SESSION_LLM_CALLS = 'agentops.session.llm_calls';
+export const AGENTOPS_SESSION_TOOL_CALLS = 'agentops.session.tool_calls';
+export const AGENTOPS_SESSION_ERRORS = 'agentops.session.errors';
+export const AGENTOPS_SESSION_INPUT_TOKENS = 'agentops.session.input_tokens';
+export const AGENTOPS_SESSION_OUTPUT_TOKENS = 'agentops.session.output_tokens';
+export const AGENTOPS_SESSION_COST_USD = 'agentops.session.cost_usd';
+
+export const METRIC_TOKEN_USAGE = 'gen_ai.client.token.usage';
+export const METRIC_OPERATION_DURATION = 'gen_ai.client.operation.duration';
+export const METRIC_LLM_COST = 'agentops.llm.cost';
+export const METRIC_TOOL_CALLS = 'agentops.tool.calls';
+export const METRIC_SESSIONS = 'agentops.sessions';
+export const METRIC_SESSION_DURATION = 'agentops.session.duration';
+export const METRIC_SPANS_DROPPED = 'agentops.spans.dropped';

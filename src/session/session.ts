@@ -6,8 +6,10 @@ import { Event } from '../events/event';
 import type { EventRecorder } from '../events/event-recorder';
 import { watchResult } from '../instrumentation/watch-result';
 import type { SdkLogger } from '../log';
+import * as A from '../semconv';
 import { AGENTOPS_SESSION_END_REASON, AGENTOPS_SESSION_END_STATE, AGENTOPS_SPAN_ABANDONED, AGENTOPS_TAGS } from '../semconv';
 import { truncate } from '../serialize/truncate';
+import { SessionTotals, type SessionSummary } from './session-totals';
 
 export type EndState = 'Success' | 'Fail' | 'Indeterminate';
 export const END_STATES: readonly EndState[] = ['Success', 'Fail', 'Indeterminate'];
@@ -45,6 +47,8 @@ export class Session {
   readonly traceId: string;
   readonly name: string;
   readonly startedAt: Date;
+  /** @internal Added up as the session's spans end. */
+  readonly totals = new SessionTotals();
   private _tags: string[];
   private _endState: EndState | undefined;
   private _endReason: string | undefined;
@@ -190,6 +194,34 @@ export class Session {
     }
   }
 
+  /**
+   * What the session added up to so far: LLM calls, tool calls, errors, tokens and cost (from every
+   * span of the session that ended, whatever recorded it), with its state and duration.
+   */
+  summary(): SessionSummary {
+    const t = this.totals;
+    const end = this._endedAt ?? new Date();
+    return {
+      id: this.id,
+      traceId: this.traceId,
+      name: this.name,
+      tags: [...this._tags],
+      startedAt: this.startedAt,
+      endedAt: this._endedAt,
+      durationMs: end.getTime() - this.startedAt.getTime(),
+      endState: this._endState,
+      endReason: this._endReason,
+      llmCalls: t.llmCalls,
+      toolCalls: t.toolCalls,
+      errors: t.errors,
+      inputTokens: t.inputTokens,
+      outputTokens: t.outputTokens,
+      cachedTokens: t.cachedTokens,
+      costUsd: t.costUsd,
+      unpricedLlmCalls: t.unpricedLlmCalls,
+    };
+  }
+
   /** Adds tags to the session (kept in `agentops.tags`). */
   addTags(tags: string[]): void {
     if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string')) {
@@ -227,6 +259,13 @@ export class Session {
       if (span.isRecording()) {
         span.setAttribute(AGENTOPS_SESSION_END_STATE, s);
         if (this._endReason !== undefined) span.setAttribute(AGENTOPS_SESSION_END_REASON, truncate(this._endReason, 4096));
+        const t = this.totals;
+        span.setAttribute(A.AGENTOPS_SESSION_LLM_CALLS, t.llmCalls);
+        span.setAttribute(A.AGENTOPS_SESSION_TOOL_CALLS, t.toolCalls);
+        span.setAttribute(A.AGENTOPS_SESSION_ERRORS, t.errors);
+        span.setAttribute(A.AGENTOPS_SESSION_INPUT_TOKENS, t.inputTokens);
+        span.setAttribute(A.AGENTOPS_SESSION_OUTPUT_TOKENS, t.outputTokens);
+        if (t.costUsd !== undefined) span.setAttribute(A.AGENTOPS_SESSION_COST_USD, t.costUsd);
         if (s === 'Success') span.setStatus({ code: SpanStatusCode.OK });
         else if (s === 'Fail') span.setStatus({ code: SpanStatusCode.ERROR, message: this._endReason ?? 'Fail' });
       }

@@ -1,0 +1,113 @@
+/**
+ * Derives cost, session totals and the built-in metrics from spans as they end, whatever made them
+ * (an event, a wrapper, an instrumented client, a user's own GenAI span). It runs in `onEnding`,
+ * while the span still takes attributes, so `agentops.llm.cost_usd` reaches every exporter.
+ */
+import { SpanStatusCode, type Context } from '@opentelemetry/api';
+import { hrTimeToMilliseconds } from '@opentelemetry/core';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { SdkLogger } from '../log';
+import * as A from '../semconv';
+import type { Session } from '../session/session';
+import type { GenAiMetrics } from './genai-metrics';
+import { costOf, type PriceBook } from './pricing';
+
+const LLM_OPERATIONS = new Set(['chat', 'text_completion', 'embeddings', 'generate_content']);
+
+export type SessionLookup = (traceId: string) => Session | undefined;
+
+export class GenAiSpanProcessor implements SpanProcessor {
+  constructor(
+    private readonly prices: PriceBook,
+    private readonly sessionOf: SessionLookup,
+    private readonly metrics: GenAiMetrics | undefined,
+    private readonly logger: SdkLogger,
+  ) {}
+
+  onStart(_span: Span, _parentContext: Context): void {}
+
+  onEnding(span: Span): void {
+    try {
+      this.process(span);
+    } catch (err) {
+      this.logger.once('genai-processor', 'error', `deriving cost and metrics from a span failed and was skipped: ${String(err)}`);
+    }
+  }
+
+  onEnd(_span: ReadableSpan): void {}
+
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  private process(span: Span): void {
+    const a = span.attributes;
+    const failed = span.status.code === SpanStatusCode.ERROR;
+    const errorType = failed ? stringOr(a[A.ERROR_TYPE], '_OTHER') : undefined;
+
+    if (a[A.AGENTOPS_SPAN_KIND] === 'session') {
+      const state = stringOr(a[A.AGENTOPS_SESSION_END_STATE], 'Indeterminate');
+      this.metrics?.recordSession(state, hrTimeToMilliseconds(span.duration) / 1000);
+      return;
+    }
+
+    const session = this.sessionOf(span.spanContext().traceId);
+    const totals = session?.totals;
+    if (totals && failed) totals.errors++;
+
+    const op = a[A.GEN_AI_OPERATION_NAME];
+    if (typeof op !== 'string') return;
+    if (LLM_OPERATIONS.has(op)) {
+      const input = count(a[A.GEN_AI_USAGE_INPUT_TOKENS]);
+      const output = count(a[A.GEN_AI_USAGE_OUTPUT_TOKENS]);
+      const cached = count(a[A.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]);
+      const requestModel = stringOr(a[A.GEN_AI_REQUEST_MODEL], undefined);
+      const responseModel = stringOr(a[A.GEN_AI_RESPONSE_MODEL], undefined);
+      let cost = count(a[A.AGENTOPS_LLM_COST_USD]);
+      if (cost === undefined && (input !== undefined || output !== undefined)) {
+        const model = responseModel ?? requestModel;
+        const price = model === undefined ? undefined : this.prices.find(model);
+        if (price) {
+          cost = costOf(price, input ?? 0, output ?? 0, cached ?? 0);
+          span.setAttribute(A.AGENTOPS_LLM_COST_USD, cost);
+        } else if (model !== undefined) {
+          this.logger.once(`price:${model}`, 'debug', `no price for model "${model}": its calls get no cost. Add it with init({ pricing })`);
+        }
+      }
+      if (totals) {
+        totals.llmCalls++;
+        totals.inputTokens += input ?? 0;
+        totals.outputTokens += output ?? 0;
+        totals.cachedTokens += cached ?? 0;
+        if (cost !== undefined) totals.costUsd = (totals.costUsd ?? 0) + cost;
+        else totals.unpricedLlmCalls++;
+      }
+      this.metrics?.recordLlm(
+        op,
+        stringOr(a[A.GEN_AI_PROVIDER_NAME], undefined),
+        requestModel,
+        responseModel,
+        errorType,
+        input,
+        output,
+        hrTimeToMilliseconds(span.duration) / 1000,
+        cost,
+      );
+    } else if (op === A.GEN_AI_OPERATION_EXECUTE_TOOL) {
+      if (totals) totals.toolCalls++;
+      this.metrics?.recordTool(stringOr(a[A.GEN_AI_TOOL_NAME], undefined), errorType);
+    }
+  }
+}
+
+function count(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
+}
+
+function stringOr<T extends string | undefined>(v: unknown, fallback: T): string | T {
+  return typeof v === 'string' && v !== '' ? v : fallback;
+}

@@ -1,0 +1,120 @@
+/**
+ * The MeterProvider and its readers: one PeriodicExportingMetricReader whose exporter encodes once
+ * for every OTLP metric destination (the vendor's `/v1/metrics` with the same token as traces, the
+ * `OTLP_EXPORTER_ENDPOINT` collector), a console reader when `OTEL_METRICS_EXPORTER` asks for it, and
+ * the readers passed in `metricReaders`. Without metrics or without any destination: no provider,
+ * and the NoOpMeter.
+ */
+import type { Resource } from '@opentelemetry/resources';
+import { AggregationTemporality, ConsoleMetricExporter, MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
+import type { Config } from '../config';
+import { DeliveryQueue } from '../export/delivery-queue';
+import { newDestinationStats, type DestinationStats } from '../export/destination-stats';
+import { HttpTransport } from '../export/http-transport';
+import { OtlpFanoutMetricExporter } from '../export/otlp-metric-exporter';
+import type { VendorAuth } from '../export/vendor-auth';
+import { VendorTransport } from '../export/vendor-transport';
+import type { SdkLogger } from '../log';
+import { USER_AGENT, VERSION } from '../version';
+import { GenAiMetrics } from './genai-metrics';
+import { NOOP_METER, type Meter } from './meter';
+import { MeterFacade } from './meter-facade';
+
+export interface MetricsSetup {
+  readonly meter: Meter;
+  readonly genai: GenAiMetrics | undefined;
+  readonly destinations: readonly DestinationStats[];
+  flush(timeoutMs: number): Promise<boolean>;
+  shutdown(timeoutMs: number): Promise<void>;
+}
+
+const NONE: MetricsSetup = {
+  meter: NOOP_METER,
+  genai: undefined,
+  destinations: [],
+  flush: () => Promise.resolve(true),
+  shutdown: () => Promise.resolve(),
+};
+
+export function buildMetrics(config: Config, resource: Resource, auth: VendorAuth | undefined, logger: SdkLogger): MetricsSetup {
+  if (!config.enabled || !config.metricsEnabled) return NONE;
+  const queueOptions = {
+    maxBufferBytes: config.delivery.maxBufferBytes,
+    concurrency: 1,
+    initialRetryDelayMs: config.delivery.initialRetryDelayMs,
+    maxRetryDelayMs: config.delivery.maxRetryDelayMs,
+  };
+  const httpOptions = (url: string): ConstructorParameters<typeof HttpTransport>[0] => ({
+    url,
+    contentType: 'application/x-protobuf',
+    timeoutMs: config.delivery.requestTimeoutMs,
+    connections: 1,
+    userAgent: USER_AGENT,
+  });
+  const queues: DeliveryQueue[] = [];
+  if (auth !== undefined) {
+    const transport = new VendorTransport(new HttpTransport(httpOptions(config.vendorMetricsEndpoint)), auth);
+    queues.push(new DeliveryQueue('vendor', transport, queueOptions, newDestinationStats('vendor'), logger));
+  }
+  if (config.collectorMetricsEndpoint !== undefined && config.metricsExporters.has('otlp')) {
+    queues.push(new DeliveryQueue('collector', new HttpTransport(httpOptions(config.collectorMetricsEndpoint)), queueOptions, newDestinationStats('collector'), logger));
+  }
+
+  const interval = { exportIntervalMillis: config.metrics.exportIntervalMillis, exportTimeoutMillis: config.metrics.exportTimeoutMillis };
+  // The SDK's own limit is a backstop; the facade and the built-ins cap attribute sets first.
+  const cardinalityLimits = { default: config.metrics.cardinalityLimit + 1 };
+  const cap = config.metrics.cardinalityLimit;
+  const genai = new GenAiMetrics(cap, logger);
+  const metricProducers = [genai.producerFor(AggregationTemporality.CUMULATIVE)];
+  const readers: MetricReader[] = [];
+  if (queues.length > 0) readers.push(new PeriodicExportingMetricReader({ exporter: new OtlpFanoutMetricExporter(queues), cardinalityLimits, metricProducers, ...interval }));
+  if (config.metricsExporters.has('console')) readers.push(new PeriodicExportingMetricReader({ exporter: new ConsoleMetricExporter(), cardinalityLimits, metricProducers, ...interval }));
+  for (const reader of config.metricReaders) {
+    if (!genai.attachTo(reader)) logger.once('metrics:attach', 'warn', 'a reader passed in metricReaders does not accept extra metric producers: it gets your own metrics but not the built-in GenAI ones');
+    readers.push(reader);
+  }
+  if (readers.length === 0) return NONE;
+
+  const provider = new MeterProvider({ resource, readers });
+  const otelMeter = provider.getMeter('agentops', VERSION);
+  let closed = false;
+
+  const flushQueues = async (timeoutMs: number): Promise<boolean> => (await Promise.all(queues.map((q) => q.flush(timeoutMs)))).every(Boolean);
+  return {
+    meter: new MeterFacade(otelMeter, logger, cap),
+    genai,
+    destinations: queues.map((q) => q.stats),
+    async flush(timeoutMs) {
+      if (closed) return true;
+      const deadline = Date.now() + timeoutMs;
+      const collected = await within(provider.forceFlush({ timeoutMillis: timeoutMs }), timeoutMs);
+      const delivered = await flushQueues(Math.max(deadline - Date.now(), 0));
+      return collected && delivered;
+    },
+    async shutdown(timeoutMs) {
+      if (closed) return;
+      closed = true;
+      const deadline = Date.now() + timeoutMs;
+      // The final collection puts the last values into the queues before they are drained.
+      await within(provider.shutdown({ timeoutMillis: timeoutMs }), timeoutMs);
+      await Promise.all(queues.map((q) => q.shutdown(Math.max(deadline - Date.now(), 0))));
+    },
+  };
+}
+
+function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), ms);
+    t.unref();
+    p.then(
+      () => {
+        clearTimeout(t);
+        resolve(true);
+      },
+      () => {
+        clearTimeout(t);
+        resolve(false);
+      },
+    );
+  });
+}

@@ -1,0 +1,48 @@
+import { costOf, PriceBook, PRICING_TABLE } from '../src/metrics/pricing';
+
+describe('pricing', () => {
+  const book = new PriceBook();
+
+  it('gives every built-in price a date and a source', () => {
+    for (const [model, p] of Object.entries(PRICING_TABLE)) {
+      expect(p.date).toMatch(/^\d{4}/);
+      expect(p.source).toMatch(/^https:\/\//);
+      expect(p.input).toBeGreaterThanOrEqual(0);
+      expect(p.output).toBeGreaterThanOrEqual(0);
+      expect(model).toBe(model.toLowerCase());
+    }
+  });
+
+  it.each([
+    ['gpt-4o', 'gpt-4o'],
+    ['gpt-4o-2024-08-06', 'gpt-4o'],
+    ['gpt-4o-mini-2024-07-18', 'gpt-4o-mini'],
+    ['GPT-4o-Mini', 'gpt-4o-mini'],
+    ['openai/gpt-5.4-mini', 'gpt-5.4-mini'],
+    ['claude-sonnet-4-5-20250929', 'claude-sonnet-4-5'],
+    ['claude-3-5-sonnet-latest', 'claude-3-5-sonnet'],
+    ['claude-opus-4-1-20250805', 'claude-opus-4-1'],
+    ['models/gemini-2.5-flash', 'gemini-2.5-flash'],
+    ['gemini-2.5-flash-preview-05-20', 'gemini-2.5-flash'],
+    ['gemini-2.5-flash-lite', 'gemini-2.5-flash-lite'],
+  ])('prices %s as %s', (model, key) => {
+    expect(book.find(model)).toBe(PRICING_TABLE[key]);
+  });
+
+  it.each(['o1-mini', 'claude-opus-4-7', 'gpt-4o-realtime', 'llama-3-70b', ''])('does not guess a price for %j', (model) => {
+    expect(book.find(model)).toBeUndefined();
+  });
+
+  it('bills cached input at the cached rate, and at the input rate when the model has none', () => {
+    expect(costOf({ input: 2, output: 10, cachedInput: 0.5 }, 1000, 100, 400)).toBeCloseTo((600 * 2 + 400 * 0.5 + 100 * 10) / 1e6, 15);
+    expect(costOf({ input: 2, output: 10 }, 1000, 100, 400)).toBeCloseTo((1000 * 2 + 100 * 10) / 1e6, 15);
+    expect(costOf({ input: 2, output: 10, cachedInput: 0.5 }, 100, 0, 400)).toBeCloseTo((100 * 0.5) / 1e6, 15);
+  });
+
+  it('lets overrides add and replace models', () => {
+    const custom = new PriceBook({ 'My-Model': { input: 1, output: 1 }, 'gpt-4o': { input: 9, output: 9 } });
+    expect(custom.find('my-model')).toEqual({ input: 1, output: 1 });
+    expect(custom.find('gpt-4o-2024-11-20')).toEqual({ input: 9, output: 9 });
+    expect(custom.find('gpt-4o-mini')).toBe(PRICING_TABLE['gpt-4o-mini']);
+  });
+});
