@@ -16,6 +16,9 @@ import { setCustomAttributes } from './events/span-mapping';
 import type { DestinationStats } from './export/destination-stats';
 import { buildPipeline, type Pipeline } from './export/pipeline';
 import { SdkLogger } from './log';
+import { MASK_FAILED, Redactor } from './serialize/redact';
+import { safeJson } from './serialize/safe-json';
+import { truncate } from './serialize/truncate';
 import { GenAiSpanProcessor } from './metrics/genai-span-processor';
 import { NOOP_METER, type Meter } from './metrics/meter';
 import { buildMetrics, type MetricsSetup } from './metrics/metrics-setup';
@@ -24,7 +27,9 @@ import { buildResource } from './resource';
 import { AGENTOPS_SPAN_KIND, AGENTOPS_TAGS, SESSION_ID } from './semconv';
 import { Session, type EndState, type SessionHost, type SessionOptions } from './session/session';
 import { SessionIdGenerator, withPendingTraceId } from './session/session-id-generator';
+import { ExitHooks, type ExitTarget } from './session/exit-hooks';
 import { SessionRegistry } from './session/session-registry';
+import { StaleSweeper } from './session/stale-sweeper';
 import { isUuid, sessionIdToTraceId } from './session/trace-id';
 import { VERSION } from './version';
 
@@ -42,7 +47,7 @@ export interface ClientStats {
 const DEFAULT_TIMEOUT_MS = 5000;
 const randomIds = new RandomIdGenerator();
 
-export class Client implements SessionHost {
+export class Client implements SessionHost, ExitTarget {
   readonly config: Config;
   readonly enabled: boolean;
   /** The provider sessions are recorded with; undefined when disabled. */
@@ -62,6 +67,8 @@ export class Client implements SessionHost {
   private readonly registeredContextManager: AsyncLocalStorageContextManager | undefined;
   private shutdownPromise: Promise<void> | undefined;
   private eventsWithoutSession = 0;
+  private readonly exitHooks: ExitHooks | undefined;
+  private readonly sweeper: StaleSweeper | undefined;
   /** The session `autoStartSession` opened, if any. */
   readonly autoSession: Session | undefined;
 
@@ -76,7 +83,7 @@ export class Client implements SessionHost {
     const policy: ContentPolicy = {
       capture: config.captureContent,
       limit: config.spanLimits.attributeValueLengthLimit,
-      transform: undefined,
+      transform: contentTransform(config, logger),
       logger,
     };
 
@@ -88,6 +95,8 @@ export class Client implements SessionHost {
       this.meter = NOOP_METER;
       this.recorder = new EventRecorder(trace.getTracer('agentops-disabled'), policy);
       this.autoSession = undefined;
+      this.exitHooks = undefined;
+      this.sweeper = undefined;
       return;
     }
 
@@ -138,7 +147,27 @@ export class Client implements SessionHost {
     }
     this.tracer = provider.getTracer('agentops', VERSION);
     this.recorder = new EventRecorder(this.tracer, policy);
+    this.sweeper = new StaleSweeper(this.registry, config.sessionTtlMs);
+    this.exitHooks = config.handleExit ? new ExitHooks(this, config.exitTimeoutMs, logger) : undefined;
+    this.exitHooks?.install();
     this.autoSession = config.autoStartSession ? this.startSession({ name: 'session' }) : undefined;
+  }
+
+  /** @internal Ends every open session (process exit, shutdown, uncaught exception). */
+  endAllOpen(reason: string, state: 'Indeterminate' | 'Fail' = 'Indeterminate'): void {
+    for (const s of this.registry.all()) s.end(state, reason);
+  }
+
+  /**
+   * Opt-in: on an uncaught exception or unhandled rejection, end the open sessions as `Fail`, flush,
+   * then let Node report the error and exit as it would have.
+   */
+  endOnUncaught(): void {
+    if (!this.exitHooks) {
+      this.logger.once('endOnUncaught:off', 'warn', 'endOnUncaught() needs handleExit (and the SDK enabled); ignored');
+      return;
+    }
+    this.exitHooks.endOnUncaught();
   }
 
   /** Starts a session: a new trace whose root span is the session span. Never throws on bad input. */
@@ -267,7 +296,9 @@ export class Client implements SessionHost {
   }
 
   private async doShutdown(timeoutMs: number): Promise<void> {
-    for (const s of this.registry.all()) s.end('Indeterminate', 'shutdown');
+    this.exitHooks?.uninstall();
+    this.sweeper?.stop();
+    this.endAllOpen('shutdown');
     if (this.registeredGlobalProvider) trace.disable();
     if (this.registeredContextManager) context.disable();
     if (!this.pipeline || !this.tracerProvider) return;
@@ -296,14 +327,39 @@ export class Client implements SessionHost {
   }
 }
 
+/**
+ * What every captured content string goes through before it is recorded: built-in redaction, then
+ * the user's mask, which fails closed. Undefined when there is nothing to do (no per-value cost).
+ */
+function contentTransform(config: Config, logger: SdkLogger): ((text: string, key: string) => string) | undefined {
+  const redactor = config.redact ? new Redactor([config.apiKey]) : undefined;
+  const mask = config.mask;
+  const limit = config.spanLimits.attributeValueLengthLimit;
+  if (!redactor && !mask) return undefined;
+  return (text, key) => {
+    const redacted = redactor ? redactor.redact(text) : text;
+    if (!mask) return redacted;
+    try {
+      const out = mask(redacted, key);
+      return typeof out === 'string' ? truncate(out, limit) : safeJson(out, limit) ?? '';
+    } catch (err) {
+      logger.once('mask:failed', 'warn', `the mask function threw (${err instanceof Error ? err.message : String(err)}); the value was replaced by "${MASK_FAILED}" (reported once)`);
+      return MASK_FAILED;
+    }
+  };
+}
+
 function validTimeout(ms: unknown): number {
   return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_TIMEOUT_MS;
 }
 
+/**
+ * `p`, or `fallback` after `ms`. The timer is not unref'd on purpose: a caller awaiting flush() or
+ * shutdown() must see it resolve, so the process stays alive until then (never longer than `ms`).
+ */
 function withDeadline<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
   return new Promise<T>((resolve) => {
     const timer = setTimeout(() => resolve(fallback), ms);
-    timer.unref();
     p.then(
       (v) => {
         clearTimeout(timer);
@@ -380,6 +436,11 @@ export function flush(timeoutMs?: number): Promise<boolean> {
 
 export function shutdown(timeoutMs?: number): Promise<void> {
   return current ? current.shutdown(timeoutMs) : Promise.resolve();
+}
+
+/** Opt-in: end open sessions as `Fail` and flush on an uncaught exception, then let Node exit as it would. */
+export function endOnUncaught(): void {
+  if (current) current.endOnUncaught();
 }
 
 export function stats(): ClientStats | undefined {

@@ -107,6 +107,21 @@ export interface InitOptions {
   metricReaders?: MetricReader[];
   /** Adds or overrides model prices, by model id: `{ 'my-model': { input: 1, output: 2 } }`. */
   pricing?: Record<string, PricingEntry>;
+  /**
+   * Called with each captured content string (after built-in redaction) and its attribute name;
+   * what it returns is recorded instead. If it throws, the value becomes `"<masked: mask failed>"`.
+   */
+  mask?: (value: string, key: string) => unknown;
+  /** Built-in redaction of API keys, bearer tokens, AWS and private keys in captured content. Default on. */
+  redact?: boolean;
+  /** Sessions open longer than this are ended as `Indeterminate` (reason `stale`). Default 3600000 (1 h); 0 turns it off. */
+  sessionTtlMs?: number;
+  /** End open sessions and flush on `beforeExit`, SIGTERM and SIGINT. Default on. */
+  handleExit?: boolean;
+  /** How long the exit flush may take. Default 2000 ms. */
+  exitTimeoutMs?: number;
+  /** Durable mode: batches that cannot be delivered yet are kept in this directory and survive a restart. Default `AGENTOPS_SPOOL_DIR`. */
+  spoolDir?: string;
 }
 
 export type MetricsExporterName = 'otlp' | 'console';
@@ -142,6 +157,12 @@ export interface Config {
   /** From `OTEL_METRICS_EXPORTER`: which non-vendor metric exporters to run. */
   readonly metricsExporters: ReadonlySet<MetricsExporterName>;
   readonly pricing: Readonly<Record<string, PricingEntry>>;
+  readonly mask: ((value: string, key: string) => unknown) | undefined;
+  readonly redact: boolean;
+  readonly sessionTtlMs: number;
+  readonly handleExit: boolean;
+  readonly exitTimeoutMs: number;
+  readonly spoolDir: string | undefined;
 }
 
 export const DEFAULT_API_ENDPOINT = 'https://api.agentops.ai';
@@ -152,7 +173,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'apiKey', 'apiEndpoint', 'exporterEndpoint', 'appUrl', 'exporters', 'serviceName', 'serviceVersion',
   'environment', 'resourceAttributes', 'captureContent', 'insecure', 'enabled', 'logLevel', 'logger',
   'logSessionUrl', 'autoStartSession', 'defaultTags', 'spanLimits', 'batch', 'delivery',
-  'metrics', 'metricReaders', 'pricing',
+  'metrics', 'metricReaders', 'pricing', 'mask', 'redact', 'sessionTtlMs', 'handleExit', 'exitTimeoutMs', 'spoolDir',
 ]);
 
 /** Builds the SDK logger first: every later step reports through it. */
@@ -296,11 +317,13 @@ export function resolveConfig(options: InitOptions | undefined, env: Env, logger
     throw new AgentOpsConfigError('batch.maxExportBatchSize', `an integer <= batch.maxQueueSize (${maxQueueSize})`, maxExportBatchSize);
   }
   maxExportBatchSize ??= Math.min(e.int('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 1) ?? 512, maxQueueSize);
+  const spoolDir = optString(o, 'spoolDir') ?? e.raw('AGENTOPS_SPOOL_DIR');
   const batch = {
     maxQueueSize,
     maxExportBatchSize,
+    // Durable mode keeps the window in which an ended span is only in memory short.
     scheduledDelayMillis:
-      optInt(batchIn, 'scheduledDelayMillis', 0, 'batch.') ?? e.int('OTEL_BSP_SCHEDULE_DELAY', 0) ?? (apiKey ? 1000 : 5000),
+      optInt(batchIn, 'scheduledDelayMillis', 0, 'batch.') ?? e.int('OTEL_BSP_SCHEDULE_DELAY', 0) ?? (spoolDir !== undefined ? 200 : apiKey ? 1000 : 5000),
     exportTimeoutMillis: optInt(batchIn, 'exportTimeoutMillis', 1, 'batch.') ?? e.int('OTEL_BSP_EXPORT_TIMEOUT', 1) ?? 30000,
   };
 
@@ -334,6 +357,7 @@ export function resolveConfig(options: InitOptions | undefined, env: Env, logger
   const metricReaders = optMetricReaders(o);
   const metricsExporters = parseExporterList(e, 'OTEL_METRICS_EXPORTER');
   const pricing = optPricing(o);
+  if (o.mask !== undefined && typeof o.mask !== 'function') throw new AgentOpsConfigError('mask', 'a function (value, key) => replacement', o.mask);
 
   return Object.freeze({
     enabled,
@@ -363,6 +387,12 @@ export function resolveConfig(options: InitOptions | undefined, env: Env, logger
     metricReaders: Object.freeze(metricReaders ?? []),
     metricsExporters,
     pricing: Object.freeze(pricing ?? {}),
+    mask: o.mask as ((value: string, key: string) => unknown) | undefined,
+    redact: optBool(o, 'redact') ?? true,
+    sessionTtlMs: optInt(o, 'sessionTtlMs', 0) ?? 3_600_000,
+    handleExit: optBool(o, 'handleExit') ?? true,
+    exitTimeoutMs: optInt(o, 'exitTimeoutMs', 0) ?? 2000,
+    spoolDir,
   });
 }
 

@@ -10,6 +10,7 @@ export {
   shutdown,
   stats,
   meter,
+  endOnUncaught,
   Client,
   type ClientStats,
 } from './client';

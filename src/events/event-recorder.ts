@@ -8,7 +8,7 @@ import { AGENTOPS_ERROR_CODE, AGENTOPS_ERROR_DETAILS, AGENTOPS_ERROR_TRIGGER_EVE
 import { safeJson } from '../serialize/safe-json';
 import { ErrorEvent } from './error-event';
 import { nowMs, type Event } from './event';
-import { describeError, exceptionAttributes, recordError } from './record-error';
+import { describeError, exceptionAttributes, recordError, type TextCleaner } from './record-error';
 import { eventSpanKind, eventSpanName, invalid, setEndAttributes, setStartAttributes, type ContentPolicy } from './span-mapping';
 import { toEpochMs } from './time';
 
@@ -55,12 +55,13 @@ export class EventRecorder {
       const errorType = typeof err.errorType === 'string' && err.errorType ? err.errorType : undefined;
       if (err.errorType !== undefined && errorType === undefined) invalid(this.policy, 'ErrorEvent.errorType', 'a string', err.errorType);
       const thrown = err.exception ?? (errorType ? { name: errorType, message: errorType } : { name: 'Error', message: 'ErrorEvent' });
-      if (setStatus) recordError(span, thrown, limit, errorType, extra, this.time(err, 'endTimestamp', err.endTimestamp ?? err.initTimestamp));
-      else addExceptionOnly(span, thrown, limit, extra, this.time(err, 'endTimestamp', err.endTimestamp ?? err.initTimestamp));
+      const at = this.time(err, 'endTimestamp', err.endTimestamp ?? err.initTimestamp);
+      if (setStatus) recordError(span, thrown, limit, errorType, extra, at, this.policy.transform);
+      else addExceptionOnly(span, thrown, limit, extra, at, this.policy.transform);
       return;
     }
-    if (setStatus) recordError(span, err, limit);
-    else addExceptionOnly(span, err, limit, {}, nowMs());
+    if (setStatus) recordError(span, err, limit, undefined, undefined, undefined, this.policy.transform);
+    else addExceptionOnly(span, err, limit, {}, nowMs(), this.policy.transform);
   }
 
   private time(e: Event, field: 'initTimestamp' | 'endTimestamp', value: unknown): number {
@@ -72,6 +73,6 @@ export class EventRecorder {
 }
 
 /** An `exception` event without touching status: used on the session span, whose status is its end state. */
-function addExceptionOnly(span: Span, err: unknown, limit: number, extra: Record<string, string | number>, time: number): void {
-  span.addEvent('exception', exceptionAttributes(describeError(err, limit), extra), time);
+function addExceptionOnly(span: Span, err: unknown, limit: number, extra: Record<string, string | number>, time: number, clean: TextCleaner): void {
+  span.addEvent('exception', exceptionAttributes(describeError(err, limit, clean), extra), time);
 }

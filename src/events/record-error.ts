@@ -12,7 +12,16 @@ export interface ErrorInfo {
   stack: string | undefined;
 }
 
-export function describeError(err: unknown, limit: number): ErrorInfo {
+/** Text of an exception as recorded: message and stack go through the content transform (redaction, mask). */
+export type TextCleaner = ((text: string, key: string) => string) | undefined;
+
+export function describeError(err: unknown, limit: number, clean?: TextCleaner): ErrorInfo {
+  const info = describeRaw(err, limit);
+  if (!clean) return info;
+  return { type: info.type, message: clean(info.message, EXCEPTION_MESSAGE), stack: info.stack === undefined ? undefined : clean(info.stack, EXCEPTION_STACKTRACE) };
+}
+
+function describeRaw(err: unknown, limit: number): ErrorInfo {
   const get = (k: string): unknown => {
     try {
       return (err as Record<string, unknown>)[k];
@@ -64,8 +73,8 @@ export function exceptionAttributes(info: ErrorInfo, extra?: Record<string, stri
   return attrs;
 }
 
-export function recordError(span: Span, err: unknown, limit: number, errorType?: string, extra?: Record<string, string | number>, time?: number): ErrorInfo {
-  const info = describeError(err, limit);
+export function recordError(span: Span, err: unknown, limit: number, errorType?: string, extra?: Record<string, string | number>, time?: number, clean?: TextCleaner): ErrorInfo {
+  const info = describeError(err, limit, clean);
   span.addEvent('exception', exceptionAttributes(info, extra), time);
   span.setStatus({ code: SpanStatusCode.ERROR, message: info.message });
   span.setAttribute(ERROR_TYPE, errorType ?? info.type);

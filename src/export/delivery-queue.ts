@@ -6,11 +6,15 @@
 import type { SdkLogger } from '../log';
 import type { DropReason, DestinationStats } from './destination-stats';
 import type { SendResult, Transport } from './send-result';
+import type { Spool, SpooledBatch } from './spool';
 
 export interface EncodedBatch {
   readonly body: Uint8Array;
   readonly spans: number;
 }
+
+// One per destination: the fan-out hands the same bytes to every queue, the file is per queue.
+type Entry = SpooledBatch;
 
 export interface DeliveryQueueOptions {
   maxBufferBytes: number;
@@ -26,7 +30,7 @@ const DROP_LOG_INTERVAL_MS = 60_000;
 
 export class DeliveryQueue {
   // A deque as array + head index: shift() on a long array is O(n) per batch.
-  private items: EncodedBatch[] = [];
+  private items: Entry[] = [];
   private head = 0;
   private inFlight = 0;
   private attempt = 0;
@@ -37,6 +41,7 @@ export class DeliveryQueue {
   private closed = false;
   private pendingDropLog: Partial<Record<DropReason, number>> = {};
   private readonly onDrop: DropListener[] = [];
+  private readonly recovering: Promise<void> | undefined;
 
   constructor(
     readonly name: string,
@@ -44,7 +49,26 @@ export class DeliveryQueue {
     private readonly options: DeliveryQueueOptions,
     readonly stats: DestinationStats,
     private readonly logger: SdkLogger,
-  ) {}
+    private readonly spool?: Spool,
+  ) {
+    if (spool) this.recovering = this.recover(spool);
+  }
+
+  /** Queues what a previous process left in the spool, ahead of anything newer. */
+  private async recover(spool: Spool): Promise<void> {
+    try {
+      const batches = await spool.recover();
+      if (batches.length === 0) return;
+      let spans = 0;
+      for (const b of batches) spans += b.spans;
+      this.stats.spansRecovered += spans;
+      this.logger.info(`destination ${this.name}: ${spans} spans in ${batches.length} batches recovered from the spool ${spool.dir}`);
+      for (const b of batches) this.add(b, false);
+      this.pump();
+    } catch (err) {
+      this.logger.warn(`destination ${this.name}: reading the spool failed: ${String(err)}`);
+    }
+  }
 
   addDropListener(listener: DropListener): void {
     this.onDrop.push(listener);
@@ -56,29 +80,46 @@ export class DeliveryQueue {
       this.drop('shutdown_timeout', batch.spans, 'destination already shut down');
       return;
     }
-    if (batch.body.length > this.options.maxBufferBytes) {
-      this.drop('buffer_full', batch.spans, `one batch (${batch.body.length} bytes) is larger than the buffer`);
-      return;
+    if (this.add({ body: batch.body, spans: batch.spans }, true)) this.pump();
+  }
+
+  /** Adds an entry within the byte cap, evicting the oldest; persists it in durable mode. */
+  private add(entry: Entry, persist: boolean): boolean {
+    if (entry.body.length > this.options.maxBufferBytes) {
+      this.dropEntry(entry, 'buffer_full', `one batch (${entry.body.length} bytes) is larger than the buffer`);
+      return false;
     }
-    while (this.stats.bytesQueued + batch.body.length > this.options.maxBufferBytes && this.length > 0) {
+    while (this.stats.bytesQueued + entry.body.length > this.options.maxBufferBytes && this.length > 0) {
       const oldest = this.items[this.head]!;
-      this.items[this.head] = undefined as unknown as EncodedBatch;
+      this.items[this.head] = undefined as unknown as Entry;
       this.head++;
       this.account(oldest, -1);
-      this.drop('buffer_full', oldest.spans, 'buffer full, oldest batch evicted');
+      this.dropEntry(oldest, 'buffer_full', 'buffer full, oldest batch evicted');
     }
-    if (this.stats.bytesQueued + batch.body.length > this.options.maxBufferBytes) {
+    if (this.stats.bytesQueued + entry.body.length > this.options.maxBufferBytes) {
       // Only in-flight batches remain and they already fill the buffer.
-      this.drop('buffer_full', batch.spans, 'buffer full');
-      return;
+      this.dropEntry(entry, 'buffer_full', 'buffer full');
+      return false;
     }
-    this.items.push(batch);
-    this.account(batch, 1);
-    this.pump();
+    this.items.push(entry);
+    this.account(entry, 1);
+    if (persist && this.spool) this.spool.persist(entry);
+    return true;
+  }
+
+  private dropEntry(entry: Entry, reason: DropReason, why: string): void {
+    this.spool?.remove(entry);
+    this.drop(reason, entry.spans, why);
   }
 
   /** Resolves true once everything queued so far was delivered or dropped, false at the deadline. */
-  flush(timeoutMs: number): Promise<boolean> {
+  async flush(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    if (this.recovering) await Promise.race([this.recovering, sleep(timeoutMs)]);
+    return this.flushQueued(Math.max(deadline - Date.now(), 0));
+  }
+
+  private flushQueued(timeoutMs: number): Promise<boolean> {
     if (this.isIdle()) return Promise.resolve(true);
     return new Promise<boolean>((resolve) => {
       let done = false;
@@ -110,11 +151,22 @@ export class DeliveryQueue {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     if (!delivered) {
-      let spans = 0;
-      for (let i = this.head; i < this.items.length; i++) spans += this.items[i]!.spans;
+      const left = this.items.slice(this.head);
       this.items = [];
       this.head = 0;
-      if (spans > 0) this.drop('shutdown_timeout', spans, 'still queued at shutdown');
+      let spans = 0;
+      for (const e of left) {
+        spans += e.spans;
+        this.account(e, -1);
+      }
+      if (this.spool && left.length > 0) {
+        // Durable mode: what could not be sent stays on disk for the next process; not a drop.
+        await this.spool.settle(left);
+        this.stats.spansSpooled += spans;
+        this.logger.warn(`destination ${this.name}: ${spans} undelivered spans kept in the spool ${this.spool.dir} for the next start`);
+      } else if (spans > 0) {
+        this.drop('shutdown_timeout', spans, 'still queued at shutdown');
+      }
     }
     // In-flight requests are aborted by close(); their outcome is counted when they settle.
     await this.transport.close();
@@ -129,7 +181,7 @@ export class DeliveryQueue {
     return this.length === 0 && this.inFlight === 0;
   }
 
-  private account(batch: EncodedBatch, sign: 1 | -1): void {
+  private account(batch: Entry, sign: 1 | -1): void {
     this.stats.bytesQueued += sign * batch.body.length;
     this.stats.spansQueued += sign * batch.spans;
   }
@@ -137,7 +189,7 @@ export class DeliveryQueue {
   private pump(): void {
     while (!this.closed && this.retryTimer === undefined && this.inFlight < this.options.concurrency && this.length > 0) {
       const batch = this.items[this.head]!;
-      this.items[this.head] = undefined as unknown as EncodedBatch;
+      this.items[this.head] = undefined as unknown as Entry;
       this.head++;
       if (this.head > 1024 && this.head * 2 > this.items.length) {
         this.items = this.items.slice(this.head);
@@ -153,11 +205,12 @@ export class DeliveryQueue {
     this.notifyIfIdle();
   }
 
-  private settle(batch: EncodedBatch, result: SendResult): void {
+  private settle(batch: Entry, result: SendResult): void {
     this.inFlight--;
     if (result.kind === 'success') {
       this.attempt = 0;
       this.account(batch, -1);
+      this.spool?.remove(batch);
       const rejected = Math.min(result.rejectedSpans ?? 0, batch.spans);
       this.stats.spansSent += batch.spans - rejected;
       if (rejected > 0) this.drop('rejected', rejected, `destination rejected spans: ${result.rejectMessage ?? 'no reason given'}`);
@@ -178,8 +231,13 @@ export class DeliveryQueue {
       this.stats.failedRequests++;
       this.stats.lastError = result.message;
       this.account(batch, -1);
-      const reason: DropReason = result.kind === 'failure' ? result.reason : 'shutdown_timeout';
-      this.drop(reason, batch.spans, result.message);
+      if (result.kind === 'retryable' && this.spool) {
+        // Closed while this was in flight: the file stays for the next process.
+        this.stats.spansSpooled += batch.spans;
+      } else {
+        const reason: DropReason = result.kind === 'failure' ? result.reason : 'shutdown_timeout';
+        this.dropEntry(batch, reason, result.message);
+      }
     }
     this.pump();
   }
@@ -235,4 +293,11 @@ export class DeliveryQueue {
     this.idleWaiters = [];
     for (const w of waiters) w();
   }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    t.unref();
+  });
 }

@@ -42,6 +42,10 @@ export interface DestinationStats {
   requests: number;
   failedRequests: number;
   lastError: string | undefined;
+  /** Durable mode: spans left on disk at shutdown for the next process (not dropped). */
+  spansSpooled: number;
+  /** Durable mode: spans a previous process left in the spool, taken over by this one. */
+  spansRecovered: number;
 }
 
 export function newDestinationStats(name: string): DestinationStats {
@@ -57,6 +61,8 @@ export function newDestinationStats(name: string): DestinationStats {
     requests: 0,
     failedRequests: 0,
     lastError: undefined,
+    spansSpooled: 0,
+    spansRecovered: 0,
   };
 }
 

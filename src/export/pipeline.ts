@@ -16,6 +16,7 @@ import { newDestinationStats, type DestinationStats, type DropReason } from './d
 import { ExporterSink } from './exporter-sink';
 import { HttpTransport } from './http-transport';
 import { OtlpFanoutSink } from './otlp-fanout-sink';
+import { Spool } from './spool';
 import { VendorAuth } from './vendor-auth';
 import { VendorTransport } from './vendor-transport';
 
@@ -48,6 +49,16 @@ export function buildPipeline(config: Config, logger: SdkLogger): Pipeline {
     maxRetryDelayMs: config.delivery.maxRetryDelayMs,
   };
 
+  const spoolFor = (destination: string): Spool | undefined => {
+    if (config.spoolDir === undefined) return undefined;
+    try {
+      return new Spool(config.spoolDir, destination, logger);
+    } catch (err) {
+      logger.error(`spool directory ${config.spoolDir} cannot be used (${String(err)}); destination ${destination} keeps undelivered batches in memory only`);
+      return undefined;
+    }
+  };
+
   let auth: VendorAuth | undefined;
   if (config.apiKey !== undefined) {
     auth = new VendorAuth(config.apiEndpoint, config.apiKey, config.delivery.requestTimeoutMs, USER_AGENT, logger);
@@ -60,7 +71,7 @@ export function buildPipeline(config: Config, logger: SdkLogger): Pipeline {
       connections: config.delivery.concurrency,
       userAgent: USER_AGENT,
     });
-    queues.push(new DeliveryQueue('vendor', new VendorTransport(http, auth), queueOptions, newDestinationStats('vendor'), logger));
+    queues.push(new DeliveryQueue('vendor', new VendorTransport(http, auth), queueOptions, newDestinationStats('vendor'), logger, spoolFor('vendor')));
   }
   if (config.collectorTracesEndpoint !== undefined) {
     const http = new HttpTransport({
@@ -70,7 +81,7 @@ export function buildPipeline(config: Config, logger: SdkLogger): Pipeline {
       connections: config.delivery.concurrency,
       userAgent: USER_AGENT,
     });
-    queues.push(new DeliveryQueue('collector', http, queueOptions, newDestinationStats('collector'), logger));
+    queues.push(new DeliveryQueue('collector', http, queueOptions, newDestinationStats('collector'), logger, spoolFor('collector')));
   }
   for (const q of queues) q.addDropListener(notifyDrop);
 

@@ -48,22 +48,54 @@ export class OtlpReceiver {
   private waiters: Array<() => void> = [];
   private readonly sockets = new Set<Socket>();
 
-  private constructor(private readonly server: Server, readonly options: ReceiverOptions) {}
+  private server: Server;
+  private boundPort = 0;
 
-  static async start(options: ReceiverOptions = {}): Promise<OtlpReceiver> {
-    const server = createServer();
-    const r = new OtlpReceiver(server, options);
-    server.on('request', (req, res) => void r.handle(req, res));
-    server.on('connection', (s) => {
-      r.sockets.add(s);
-      s.on('close', () => r.sockets.delete(s));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  private constructor(readonly options: ReceiverOptions) {
+    this.server = this.makeServer();
+  }
+
+  static async start(options: ReceiverOptions = {}, port = 0): Promise<OtlpReceiver> {
+    const r = new OtlpReceiver(options);
+    await r.listen(port);
     return r;
   }
 
+  private makeServer(): Server {
+    const server = createServer();
+    server.on('request', (req, res) => void this.handle(req, res));
+    server.on('connection', (s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    return server;
+  }
+
+  private async listen(port: number): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => {
+        this.server.removeListener('error', reject);
+        resolve();
+      });
+    });
+    this.boundPort = (this.server.address() as AddressInfo).port;
+  }
+
+  /** Takes the receiver down (connections refused) keeping what it received. */
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Brings it back on the same port. */
+  async restart(): Promise<void> {
+    this.server = this.makeServer();
+    await this.listen(this.boundPort);
+  }
+
   get port(): number {
-    return (this.server.address() as AddressInfo).port;
+    return this.boundPort;
   }
 
   get url(): string {
@@ -101,7 +133,19 @@ export class OtlpReceiver {
 
   async close(): Promise<void> {
     for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    if (this.server.listening) await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Span ids received more than once. */
+  duplicates(): string[] {
+    const seen = new Set<string>();
+    const dup: string[] = [];
+    for (const s of this.spans()) {
+      const id = `${s.traceId}/${s.spanId}`;
+      if (seen.has(id)) dup.push(id);
+      seen.add(id);
+    }
+    return dup;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,0 +1,181 @@
+/**
+ * Durable mode: each batch a destination has not delivered yet is also a file in
+ * `{spoolDir}/{destination}/`, so it survives a crash or a restart and the next process that starts
+ * with the same directory sends it.
+ *
+ * - Files appear atomically (written to `*.tmp`, then renamed), so a crash mid-write leaves no half
+ *   batch that would be sent; a leftover `.tmp` is deleted at recovery.
+ * - A file is deleted only after its batch was delivered (or dropped, and counted). A batch is
+ *   never both in memory and recovered from disk by the same process, and a live process's files
+ *   are never taken by another one: files carry the writer's pid, and only files of processes that
+ *   are gone are adopted (by an atomic rename, so two starting processes cannot both take one).
+ * - Delivery is at least once for a batch whose request was on the wire when the process died: the
+ *   sender cannot know whether it arrived. Backends that key spans by trace and span id (the local
+ *   backend does) store it once.
+ */
+import { mkdirSync, promises as fsp, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SdkLogger } from '../log';
+
+export interface SpooledBatch {
+  body: Uint8Array;
+  spans: number;
+  /** The file holding the batch, once it is written. */
+  file?: string;
+  /** Pending write; deletion waits for it. */
+  writing?: Promise<void>;
+}
+
+const FILE = /^(\d+)-(\d+)-(\d+)\.otlp$/;
+
+export class Spool {
+  readonly dir: string;
+  private seq = 0;
+
+  constructor(root: string, destination: string, private readonly logger: SdkLogger) {
+    this.dir = join(root, destination.replace(/[^A-Za-z0-9_.-]/g, '_'));
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  /** Starts writing `batch` to disk; never throws, never blocks. */
+  persist(batch: SpooledBatch): void {
+    const name = `${process.pid}-${Date.now()}-${this.seq++}.otlp`;
+    const file = join(this.dir, name);
+    const tmp = `${file}.tmp`;
+    batch.writing = fsp
+      .writeFile(tmp, batch.body)
+      .then(() => fsp.rename(tmp, file))
+      .then(() => {
+        batch.file = file;
+      })
+      .catch((err: unknown) => {
+        this.logger.throttled(`spool-write:${this.dir}`, 60_000, 'error', `could not write a batch to the spool (${String(err)}); it stays in memory only`);
+        void fsp.unlink(tmp).catch(() => undefined);
+      });
+  }
+
+  /** Deletes the batch's file (after its write finished); never throws. */
+  remove(batch: SpooledBatch): void {
+    const done = (): void => {
+      if (batch.file) {
+        const f = batch.file;
+        batch.file = undefined;
+        void fsp.unlink(f).catch(() => undefined);
+      }
+    };
+    if (batch.writing) void batch.writing.then(done);
+    else done();
+  }
+
+  /** Waits until every write started so far is on disk (or failed). */
+  async settle(batches: Iterable<SpooledBatch>): Promise<void> {
+    await Promise.all([...batches].map((b) => b.writing ?? Promise.resolve()));
+  }
+
+  /**
+   * Batches left by processes that are gone, oldest first, adopted by this one. Their files keep
+   * existing (now under this pid) until delivered.
+   */
+  async recover(): Promise<SpooledBatch[]> {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return [];
+    }
+    const found: Array<{ at: number; seq: number; batch: SpooledBatch }> = [];
+    for (const name of names) {
+      if (name.endsWith('.tmp')) {
+        const pid = Number(name.split('-')[0]);
+        // A half-written batch of a dead process was never durable: remove it.
+        if (!isAlive(pid)) await fsp.unlink(join(this.dir, name)).catch(() => undefined);
+        continue;
+      }
+      const m = FILE.exec(name);
+      if (!m) continue;
+      const pid = Number(m[1]);
+      if (pid === process.pid || isAlive(pid)) continue;
+      // Our pid and counter make the name unique (rename would silently replace an existing file);
+      // the original time keeps the order if this process dies too.
+      const adopted = join(this.dir, `${process.pid}-${m[2]}-${this.seq++}.otlp`);
+      try {
+        await fsp.rename(join(this.dir, name), adopted);
+      } catch {
+        continue; // another process adopted it first
+      }
+      try {
+        const body = new Uint8Array(await fsp.readFile(adopted));
+        found.push({ at: Number(m[2]), seq: Number(m[3]), batch: { body, spans: countSpans(body), file: adopted } });
+      } catch (err) {
+        this.logger.warn(`could not read spooled batch ${adopted}: ${String(err)}`);
+      }
+    }
+    found.sort((a, b) => a.at - b.at || a.seq - b.seq);
+    return found.map((f) => f.batch);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Number of spans in an encoded ExportTraceServiceRequest, read from the protobuf framing alone
+ * (resource_spans=1 > scope_spans=2 > spans=2), so recovered batches are counted like fresh ones.
+ */
+export function countSpans(body: Uint8Array): number {
+  let n = 0;
+  forEachField(body, 0, body.length, (field, start, end) => {
+    if (field !== 1) return;
+    forEachField(body, start, end, (f2, s2, e2) => {
+      if (f2 !== 2) return;
+      forEachField(body, s2, e2, (f3) => {
+        if (f3 === 2) n++;
+      });
+    });
+  });
+  return n;
+}
+
+/** Calls `fn` for each length-delimited field in [start, end); skips others. Stops at malformed input. */
+function forEachField(b: Uint8Array, start: number, end: number, fn: (field: number, start: number, end: number) => void): void {
+  let i = start;
+  while (i < end) {
+    const [key, afterKey] = varint(b, i);
+    if (afterKey < 0) return;
+    const field = key >>> 3;
+    const wire = key & 7;
+    i = afterKey;
+    if (wire === 2) {
+      const [len, afterLen] = varint(b, i);
+      if (afterLen < 0 || afterLen + len > end) return;
+      fn(field, afterLen, afterLen + len);
+      i = afterLen + len;
+    } else if (wire === 0) {
+      const [, next] = varint(b, i);
+      if (next < 0) return;
+      i = next;
+    } else if (wire === 1) i += 8;
+    else if (wire === 5) i += 4;
+    else return;
+  }
+}
+
+function varint(b: Uint8Array, i: number): [number, number] {
+  let result = 0;
+  let shift = 0;
+  while (i < b.length && shift < 35) {
+    const byte = b[i++]!;
+    result += (byte & 0x7f) * 2 ** shift;
+    if ((byte & 0x80) === 0) return [result, i];
+    shift += 7;
+  }
+  return [0, -1];
+}

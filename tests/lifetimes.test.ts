@@ -1,0 +1,54 @@
+/**
+ * Acceptance (reliability): stale sessions end as Indeterminate "stale"; spans left open by user
+ * code end as abandoned when their session ends; the registry holds only what is open.
+ */
+import * as agentops from '../src';
+import { SDK_ENV_CLEAR, setEnv } from './helpers/env';
+import { OtlpReceiver } from './helpers/otlp-receiver';
+
+describe('session and span lifetimes', () => {
+  let receiver: OtlpReceiver;
+  let restoreEnv: () => void;
+  beforeEach(async () => {
+    receiver = await OtlpReceiver.start();
+    restoreEnv = setEnv({ ...SDK_ENV_CLEAR, OTLP_EXPORTER_ENDPOINT: receiver.url });
+  });
+  afterEach(async () => {
+    await agentops.shutdown(1000);
+    restoreEnv();
+    await receiver.close();
+  });
+
+  it('ends a session older than sessionTtlMs as Indeterminate, reason stale', async () => {
+    const client = agentops.init({ autoStartSession: false, logLevel: 'silent', sessionTtlMs: 200 });
+    const s = agentops.startSession({ name: 'forgotten' });
+    await new Promise((r) => setTimeout(r, 600));
+    expect(s.endState).toBe('Indeterminate');
+    expect(s.endReason).toBe('stale');
+    expect(client.stats().sessions.open).toBe(0);
+    await agentops.flush(2000);
+    expect(receiver.spans().find((x) => x.name === 'forgotten')!.attributes['agentops.session.end_reason']).toBe('stale');
+  });
+
+  it('ends spans user code left open as abandoned when the session ends', async () => {
+    agentops.init({ autoStartSession: false, logLevel: 'silent' });
+    const s = agentops.startSession();
+    const never = new Promise<never>(() => undefined);
+    void s.trace(new agentops.ActionEvent({ actionType: 'waits-forever' }), () => never);
+    s.end('Fail', 'timeout');
+    await agentops.flush(2000);
+    const span = receiver.spans().find((x) => x.name === 'action waits-forever')!;
+    expect(span.attributes['agentops.span.abandoned']).toBe(true);
+  });
+
+  it('holds only open sessions: 5,000 sessions come and go, nothing stays behind', () => {
+    const client = agentops.init({ autoStartSession: false, logLevel: 'silent', metrics: false });
+    for (let i = 0; i < 5000; i++) {
+      const s = agentops.startSession();
+      s.trace(new agentops.ToolEvent({ name: 't' }), () => i);
+      s.end();
+    }
+    const st = client.stats().sessions;
+    expect(st).toEqual({ open: 0, started: 5000, ended: 5000 });
+  });
+});

@@ -1,0 +1,96 @@
+/**
+ * Acceptance (reliability): the API key and tokens never appear in a log line or an exported byte;
+ * captured content goes through the built-in redactor and the user's mask, which fails closed.
+ */
+import * as agentops from '../src';
+import { Redactor } from '../src/serialize/redact';
+import { CaptureLogger } from './helpers/capture-logger';
+import { SDK_ENV_CLEAR, setEnv } from './helpers/env';
+import { OtlpReceiver } from './helpers/otlp-receiver';
+
+const API_KEY = 'ao-live-7f3c9e1d2b8a4f60';
+const SECRETS = {
+  openai: 'sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789',
+  anthropic: 'sk-ant-api03-ZyXwVuTsRqPoNmLkJiHgFeDcBa9876543210',
+  bearer: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl',
+  awsId: 'AKIAIOSFODNN7EXAMPLE',
+  awsSecret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  privateKey: '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7Y\n-----END RSA PRIVATE KEY-----',
+  google: 'AIzaSyA1B2C3D4E5F6G7H8I9J0K1L2M3N4O5P6Q',
+  github: 'ghp_0123456789abcdefghijABCDEFGHIJ012345',
+};
+
+describe('secrets never leave the process', () => {
+  let vendor: OtlpReceiver;
+  let collector: OtlpReceiver;
+  let restoreEnv: () => void;
+  beforeEach(async () => {
+    vendor = await OtlpReceiver.start({ vendor: { apiKey: API_KEY, token: (n) => `tok-${n}-SECRETTOKENVALUE` } });
+    collector = await OtlpReceiver.start();
+    restoreEnv = setEnv({ ...SDK_ENV_CLEAR, OTLP_EXPORTER_ENDPOINT: collector.url });
+  });
+  afterEach(async () => {
+    await agentops.shutdown(1000);
+    restoreEnv();
+    await Promise.all([vendor.close(), collector.close()]);
+  });
+
+  it('redacts keys in content and exceptions, and no log line or exported byte holds the API key or a token', async () => {
+    const logger = new CaptureLogger();
+    agentops.init({ apiKey: API_KEY, apiEndpoint: vendor.url, exporterEndpoint: `${vendor.url}/v1/traces`, autoStartSession: false, logger, logLevel: 'debug' });
+    const s = agentops.startSession();
+    s.record(new agentops.LLMEvent({ model: 'gpt-4o', prompt: `my key is ${API_KEY} and openai ${SECRETS.openai}`, completion: `use ${SECRETS.anthropic}` }));
+    s.record(new agentops.ToolEvent({ name: 'http', params: { headers: { Authorization: `Bearer ${SECRETS.bearer}` }, aws: `aws_secret_access_key=${SECRETS.awsSecret}`, id: SECRETS.awsId }, returns: SECRETS.privateKey }));
+    s.record(new agentops.ActionEvent({ actionType: 'deploy', params: [SECRETS.google, SECRETS.github] }));
+    s.record(new agentops.ToolEvent({ name: 'fails', error: new Error(`request with ${SECRETS.openai} failed`) }));
+    s.end();
+    expect(await agentops.flush(5000)).toBe(true);
+
+    const exported = [...vendor.requests, ...collector.requests].filter((r) => r.path.startsWith('/v1/'));
+    expect(exported.length).toBeGreaterThan(2);
+    const everything = [...exported.map((r) => r.body), Buffer.from(logger.text())];
+    for (const secret of [API_KEY, ...Object.values(SECRETS), 'SECRETTOKENVALUE']) {
+      for (const bytes of everything) expect(bytes.includes(Buffer.from(secret))).toBe(false);
+    }
+    // What replaced them says what it was.
+    const spans = collector.spans();
+    expect(spans.find((x) => x.name === 'chat gpt-4o')!.attributes['gen_ai.input.messages']).toContain('<redacted:agentops-api-key>');
+    expect(spans.find((x) => x.name === 'chat gpt-4o')!.attributes['gen_ai.input.messages']).toContain('<redacted:openai-key>');
+    const http = spans.find((x) => x.name === 'execute_tool http')!;
+    expect(http.attributes['gen_ai.tool.call.arguments']).toContain('Bearer <redacted:bearer-token>');
+    expect(http.attributes['gen_ai.tool.call.arguments']).toContain('<redacted:aws-secret-access-key>');
+    expect(http.attributes['gen_ai.tool.call.result']).toBe('<redacted:private-key>');
+    expect(spans.find((x) => x.name === 'execute_tool fails')!.events[0]!.attributes['exception.message']).toBe('request with <redacted:openai-key> failed');
+    // The resource carries nothing secret either (checked above byte-wise); the key was sent only to the auth endpoint.
+    expect(vendor.authRequests).toHaveLength(1);
+  });
+
+  it("applies the user's mask after redaction, and fails closed when it throws", async () => {
+    const seen: Array<[string, string]> = [];
+    agentops.init({
+      autoStartSession: false,
+      logLevel: 'silent',
+      mask: (value, key) => {
+        seen.push([key, value]);
+        if (key === 'gen_ai.tool.call.result') throw new Error('mask bug');
+        return value.replace(/\d{3}-\d{2}-\d{4}/g, '<ssn>');
+      },
+    });
+    const s = agentops.startSession();
+    s.record(new agentops.ToolEvent({ name: 'lookup', params: { ssn: '123-45-6789', key: SECRETS.openai }, returns: 'secret result' }));
+    s.end();
+    await agentops.flush(2000);
+    const tool = collector.spans().find((x) => x.name === 'execute_tool lookup')!;
+    expect(tool.attributes['gen_ai.tool.call.arguments']).toBe('{"ssn":"<ssn>","key":"<redacted:openai-key>"}');
+    expect(tool.attributes['gen_ai.tool.call.result']).toBe('<masked: mask failed>');
+    // The mask saw the value already redacted.
+    expect(seen.find(([k]) => k === 'gen_ai.tool.call.arguments')![1]).not.toContain(SECRETS.openai);
+  });
+
+  it('leaves ordinary text alone', () => {
+    const r = new Redactor(['ao-live-7f3c9e1d2b8a4f60']);
+    for (const text of ['The sky is blue.', 'task-skipped: nothing to do', 'ask-me-anything', 'bearer of bad news', 'AKIA is a word']) {
+      expect(r.redact(text)).toBe(text);
+    }
+  });
+});
