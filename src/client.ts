@@ -3,19 +3,25 @@
  * module-level functions (`init`, `startSession`, `record`, ...) act on the one current client.
  */
 import { randomUUID } from 'node:crypto';
-import { context, ROOT_CONTEXT, trace, TraceFlags, type Span, type Tracer } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, trace, TraceFlags, type Span, type TextMapPropagator, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { RandomIdGenerator } from '@opentelemetry/sdk-trace-base';
+import { RandomIdGenerator, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { resolveConfig, resolveLogger, type Config, type Env, type InitOptions } from './config';
-import { globalContextAccess, SESSION_KEY, type ContextAccess } from './context';
+import { globalContextAccess, privateContextAccess, SESSION_KEY, type ContextAccess } from './context';
 import type { Event } from './events/event';
 import { EventRecorder } from './events/event-recorder';
 import type { ContentPolicy } from './events/span-mapping';
 import { setCustomAttributes } from './events/span-mapping';
 import type { DestinationStats } from './export/destination-stats';
 import { buildPipeline, type Pipeline } from './export/pipeline';
-import { SdkLogger } from './log';
+import { SdkLogger, type LogLevel } from './log';
+import type { GenAiMetrics } from './metrics/genai-metrics';
+import { buildPropagator, headerSetter, remoteContext, sessionIdFromBaggage, withSessionBaggage } from './propagation';
+import { buildSampler } from './sampling';
+import { toAttributeValue } from './events/span-mapping';
+import { VendorAuth } from './export/vendor-auth';
+import { USER_AGENT } from './version';
 import { MASK_FAILED, Redactor } from './serialize/redact';
 import { safeJson } from './serialize/safe-json';
 import { truncate } from './serialize/truncate';
@@ -50,8 +56,10 @@ const randomIds = new RandomIdGenerator();
 export class Client implements SessionHost, ExitTarget {
   readonly config: Config;
   readonly enabled: boolean;
-  /** The provider sessions are recorded with; undefined when disabled. */
-  readonly tracerProvider: NodeTracerProvider | undefined;
+  /** The provider sessions are recorded with (yours with `init({ tracerProvider })`); undefined when disabled. */
+  readonly tracerProvider: TracerProvider | undefined;
+  /** @internal How `inject()` / `continueSession()` read and write carriers. */
+  readonly propagator: TextMapPropagator;
   /** @internal */ readonly logger: SdkLogger;
   /** @internal */ readonly recorder: EventRecorder;
   /** @internal */ readonly contextAccess: ContextAccess;
@@ -65,6 +73,11 @@ export class Client implements SessionHost, ExitTarget {
   private readonly registry = new SessionRegistry();
   private readonly registeredGlobalProvider: boolean = false;
   private readonly registeredContextManager: AsyncLocalStorageContextManager | undefined;
+  private readonly registeredPropagator: boolean = false;
+  private readonly privateContextManager: AsyncLocalStorageContextManager | undefined;
+  /** The provider this client built (not one the user passed). */
+  private readonly ownProvider: NodeTracerProvider | undefined;
+  private readonly metricsAuth: VendorAuth | undefined;
   private shutdownPromise: Promise<void> | undefined;
   private eventsWithoutSession = 0;
   private readonly exitHooks: ExitHooks | undefined;
@@ -79,7 +92,14 @@ export class Client implements SessionHost, ExitTarget {
     this.enabled = config.enabled;
     this.appUrl = config.appUrl;
     this.announceUrls = config.logSessionUrl && config.apiKey !== undefined && config.enabled;
-    this.contextAccess = globalContextAccess;
+    this.propagator = buildPropagator(config.propagators);
+    if (config.global || !config.enabled) {
+      this.contextAccess = globalContextAccess;
+    } else {
+      // Isolated: our own AsyncLocalStorage, never registered, so another SDK's globals stay untouched.
+      this.privateContextManager = new AsyncLocalStorageContextManager().enable();
+      this.contextAccess = privateContextAccess(this.privateContextManager);
+    }
     const policy: ContentPolicy = {
       capture: config.captureContent,
       limit: config.spanLimits.attributeValueLengthLimit,
@@ -91,6 +111,8 @@ export class Client implements SessionHost, ExitTarget {
       this.tracerProvider = undefined;
       this.tracer = undefined;
       this.pipeline = undefined;
+      this.ownProvider = undefined;
+      this.metricsAuth = undefined;
       this.metricsSetup = undefined;
       this.meter = NOOP_METER;
       this.recorder = new EventRecorder(trace.getTracer('agentops-disabled'), policy);
@@ -100,50 +122,70 @@ export class Client implements SessionHost, ExitTarget {
       return;
     }
 
-    this.pipeline = buildPipeline(config, logger);
-    if (this.pipeline.processors.length === 0) {
+    const resource = buildResource(config);
+    const byo = config.tracerProvider;
+    // With your own provider, spans go through the processors spanProcessors() gave you; metrics
+    // still need the vendor's token, so they get an auth exchange of their own.
+    this.pipeline = byo ? undefined : buildPipeline(config, logger);
+    this.metricsAuth =
+      byo && config.apiKey !== undefined ? new VendorAuth(config.apiEndpoint, config.apiKey, config.delivery.requestTimeoutMs, USER_AGENT, logger) : undefined;
+    const metrics = buildMetrics(config, resource, this.pipeline?.auth ?? this.metricsAuth, logger);
+    this.metricsSetup = metrics;
+    this.meter = metrics.meter;
+    if (metrics.genai && this.pipeline) {
+      const genai = metrics.genai;
+      this.pipeline.addDropListener((destination, reason, spans) => genai.recordDropped(destination, reason, spans));
+    }
+
+    if (!byo && this.pipeline && this.pipeline.processors.length === 0) {
       logger.once(
         'no-destination',
         'warn',
         'no API key (AGENTOPS_API_KEY), no OTLP_EXPORTER_ENDPOINT and no exporters: sessions are recorded but sent nowhere. Run `npx agentops serve` for a local backend.',
       );
-    } else if (config.apiKey === undefined) {
+    } else if (!byo && config.apiKey === undefined) {
       logger.info('no API key: nothing is sent to the AgentOps backend; spans go to the other configured destinations');
     }
-    const resource = buildResource(config);
-    const metrics = buildMetrics(config, resource, this.pipeline.auth, logger);
-    this.metricsSetup = metrics;
-    this.meter = metrics.meter;
-    if (metrics.genai) {
-      const genai = metrics.genai;
-      this.pipeline.addDropListener((destination, reason, spans) => genai.recordDropped(destination, reason, spans));
+
+    let provider: TracerProvider;
+    if (byo) {
+      provider = byo;
+      this.ownProvider = undefined;
+    } else {
+      // First, so the cost it adds in onEnding is on the span before any exporter sees it.
+      const genaiProcessor = new GenAiSpanProcessor(new PriceBook(config.pricing), (traceId) => this.registry.byTraceId(traceId), () => metrics.genai, logger);
+      this.ownProvider = new NodeTracerProvider({
+        resource,
+        idGenerator: new SessionIdGenerator(),
+        sampler: buildSampler(config.sampling),
+        spanLimits: config.spanLimits,
+        spanProcessors: [genaiProcessor, ...(this.pipeline?.processors ?? [])],
+      });
+      provider = this.ownProvider;
     }
-    // First, so the cost it adds in onEnding is on the span before any exporter sees it.
-    const genaiProcessor = new GenAiSpanProcessor(new PriceBook(config.pricing), (traceId) => this.registry.byTraceId(traceId), metrics.genai, logger);
-    const provider = new NodeTracerProvider({
-      resource,
-      idGenerator: new SessionIdGenerator(),
-      spanLimits: config.spanLimits,
-      spanProcessors: [genaiProcessor, ...this.pipeline.processors],
-    });
     this.tracerProvider = provider;
 
-    // Register globally only where nothing is registered yet; never take over another SDK's globals.
-    const cm = new AsyncLocalStorageContextManager();
-    cm.enable();
-    if (context.setGlobalContextManager(cm)) {
-      this.registeredContextManager = cm;
-    } else {
-      cm.disable();
-    }
-    if (trace.setGlobalTracerProvider(provider)) {
-      this.registeredGlobalProvider = true;
-    } else {
-      logger.once(
-        'global-provider-taken',
-        'warn',
-        'another OpenTelemetry TracerProvider is already registered globally: agentops records its sessions with its own provider and leaves yours in place. To send your spans through agentops too, add agentops.spanProcessors() to your provider.',
-      );
+    if (config.global) {
+      // Register globally only where nothing is registered yet; never take over another SDK's globals.
+      const cm = new AsyncLocalStorageContextManager();
+      cm.enable();
+      if (context.setGlobalContextManager(cm)) {
+        this.registeredContextManager = cm;
+      } else {
+        cm.disable();
+      }
+      if (this.ownProvider) {
+        if (trace.setGlobalTracerProvider(this.ownProvider)) {
+          this.registeredGlobalProvider = true;
+        } else {
+          logger.once(
+            'global-provider-taken',
+            'warn',
+            'another OpenTelemetry TracerProvider is already registered globally: agentops records its sessions with its own provider and leaves yours in place. To send your spans through agentops too, add agentops.spanProcessors() to your provider (see docs/opentelemetry.md), or pass init({ global: false }) to silence this.',
+          );
+        }
+      }
+      if (propagation.setGlobalPropagator(this.propagator)) this.registeredPropagator = true;
     }
     this.tracer = provider.getTracer('agentops', VERSION);
     this.recorder = new EventRecorder(this.tracer, policy);
@@ -272,10 +314,11 @@ export class Client implements SessionHost, ExitTarget {
    * confirmed delivery), even when a destination is down; never rejects. Open sessions stay open.
    */
   async flush(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<boolean> {
-    if (!this.pipeline) return true;
+    if (!this.enabled) return true;
     const t = validTimeout(timeoutMs);
     try {
-      const both = Promise.all([this.pipeline.flush(t), this.metricsSetup?.flush(t) ?? true]).then((r) => r.every(Boolean));
+      const pipelines = this.pipelines();
+      const both = Promise.all([...pipelines.map((p) => p.flush(t)), this.metricsSetup?.flush(t) ?? true]).then((r) => r.every(Boolean));
       return await withDeadline(both, t + 50, false);
     } catch {
       return false;
@@ -301,16 +344,24 @@ export class Client implements SessionHost, ExitTarget {
     this.endAllOpen('shutdown');
     if (this.registeredGlobalProvider) trace.disable();
     if (this.registeredContextManager) context.disable();
-    if (!this.pipeline || !this.tracerProvider) return;
-    await Promise.all([this.pipeline.shutdown(timeoutMs), this.metricsSetup?.shutdown(timeoutMs)]);
+    if (this.registeredPropagator) propagation.disable();
+    this.privateContextManager?.disable();
+    if (!this.enabled) return;
+    if (this.pipeline) {
+      await Promise.all([this.pipeline.shutdown(timeoutMs), this.metricsSetup?.shutdown(timeoutMs)]);
+    } else {
+      // Your provider owns the processors spanProcessors() gave it: flush them, it shuts them down.
+      await Promise.all([...byoPipelines.map((p) => p.flush(timeoutMs)), this.metricsSetup?.shutdown(timeoutMs)]);
+    }
+    await this.metricsAuth?.close();
     // The pipeline's processors are already shut down; this releases the provider's own state.
-    await withDeadline(this.tracerProvider.shutdown().catch(() => undefined), 100, undefined);
+    if (this.ownProvider) await withDeadline(this.ownProvider.shutdown().catch(() => undefined), 100, undefined);
   }
 
   /** Counters per destination and of sessions; a copy, safe to keep. */
   stats(): ClientStats {
     const destinations: Record<string, DestinationStats> = {};
-    for (const d of this.pipeline?.destinations ?? []) destinations[d.name] = { ...d, spansDropped: { ...d.spansDropped } };
+    for (const p of this.pipelines()) for (const d of p.destinations) destinations[d.name] = { ...d, spansDropped: { ...d.spansDropped } };
     const metrics: Record<string, DestinationStats> = {};
     for (const d of this.metricsSetup?.destinations ?? []) metrics[d.name] = { ...d, spansDropped: { ...d.spansDropped } };
     return {
@@ -321,10 +372,180 @@ export class Client implements SessionHost, ExitTarget {
     };
   }
 
+  /** The pipelines whose destinations this client reports and flushes. */
+  private pipelines(): Pipeline[] {
+    return this.pipeline ? [this.pipeline] : this.config.tracerProvider ? byoPipelines : [];
+  }
+
+  /** @internal The built-in GenAI instruments, when metrics are on. */
+  genaiMetrics(): GenAiMetrics | undefined {
+    return this.metricsSetup?.genai;
+  }
+
+  /** @internal The open session whose trace this is. */
+  sessionByTraceId(traceId: string): Session | undefined {
+    return this.registry.byTraceId(traceId);
+  }
+
+  /**
+   * Writes the active context into `carrier` (W3C `traceparent`/`tracestate`, or B3, and `baggage`
+   * with `session.id`), so that another service can continue the session.
+   */
+  inject<C extends object>(carrier: C): C {
+    try {
+      let ctx = this.contextAccess.active();
+      const session = this.activeSession() ?? (trace.getSpan(ctx) ? undefined : this.currentSession());
+      if (session) {
+        if (trace.getSpan(ctx) === undefined) ctx = session.contextFrom(ctx);
+        ctx = withSessionBaggage(ctx, session.id);
+      }
+      this.propagator.inject(ctx, carrier, headerSetter);
+    } catch (err) {
+      this.logger.once('inject:failed', 'warn', `inject() failed and wrote nothing: ${String(err)}`);
+    }
+    return carrier;
+  }
+
+  /**
+   * Runs `fn` inside the session another process injected into `carrier`: spans recorded by `fn`
+   * land in that session's trace, under the caller's span. Without a valid context in the carrier,
+   * `fn` runs as it would without the SDK (reported once).
+   */
+  continueSession<T>(carrier: unknown, fn: () => T): T {
+    let ctx: ReturnType<ContextAccess['active']> | undefined;
+    let session: Session | undefined;
+    try {
+      const remote = remoteContext(this.propagator, carrier);
+      if (remote === undefined) {
+        this.logger.once('continue:no-context', 'warn', 'continueSession(): the carrier holds no trace context (traceparent or b3); running without a session (reported once)');
+      } else {
+        const sc = trace.getSpanContext(remote)!;
+        const id = sessionIdFromBaggage(remote) ?? formatAsUuid(sc.traceId);
+        session = new Session(this, trace.wrapSpanContext(sc), id, 'session', [], true);
+        ctx = session.contextFrom(remote);
+      }
+    } catch (err) {
+      this.logger.once('continue:failed', 'warn', `continueSession() could not read the carrier: ${String(err)}`);
+    }
+    if (ctx === undefined || session === undefined) return fn();
+    return this.contextAccess.with(ctx, fn);
+  }
+
+  /** @internal Adds a log line to the active span as a `log` event, and forwards it when configured. */
+  log(level: Exclude<LogLevel, 'silent'>, message: string, attributes?: Record<string, unknown>): void {
+    if (!this.enabled) return;
+    try {
+      const span = trace.getSpan(this.contextAccess.active());
+      const transform = this.recorder.policy.transform;
+      const text = typeof message === 'string' ? message : String(message);
+      if (span?.isRecording()) {
+        const limit = this.recorder.policy.limit;
+        const attrs: Record<string, string | number | boolean | string[] | number[] | boolean[]> = {
+          'log.severity': level.toUpperCase(),
+          'log.message': transform ? transform(text, 'log.message') : truncate(text, limit),
+        };
+        if (attributes && typeof attributes === 'object') {
+          for (const [k, v] of Object.entries(attributes)) {
+            const av = toAttributeValue(v, limit);
+            if (av !== undefined) attrs[k] = av as string;
+          }
+        }
+        span.addEvent('log', attrs);
+      }
+      const forward = this.config.forwardLogs;
+      if (forward) (forward[level] as (m: string, a?: Record<string, unknown>) => void)(text, { ...attributes, ...this.logContext() });
+    } catch (err) {
+      this.logger.once('log:failed', 'warn', `agentops.logger failed and skipped a line: ${String(err)}`);
+    }
+  }
+
+  /** `{ trace_id, span_id, session_id }` of the active span and session, for any logger; `{}` outside. */
+  logContext(): { trace_id?: string; span_id?: string; session_id?: string } {
+    const ctx = this.contextAccess.active();
+    const sc = trace.getSpanContext(ctx);
+    if (sc === undefined || !trace.isSpanContextValid(sc)) return {};
+    const active = ctx.getValue(SESSION_KEY);
+    const session = active instanceof Session ? active : this.registry.byTraceId(sc.traceId);
+    return session ? { trace_id: sc.traceId, span_id: sc.spanId, session_id: session.id } : { trace_id: sc.traceId, span_id: sc.spanId };
+  }
+
   /** @internal The vendor's project id, once the auth exchange succeeded. */
   get projectId(): string | undefined {
     return this.pipeline?.auth?.projectId;
   }
+}
+
+function formatAsUuid(hex: string): string {
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+// Pipelines built by spanProcessors() for a provider the user owns.
+const byoPipelines: Pipeline[] = [];
+
+/**
+ * The span processors that send to the configured destinations (the AgentOps backend, your
+ * collector, `exporters`) and derive cost and metrics, for your own TracerProvider. Use them with
+ * `SessionIdGenerator`, then `init({ tracerProvider })`.
+ *
+ * @example new NodeTracerProvider({ idGenerator: new SessionIdGenerator(), spanProcessors: agentops.spanProcessors({ apiKey }) })
+ */
+export function spanProcessors(options?: InitOptions): SpanProcessor[] {
+  const env = process.env as Env;
+  const logger = resolveLogger(options ?? {}, env);
+  const config = resolveConfig(options, env, logger);
+  if (!config.enabled) return [];
+  const pipeline = buildPipeline(config, logger);
+  byoPipelines.push(pipeline);
+  pipeline.addDropListener((destination, reason, spans) => current?.genaiMetrics()?.recordDropped(destination, reason, spans));
+  const genai = new GenAiSpanProcessor(new PriceBook(config.pricing), (traceId) => current?.sessionByTraceId(traceId), () => current?.genaiMetrics(), logger);
+  return [genai, ...pipeline.processors];
+}
+
+/** Writes the active session's context into `carrier` (headers) for another service. */
+export function inject<C extends object>(carrier: C): C {
+  return current ? current.inject(carrier) : carrier;
+}
+
+/** Runs `fn` inside the session another service injected into `carrier`. */
+export function continueSession<T>(carrier: unknown, fn: () => T): T {
+  return current ? current.continueSession(carrier, fn) : fn();
+}
+
+/** The context (as OpenTelemetry's API knows it) that `carrier` holds, for advanced use. */
+export function extract(carrier: unknown): ReturnType<ContextAccess['active']> {
+  if (!current) return ROOT_CONTEXT;
+  return remoteContext(current.propagator, carrier) ?? ROOT_CONTEXT;
+}
+
+/**
+ * Log lines as span events on the active span (with `log.severity` and `log.message`), so they show
+ * up in the session; forwarded to `init({ forwardLogs })` too.
+ *
+ * @example agentops.logger.info('cache miss', { 'cache.key': key })
+ */
+export const logger = {
+  debug(message: string, attributes?: Record<string, unknown>): void {
+    current?.log('debug', message, attributes);
+  },
+  info(message: string, attributes?: Record<string, unknown>): void {
+    current?.log('info', message, attributes);
+  },
+  warn(message: string, attributes?: Record<string, unknown>): void {
+    current?.log('warn', message, attributes);
+  },
+  error(message: string, attributes?: Record<string, unknown>): void {
+    current?.log('error', message, attributes);
+  },
+};
+
+/**
+ * `{ trace_id, span_id, session_id }` of the active span and session, to put on your own log lines
+ * (e.g. as a pino mixin); `{}` outside a session.
+ *
+ * @example pino({ mixin: () => agentops.logContext() })
+ */
+export function logContext(): { trace_id?: string; span_id?: string; session_id?: string } {
+  return current?.logContext() ?? {};
 }
 
 /**

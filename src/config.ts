@@ -6,8 +6,10 @@
  * through the SDK's logger and the default is used, so a typo in a deployment never crashes an agent.
  */
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import type { TracerProvider } from '@opentelemetry/api';
 import type { MetricReader } from '@opentelemetry/sdk-metrics';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { Sampler, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { collectorTarget, exporterNames, type OtlpTarget } from './otlp-env';
 import { AgentOpsConfigError } from './errors';
 import { LOG_LEVELS, type LogLevel, type Logger, SdkLogger } from './log';
 
@@ -76,8 +78,11 @@ export interface InitOptions {
   exporterEndpoint?: string;
   /** Base URL of the session viewer, used for `session.url`. Default `https://app.agentops.ai`. */
   appUrl?: string;
-  /** Extra span exporters; each gets its own batching processor. */
-  exporters?: SpanExporter[];
+  /**
+   * Extra span exporters; each gets its own batching processor. `'console'` adds a console exporter,
+   * `'otlp'` the collector destination configured by the `OTEL_EXPORTER_OTLP_*` variables.
+   */
+  exporters?: Array<SpanExporter | 'console' | 'otlp'>;
   serviceName?: string;
   serviceVersion?: string;
   /** `deployment.environment.name`. Default `AGENTOPS_ENVIRONMENT`. */
@@ -122,9 +127,26 @@ export interface InitOptions {
   exitTimeoutMs?: number;
   /** Durable mode: batches that cannot be delivered yet are kept in this directory and survive a restart. Default `AGENTOPS_SPOOL_DIR`. */
   spoolDir?: string;
+  /** Keep this fraction of sessions (0..1), decided from the trace id so a session is kept or dropped whole. Default 1. */
+  sampleRate?: number;
+  /** Your own root sampler (wrapped so that children follow their parent). Overrides `sampleRate`. */
+  sampler?: Sampler;
+  /** Record sessions with your own provider (add `spanProcessors()` and `SessionIdGenerator` to it). */
+  tracerProvider?: TracerProvider;
+  /** `false`: an isolated provider and context that never touch the global OpenTelemetry registrations. Default true. */
+  global?: boolean;
+  /** `agentops.logger` also writes each line here (as `target[level](message, attributes)`). */
+  forwardLogs?: Logger;
 }
 
-export type MetricsExporterName = 'otlp' | 'console';
+export type SamplingSpec =
+  | { readonly kind: 'ratio'; readonly ratio: number; readonly parentBased: boolean }
+  | { readonly kind: 'always_off'; readonly parentBased: boolean }
+  | { readonly kind: 'custom'; readonly sampler: Sampler };
+
+export type PropagatorName = 'tracecontext' | 'baggage' | 'b3' | 'b3multi';
+
+
 
 export interface Config {
   readonly enabled: boolean;
@@ -133,9 +155,11 @@ export interface Config {
   readonly exporterEndpoint: string;
   readonly vendorMetricsEndpoint: string;
   readonly appUrl: string;
-  /** `OTLP_EXPORTER_ENDPOINT`'s traces URL, when set. */
-  readonly collectorTracesEndpoint: string | undefined;
-  readonly collectorMetricsEndpoint: string | undefined;
+  /** Your own collector for traces (`OTLP_EXPORTER_ENDPOINT`, `OTEL_TRACES_EXPORTER=otlp`, `exporters: ['otlp']`). */
+  readonly collectorTraces: OtlpTarget | undefined;
+  readonly collectorMetrics: OtlpTarget | undefined;
+  readonly consoleTraces: boolean;
+  readonly consoleMetrics: boolean;
   readonly exporters: readonly SpanExporter[];
   readonly serviceName: string | undefined;
   readonly serviceVersion: string | undefined;
@@ -154,8 +178,6 @@ export interface Config {
   readonly metricsEnabled: boolean;
   readonly metrics: Readonly<Required<MetricsOptions>>;
   readonly metricReaders: readonly MetricReader[];
-  /** From `OTEL_METRICS_EXPORTER`: which non-vendor metric exporters to run. */
-  readonly metricsExporters: ReadonlySet<MetricsExporterName>;
   readonly pricing: Readonly<Record<string, PricingEntry>>;
   readonly mask: ((value: string, key: string) => unknown) | undefined;
   readonly redact: boolean;
@@ -163,6 +185,11 @@ export interface Config {
   readonly handleExit: boolean;
   readonly exitTimeoutMs: number;
   readonly spoolDir: string | undefined;
+  readonly sampling: SamplingSpec;
+  readonly tracerProvider: TracerProvider | undefined;
+  readonly global: boolean;
+  readonly propagators: readonly PropagatorName[];
+  readonly forwardLogs: Logger | undefined;
 }
 
 export const DEFAULT_API_ENDPOINT = 'https://api.agentops.ai';
@@ -174,6 +201,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'environment', 'resourceAttributes', 'captureContent', 'insecure', 'enabled', 'logLevel', 'logger',
   'logSessionUrl', 'autoStartSession', 'defaultTags', 'spanLimits', 'batch', 'delivery',
   'metrics', 'metricReaders', 'pricing', 'mask', 'redact', 'sessionTtlMs', 'handleExit', 'exitTimeoutMs', 'spoolDir',
+  'sampleRate', 'sampler', 'tracerProvider', 'global', 'forwardLogs',
 ]);
 
 /** Builds the SDK logger first: every later step reports through it. */
@@ -273,11 +301,13 @@ export function resolveConfig(options: InitOptions | undefined, env: Env, logger
   // The viewer is only ever a link in a log line, never a destination: any http(s) URL will do.
   const appUrl = optUrl(o, 'appUrl', true) ?? e.url('AGENTOPS_APP_URL', true) ?? DEFAULT_APP_URL;
 
-  const collectorBase = e.url('OTLP_EXPORTER_ENDPOINT', insecure);
-  const collectorTracesEndpoint = collectorBase === undefined ? undefined : signalUrl(collectorBase, 'traces');
-  const collectorMetricsEndpoint = collectorBase === undefined ? undefined : signalUrl(collectorBase, 'metrics');
-
-  const exporters = optExporters(o);
+  const exportersIn = optExporters(o);
+  const traceNames = exporterNames(e, 'traces');
+  for (const n of exportersIn?.names ?? []) traceNames.add(n);
+  const metricNames = exporterNames(e, 'metrics');
+  const collectorTraces = traceNames.has('otlp') ? collectorTarget(e, 'traces', insecure) : undefined;
+  const collectorMetrics = metricNames.has('otlp') ? collectorTarget(e, 'metrics', insecure) : undefined;
+  const exporters = exportersIn?.exporters;
 
   const serviceName = optString(o, 'serviceName') ?? e.raw('OTEL_SERVICE_NAME');
   const serviceVersion = optString(o, 'serviceVersion');
@@ -355,8 +385,18 @@ export function resolveConfig(options: InitOptions | undefined, env: Env, logger
     cardinalityLimit: optInt(metricsIn, 'cardinalityLimit', 1, 'metrics.') ?? 1000,
   };
   const metricReaders = optMetricReaders(o);
-  const metricsExporters = parseExporterList(e, 'OTEL_METRICS_EXPORTER');
   const pricing = optPricing(o);
+  const sampling = samplingOf(o, e);
+  const propagators = propagatorsOf(e);
+  if (o.tracerProvider !== undefined && (o.tracerProvider === null || typeof (o.tracerProvider as TracerProvider).getTracer !== 'function')) {
+    throw new AgentOpsConfigError('tracerProvider', 'a TracerProvider (an object with getTracer)', o.tracerProvider);
+  }
+  if (o.forwardLogs !== undefined) {
+    const l = o.forwardLogs as Record<string, unknown> | null;
+    if (l === null || typeof l !== 'object' || ['debug', 'info', 'warn', 'error'].some((m) => typeof l[m] !== 'function')) {
+      throw new AgentOpsConfigError('forwardLogs', 'an object with debug, info, warn and error functions', o.forwardLogs);
+    }
+  }
   if (o.mask !== undefined && typeof o.mask !== 'function') throw new AgentOpsConfigError('mask', 'a function (value, key) => replacement', o.mask);
 
   return Object.freeze({
@@ -366,8 +406,10 @@ export function resolveConfig(options: InitOptions | undefined, env: Env, logger
     exporterEndpoint,
     vendorMetricsEndpoint: siblingMetricsUrl(exporterEndpoint),
     appUrl,
-    collectorTracesEndpoint,
-    collectorMetricsEndpoint,
+    collectorTraces,
+    collectorMetrics,
+    consoleTraces: traceNames.has('console'),
+    consoleMetrics: metricNames.has('console'),
     exporters: Object.freeze(exporters ?? []),
     serviceName,
     serviceVersion,
@@ -385,7 +427,6 @@ export function resolveConfig(options: InitOptions | undefined, env: Env, logger
     metricsEnabled,
     metrics: Object.freeze(metrics),
     metricReaders: Object.freeze(metricReaders ?? []),
-    metricsExporters,
     pricing: Object.freeze(pricing ?? {}),
     mask: o.mask as ((value: string, key: string) => unknown) | undefined,
     redact: optBool(o, 'redact') ?? true,
@@ -393,22 +434,64 @@ export function resolveConfig(options: InitOptions | undefined, env: Env, logger
     handleExit: optBool(o, 'handleExit') ?? true,
     exitTimeoutMs: optInt(o, 'exitTimeoutMs', 0) ?? 2000,
     spoolDir,
+    sampling,
+    tracerProvider: o.tracerProvider as TracerProvider | undefined,
+    global: optBool(o, 'global') ?? true,
+    propagators,
+    forwardLogs: o.forwardLogs as Logger | undefined,
   });
 }
 
-const EXPORTER_NAMES = ['otlp', 'console', 'none'];
+const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'];
 
-/** `OTEL_*_EXPORTER`: a comma list of otlp, console, none. Unset means otlp (to the collector, when one is set). */
-function parseExporterList(e: EnvReader, name: string): ReadonlySet<MetricsExporterName> {
-  const raw = e.raw(name);
-  if (raw === undefined) return new Set(['otlp']);
-  const out = new Set<MetricsExporterName>();
-  for (const part of raw.split(',').map((p) => p.trim().toLowerCase()).filter(Boolean)) {
-    if (!EXPORTER_NAMES.includes(part)) {
-      e.bad(name, EXPORTER_NAMES.join(', '), 'otlp');
-      return new Set(['otlp']);
+/** `sampler` > `sampleRate` > `OTEL_TRACES_SAMPLER` (+ `_ARG`) > keep everything. */
+function samplingOf(o: Record<string, unknown>, e: EnvReader): SamplingSpec {
+  if (o.sampler !== undefined) {
+    const smp = o.sampler as Partial<Sampler> | null;
+    if (smp === null || typeof smp !== 'object' || typeof smp.shouldSample !== 'function') {
+      throw new AgentOpsConfigError('sampler', 'an OpenTelemetry Sampler (an object with shouldSample)', o.sampler);
     }
-    if (part !== 'none') out.add(part as MetricsExporterName);
+    return { kind: 'custom', sampler: smp as Sampler };
+  }
+  if (o.sampleRate !== undefined) {
+    const r = o.sampleRate;
+    if (typeof r !== 'number' || !Number.isFinite(r) || r < 0 || r > 1) throw new AgentOpsConfigError('sampleRate', 'a number from 0 to 1', r);
+    return { kind: 'ratio', ratio: r, parentBased: true };
+  }
+  const raw = e.raw('OTEL_TRACES_SAMPLER')?.toLowerCase();
+  let name = 'parentbased_always_on';
+  if (raw !== undefined) {
+    if (SAMPLERS.includes(raw)) name = raw;
+    else e.bad('OTEL_TRACES_SAMPLER', SAMPLERS.join(', '), 'parentbased_always_on');
+  }
+  const parentBased = name.startsWith('parentbased_');
+  const base = parentBased ? name.slice('parentbased_'.length) : name;
+  if (base === 'always_on') return { kind: 'ratio', ratio: 1, parentBased };
+  if (base === 'always_off') return { kind: 'always_off', parentBased };
+  let ratio = 1;
+  const arg = e.raw('OTEL_TRACES_SAMPLER_ARG');
+  if (arg !== undefined) {
+    const n = Number(arg);
+    if (/^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(arg) && n >= 0 && n <= 1) ratio = n;
+    else e.bad('OTEL_TRACES_SAMPLER_ARG', 'a number from 0 to 1', '1.0');
+  }
+  return { kind: 'ratio', ratio, parentBased };
+}
+
+const PROPAGATORS = ['tracecontext', 'baggage', 'b3', 'b3multi', 'none'];
+
+/** `OTEL_PROPAGATORS`: comma list; default tracecontext,baggage. */
+function propagatorsOf(e: EnvReader): PropagatorName[] {
+  const raw = e.raw('OTEL_PROPAGATORS');
+  const fallback: PropagatorName[] = ['tracecontext', 'baggage'];
+  if (raw === undefined) return fallback;
+  const out: PropagatorName[] = [];
+  for (const p of raw.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean)) {
+    if (!PROPAGATORS.includes(p)) {
+      e.bad('OTEL_PROPAGATORS', PROPAGATORS.join(', '), 'tracecontext,baggage');
+      return fallback;
+    }
+    if (p !== 'none' && !out.includes(p as PropagatorName)) out.push(p as PropagatorName);
   }
   return out;
 }
@@ -522,17 +605,24 @@ function optAttributes(o: Record<string, unknown>, name: string): Attributes | u
   return out;
 }
 
-function optExporters(o: Record<string, unknown>): SpanExporter[] | undefined {
+function optExporters(o: Record<string, unknown>): { exporters: SpanExporter[]; names: Array<'console' | 'otlp'> } | undefined {
   const v = o.exporters;
   if (v === undefined) return undefined;
-  if (!Array.isArray(v)) throw new AgentOpsConfigError('exporters', 'an array of SpanExporter objects', v);
-  return v.map((x, i) => {
+  if (!Array.isArray(v)) throw new AgentOpsConfigError('exporters', 'an array of SpanExporter objects (or "console", "otlp")', v);
+  const exporters: SpanExporter[] = [];
+  const names: Array<'console' | 'otlp'> = [];
+  v.forEach((x, i) => {
+    if (x === 'console' || x === 'otlp') {
+      names.push(x);
+      return;
+    }
     const ex = x as Partial<SpanExporter> | null;
     if (ex === null || typeof ex !== 'object' || typeof ex.export !== 'function' || typeof ex.shutdown !== 'function') {
-      throw new AgentOpsConfigError(`exporters[${i}]`, 'a SpanExporter (an object with export and shutdown methods)', x);
+      throw new AgentOpsConfigError(`exporters[${i}]`, 'a SpanExporter (an object with export and shutdown methods), "console" or "otlp"', x);
     }
-    return ex as SpanExporter;
+    exporters.push(ex as SpanExporter);
   });
+  return { exporters, names };
 }
 
 function isAttributeValue(v: unknown): v is AttributeValue {
@@ -568,13 +658,6 @@ export function urlProblem(value: string, insecure: boolean): string | undefined
 
 function stripSlash(url: string): string {
   return url.replace(/\/+$/, '');
-}
-
-/** `OTLP_EXPORTER_ENDPOINT` is a base URL like `OTEL_EXPORTER_OTLP_ENDPOINT`; a full signal URL is kept. */
-export function signalUrl(base: string, signal: 'traces' | 'metrics'): string {
-  const m = /\/v1\/(traces|metrics)$/.exec(base);
-  if (m) return `${base.slice(0, m.index)}/v1/${signal}`;
-  return `${base}/v1/${signal}`;
 }
 
 /** The vendor's metrics endpoint: same host as its traces endpoint, path `/v1/metrics`. */

@@ -11,6 +11,12 @@ export {
   stats,
   meter,
   endOnUncaught,
+  spanProcessors,
+  inject,
+  extract,
+  continueSession,
+  logger,
+  logContext,
   Client,
   type ClientStats,
 } from './client';

@@ -5,7 +5,8 @@
  */
 import * as agentops from '../src';
 import { AgentOpsConfigError } from '../src';
-import { resolveConfig, resolveLogger, signalUrl } from '../src/config';
+import { resolveConfig, resolveLogger } from '../src/config';
+import { signalUrl } from '../src/otlp-env';
 import { SdkLogger } from '../src/log';
 import { CaptureLogger } from './helpers/capture-logger';
 
@@ -28,7 +29,7 @@ describe('init() options', () => {
     [{ apiEndpoint: 'not a url' }, 'apiEndpoint', /absolute http\(s\) URL; got string "not a url"/],
     [{ apiEndpoint: 'ftp://example.com' }, 'apiEndpoint', /absolute http\(s\) URL/],
     [{ exporterEndpoint: 'http://collector.example.com/v1/traces' }, 'exporterEndpoint', /https:\/\/ URL .*insecure/],
-    [{ exporters: {} }, 'exporters', /array of SpanExporter objects; got object/],
+    [{ exporters: {} }, 'exporters', /array of SpanExporter objects \(or "console", "otlp"\); got object/],
     [{ exporters: [{ export: 1 }] }, 'exporters[0]', /SpanExporter/],
     [{ captureContent: 'yes' }, 'captureContent', /a boolean; got string "yes"/],
     [{ enabled: 1 }, 'enabled', /a boolean; got number 1/],
@@ -93,8 +94,9 @@ describe('environment', () => {
     expect(c.exporterEndpoint).toBe('https://otlp.example.com/v1/traces');
     expect(c.vendorMetricsEndpoint).toBe('https://otlp.example.com/v1/metrics');
     expect(c.appUrl).toBe('https://app.example.com');
-    expect(c.collectorTracesEndpoint).toBe('http://localhost:4318/v1/traces');
-    expect(c.collectorMetricsEndpoint).toBe('http://localhost:4318/v1/metrics');
+    expect(c.collectorTraces?.url).toBe('http://localhost:4318/v1/traces');
+    expect(c.collectorMetrics?.url).toBe('http://localhost:4318/v1/metrics');
+    expect(c.collectorTraces?.protocol).toBe('http/protobuf');
     expect(c.environment).toBe('staging');
     expect(Object.isFrozen(c)).toBe(true);
     const o = resolveConfig({ apiKey: 'opt-key', environment: 'prod' }, env, quiet);
@@ -147,7 +149,7 @@ describe('environment', () => {
     expect(c1.batch).toEqual(base.batch);
     expect(c1.spanLimits).toEqual(base.spanLimits);
     expect(c1.captureContent).toBe(base.captureContent);
-    expect(c1.collectorTracesEndpoint).toBe(base.collectorTracesEndpoint);
+    expect(c1.collectorTraces).toEqual(base.collectorTraces);
     expect(c1.exporterEndpoint).toBe(base.exporterEndpoint);
   });
 

@@ -5,6 +5,8 @@
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { Agent, request } from 'undici';
 import { errorSummary, isRetryableError, isRetryableStatus } from './is-retryable';
 import { parseRetryAfter } from './retry-after';
@@ -18,7 +20,10 @@ export interface HttpTransportOptions {
   /** Connections the pool may open; matches the destination's concurrency. */
   connections: number;
   userAgent: string;
+  compression?: 'gzip' | 'none';
 }
+
+const gzipAsync = promisify(gzip);
 
 // Error bodies are read for the log line only; a backend answering megabytes must not cost memory.
 const MAX_ERROR_BODY = 1024;
@@ -35,9 +40,10 @@ export class HttpTransport implements Transport {
       connect: { timeout: Math.min(options.timeoutMs, 10_000) },
     });
     this.baseHeaders = {
+      ...options.headers,
       'content-type': options.contentType,
       'user-agent': options.userAgent,
-      ...options.headers,
+      ...(options.compression === 'gzip' ? { 'content-encoding': 'gzip' } : {}),
     };
   }
 
@@ -56,10 +62,12 @@ export class HttpTransport implements Transport {
     const timer = setTimeout(() => controller.abort(new TimeoutError(this.options.timeoutMs)), this.options.timeoutMs);
     timer.unref();
     try {
+      // Compressed per destination: only destinations that asked for gzip pay for it.
+      const payload = this.options.compression === 'gzip' ? await gzipAsync(body) : body;
       const res = await request(this.options.url, {
         method: 'POST',
         headers: extraHeaders ? { ...this.baseHeaders, ...extraHeaders } : this.baseHeaders,
-        body,
+        body: payload,
         dispatcher: this.agent,
         signal: controller.signal,
         headersTimeout: this.options.timeoutMs,

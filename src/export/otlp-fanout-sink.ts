@@ -4,16 +4,29 @@
  * Taking a batch is synchronous: once the bytes are queued, the batch processor is done.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { BatchSink } from './batching-span-processor';
+import type { Encoding } from './collector-transport';
 import type { DeliveryQueue } from './delivery-queue';
 import type { DropReason } from './destination-stats';
 
+export interface Destination {
+  readonly queue: DeliveryQueue;
+  /** Protobuf serves http/protobuf and gRPC alike; JSON only http/json. */
+  readonly encoding: Encoding;
+}
+
 export class OtlpFanoutSink implements BatchSink {
+  private readonly needsJson: boolean;
+  private readonly needsProtobuf: boolean;
+
   constructor(
-    readonly destinations: readonly DeliveryQueue[],
+    readonly destinations: readonly Destination[],
     private readonly onEncodeFailure: (reason: DropReason, spans: number) => void,
-  ) {}
+  ) {
+    this.needsJson = destinations.some((d) => d.encoding === 'json');
+    this.needsProtobuf = destinations.some((d) => d.encoding === 'protobuf');
+  }
 
   exportBatch(spans: ReadableSpan[]): void | Promise<void> {
     if (this.destinations.length === 0) return;
@@ -28,26 +41,34 @@ export class OtlpFanoutSink implements BatchSink {
   }
 
   private encodeAndQueue(spans: ReadableSpan[]): void {
-    let body: Uint8Array | undefined;
-    try {
-      body = ProtobufTraceSerializer.serializeRequest(spans);
-    } catch {
-      body = undefined;
+    // Each encoding is produced once per batch, whatever the number of destinations using it.
+    const protobuf = this.needsProtobuf ? encode(() => ProtobufTraceSerializer.serializeRequest(spans)) : undefined;
+    const json = this.needsJson ? encode(() => JsonTraceSerializer.serializeRequest(spans)) : undefined;
+    for (const d of this.destinations) {
+      const body = d.encoding === 'json' ? json : protobuf;
+      if (body === undefined) {
+        d.queue.stats.spansDropped.non_retryable += spans.length;
+        this.onEncodeFailure('non_retryable', spans.length);
+        continue;
+      }
+      d.queue.enqueue({ body, spans: spans.length });
     }
-    if (body === undefined) {
-      this.onEncodeFailure('non_retryable', spans.length);
-      return;
-    }
-    const batch = { body, spans: spans.length };
-    for (const d of this.destinations) d.enqueue(batch);
   }
 
   async flush(timeoutMs: number): Promise<boolean> {
-    const results = await Promise.all(this.destinations.map((d) => d.flush(timeoutMs)));
+    const results = await Promise.all(this.destinations.map((d) => d.queue.flush(timeoutMs)));
     return results.every(Boolean);
   }
 
   async shutdown(timeoutMs: number): Promise<void> {
-    await Promise.all(this.destinations.map((d) => d.shutdown(timeoutMs)));
+    await Promise.all(this.destinations.map((d) => d.queue.shutdown(timeoutMs)));
+  }
+}
+
+function encode(fn: () => Uint8Array | undefined): Uint8Array | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
   }
 }

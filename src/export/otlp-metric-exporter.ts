@@ -3,28 +3,32 @@
  * (the vendor, the collector), each with its own delivery queue, retries and counters.
  */
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
+import { JsonMetricsSerializer, ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import { AggregationTemporality, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
-import type { DeliveryQueue } from './delivery-queue';
+import type { Destination } from './otlp-fanout-sink';
 
 export class OtlpFanoutMetricExporter implements PushMetricExporter {
-  constructor(readonly destinations: readonly DeliveryQueue[]) {}
+  constructor(readonly destinations: readonly Destination[]) {}
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
-    let body: Uint8Array | undefined;
+    const points = dataPoints(metrics);
+    if (points === 0) {
+      resultCallback({ code: ExportResultCode.SUCCESS });
+      return;
+    }
+    let protobuf: Uint8Array | undefined;
+    let json: Uint8Array | undefined;
     try {
-      body = ProtobufMetricsSerializer.serializeRequest(metrics);
+      if (this.destinations.some((d) => d.encoding === 'protobuf')) protobuf = ProtobufMetricsSerializer.serializeRequest(metrics);
+      if (this.destinations.some((d) => d.encoding === 'json')) json = JsonMetricsSerializer.serializeRequest(metrics);
     } catch (err) {
       resultCallback({ code: ExportResultCode.FAILED, error: err instanceof Error ? err : new Error(String(err)) });
       return;
     }
-    const points = dataPoints(metrics);
-    if (body === undefined || points === 0) {
-      resultCallback({ code: ExportResultCode.SUCCESS });
-      return;
+    for (const d of this.destinations) {
+      const body = d.encoding === 'json' ? json : protobuf;
+      if (body !== undefined) d.queue.enqueue({ body, spans: points });
     }
-    const batch = { body, spans: points };
-    for (const d of this.destinations) d.enqueue(batch);
     resultCallback({ code: ExportResultCode.SUCCESS });
   }
 

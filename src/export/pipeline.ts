@@ -15,7 +15,9 @@ import { DeliveryQueue, type DropListener } from './delivery-queue';
 import { newDestinationStats, type DestinationStats, type DropReason } from './destination-stats';
 import { ExporterSink } from './exporter-sink';
 import { HttpTransport } from './http-transport';
-import { OtlpFanoutSink } from './otlp-fanout-sink';
+import { ConsoleSpanExporter } from '@opentelemetry/sdk-trace-base';
+import { collectorTransport, encodingOf } from './collector-transport';
+import { OtlpFanoutSink, type Destination } from './otlp-fanout-sink';
 import { Spool } from './spool';
 import { VendorAuth } from './vendor-auth';
 import { VendorTransport } from './vendor-transport';
@@ -31,7 +33,7 @@ export interface Pipeline {
 }
 
 export function buildPipeline(config: Config, logger: SdkLogger): Pipeline {
-  const queues: DeliveryQueue[] = [];
+  const destinationsOut: Destination[] = [];
   const dropListeners: DropListener[] = [];
   const notifyDrop = (destination: string, reason: DropReason, spans: number): void => {
     for (const l of dropListeners) {
@@ -71,18 +73,16 @@ export function buildPipeline(config: Config, logger: SdkLogger): Pipeline {
       connections: config.delivery.concurrency,
       userAgent: USER_AGENT,
     });
-    queues.push(new DeliveryQueue('vendor', new VendorTransport(http, auth), queueOptions, newDestinationStats('vendor'), logger, spoolFor('vendor')));
+    const queue = new DeliveryQueue('vendor', new VendorTransport(http, auth), queueOptions, newDestinationStats('vendor'), logger, spoolFor('vendor'));
+    destinationsOut.push({ queue, encoding: 'protobuf' });
   }
-  if (config.collectorTracesEndpoint !== undefined) {
-    const http = new HttpTransport({
-      url: config.collectorTracesEndpoint,
-      contentType: 'application/x-protobuf',
-      timeoutMs: config.delivery.requestTimeoutMs,
-      connections: config.delivery.concurrency,
-      userAgent: USER_AGENT,
-    });
-    queues.push(new DeliveryQueue('collector', http, queueOptions, newDestinationStats('collector'), logger, spoolFor('collector')));
+  const collector = config.collectorTraces;
+  if (collector !== undefined) {
+    const transport = collectorTransport(collector, 'traces', config.delivery.concurrency);
+    const queue = new DeliveryQueue('collector', transport, queueOptions, newDestinationStats('collector'), logger, spoolFor('collector'));
+    destinationsOut.push({ queue, encoding: encodingOf(collector) });
   }
+  const queues = destinationsOut.map((d) => d.queue);
   for (const q of queues) q.addDropListener(notifyDrop);
 
   const processors: BatchingSpanProcessor[] = [];
@@ -100,12 +100,13 @@ export function buildPipeline(config: Config, logger: SdkLogger): Pipeline {
         logger.throttled(`drop:${q.name}:${reason}`, 60_000, 'warn', `destination ${q.name} dropped ${spans} spans (${reason}); see client.stats()`);
       }
     };
-    const sink = new OtlpFanoutSink(queues, dropAll);
+    const sink = new OtlpFanoutSink(destinationsOut, dropAll);
     processors.push(new BatchingSpanProcessor(sink, batching, dropAll));
   }
 
   const destinations: DestinationStats[] = queues.map((q) => q.stats);
-  config.exporters.forEach((exporter, i) => {
+  const exporters = config.consoleTraces ? [...config.exporters, new ConsoleSpanExporter()] : config.exporters;
+  exporters.forEach((exporter, i) => {
     const name = `exporter[${i}]${exporterName(exporter)}`;
     const stats = newDestinationStats(name);
     destinations.push(stats);

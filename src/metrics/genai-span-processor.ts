@@ -17,10 +17,14 @@ const LLM_OPERATIONS = new Set(['chat', 'text_completion', 'embeddings', 'genera
 export type SessionLookup = (traceId: string) => Session | undefined;
 
 export class GenAiSpanProcessor implements SpanProcessor {
+  /**
+   * `metrics` is read at each span: with `spanProcessors()` the processor exists before the client
+   * that owns the metrics does.
+   */
   constructor(
     private readonly prices: PriceBook,
     private readonly sessionOf: SessionLookup,
-    private readonly metrics: GenAiMetrics | undefined,
+    private readonly metricsOf: () => GenAiMetrics | undefined,
     private readonly logger: SdkLogger,
   ) {}
 
@@ -46,12 +50,13 @@ export class GenAiSpanProcessor implements SpanProcessor {
 
   private process(span: Span): void {
     const a = span.attributes;
+    const metrics = this.metricsOf();
     const failed = span.status.code === SpanStatusCode.ERROR;
     const errorType = failed ? stringOr(a[A.ERROR_TYPE], '_OTHER') : undefined;
 
     if (a[A.AGENTOPS_SPAN_KIND] === 'session') {
       const state = stringOr(a[A.AGENTOPS_SESSION_END_STATE], 'Indeterminate');
-      this.metrics?.recordSession(state, hrTimeToMilliseconds(span.duration) / 1000);
+      metrics?.recordSession(state, hrTimeToMilliseconds(span.duration) / 1000);
       return;
     }
 
@@ -86,7 +91,7 @@ export class GenAiSpanProcessor implements SpanProcessor {
         if (cost !== undefined) totals.costUsd = (totals.costUsd ?? 0) + cost;
         else totals.unpricedLlmCalls++;
       }
-      this.metrics?.recordLlm(
+      metrics?.recordLlm(
         op,
         stringOr(a[A.GEN_AI_PROVIDER_NAME], undefined),
         requestModel,
@@ -99,7 +104,7 @@ export class GenAiSpanProcessor implements SpanProcessor {
       );
     } else if (op === A.GEN_AI_OPERATION_EXECUTE_TOOL) {
       if (totals) totals.toolCalls++;
-      this.metrics?.recordTool(stringOr(a[A.GEN_AI_TOOL_NAME], undefined), errorType);
+      metrics?.recordTool(stringOr(a[A.GEN_AI_TOOL_NAME], undefined), errorType);
     }
   }
 }

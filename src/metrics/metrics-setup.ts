@@ -10,8 +10,10 @@ import { AggregationTemporality, ConsoleMetricExporter, MeterProvider, PeriodicE
 import type { Config } from '../config';
 import { DeliveryQueue } from '../export/delivery-queue';
 import { newDestinationStats, type DestinationStats } from '../export/destination-stats';
+import { collectorTransport, encodingOf } from '../export/collector-transport';
 import { HttpTransport } from '../export/http-transport';
 import { OtlpFanoutMetricExporter } from '../export/otlp-metric-exporter';
+import type { Destination } from '../export/otlp-fanout-sink';
 import type { VendorAuth } from '../export/vendor-auth';
 import { VendorTransport } from '../export/vendor-transport';
 import type { SdkLogger } from '../log';
@@ -51,14 +53,16 @@ export function buildMetrics(config: Config, resource: Resource, auth: VendorAut
     connections: 1,
     userAgent: USER_AGENT,
   });
-  const queues: DeliveryQueue[] = [];
+  const destinations: Destination[] = [];
   if (auth !== undefined) {
     const transport = new VendorTransport(new HttpTransport(httpOptions(config.vendorMetricsEndpoint)), auth);
-    queues.push(new DeliveryQueue('vendor', transport, queueOptions, newDestinationStats('vendor'), logger));
+    destinations.push({ queue: new DeliveryQueue('vendor', transport, queueOptions, newDestinationStats('vendor'), logger), encoding: 'protobuf' });
   }
-  if (config.collectorMetricsEndpoint !== undefined && config.metricsExporters.has('otlp')) {
-    queues.push(new DeliveryQueue('collector', new HttpTransport(httpOptions(config.collectorMetricsEndpoint)), queueOptions, newDestinationStats('collector'), logger));
+  if (config.collectorMetrics !== undefined) {
+    const transport = collectorTransport(config.collectorMetrics, 'metrics', 1);
+    destinations.push({ queue: new DeliveryQueue('collector', transport, queueOptions, newDestinationStats('collector'), logger), encoding: encodingOf(config.collectorMetrics) });
   }
+  const queues = destinations.map((d) => d.queue);
 
   const interval = { exportIntervalMillis: config.metrics.exportIntervalMillis, exportTimeoutMillis: config.metrics.exportTimeoutMillis };
   // The SDK's own limit is a backstop; the facade and the built-ins cap attribute sets first.
@@ -67,8 +71,8 @@ export function buildMetrics(config: Config, resource: Resource, auth: VendorAut
   const genai = new GenAiMetrics(cap, logger);
   const metricProducers = [genai.producerFor(AggregationTemporality.CUMULATIVE)];
   const readers: MetricReader[] = [];
-  if (queues.length > 0) readers.push(new PeriodicExportingMetricReader({ exporter: new OtlpFanoutMetricExporter(queues), cardinalityLimits, metricProducers, ...interval }));
-  if (config.metricsExporters.has('console')) readers.push(new PeriodicExportingMetricReader({ exporter: new ConsoleMetricExporter(), cardinalityLimits, metricProducers, ...interval }));
+  if (destinations.length > 0) readers.push(new PeriodicExportingMetricReader({ exporter: new OtlpFanoutMetricExporter(destinations), cardinalityLimits, metricProducers, ...interval }));
+  if (config.consoleMetrics) readers.push(new PeriodicExportingMetricReader({ exporter: new ConsoleMetricExporter(), cardinalityLimits, metricProducers, ...interval }));
   for (const reader of config.metricReaders) {
     if (!genai.attachTo(reader)) logger.once('metrics:attach', 'warn', 'a reader passed in metricReaders does not accept extra metric producers: it gets your own metrics but not the built-in GenAI ones');
     readers.push(reader);

@@ -65,6 +65,8 @@ export class Session {
     id: string,
     name: string,
     tags: string[],
+    /** @internal A session another process owns (continueSession): this one neither ends nor exports it. */
+    readonly remote = false,
   ) {
     this.id = id;
     this.traceId = span.spanContext().traceId;
@@ -237,6 +239,10 @@ export class Session {
    * with `agentops.session.end_state`. Ending twice is a no-op. Never throws.
    */
   end(state: EndState = 'Success', reason?: string): void {
+    if (this.remote) {
+      this.host.logger.once('session:end-remote', 'warn', 'end() on a session continued from another process does nothing: the process that started it ends it (reported once)');
+      return;
+    }
     if (this._endState !== undefined) {
       this.host.logger.debug(`session ${this.id} already ended as ${this._endState}; end(${String(state)}) ignored`);
       return;

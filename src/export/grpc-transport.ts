@@ -1,0 +1,93 @@
+/**
+ * OTLP over gRPC with @grpc/grpc-js, sending the batch's protobuf bytes as they are: the request
+ * message of the OTLP gRPC service is the same ExportTraceServiceRequest the HTTP exporter posts, so
+ * a gRPC destination shares the one encoding of the batch.
+ */
+import { context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+import { ProtobufMetricsSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { Client, credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import type { SendResult, Transport } from './send-result';
+
+export interface GrpcTransportOptions {
+  /** `http(s)://host:port`. */
+  origin: string;
+  signal: 'traces' | 'metrics';
+  headers: Readonly<Record<string, string>>;
+  timeoutMs: number;
+  /** Plaintext even for https (OTEL_EXPORTER_OTLP_INSECURE). */
+  insecure: boolean;
+  compression: 'gzip' | 'none';
+  userAgent: string;
+}
+
+const PATHS = {
+  traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+  metrics: '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
+};
+
+// The OTLP specification's retryable gRPC status codes.
+const RETRYABLE = new Set<number>([status.CANCELLED, status.DEADLINE_EXCEEDED, status.RESOURCE_EXHAUSTED, status.ABORTED, status.OUT_OF_RANGE, status.UNAVAILABLE, status.DATA_LOSS]);
+
+export class GrpcTransport implements Transport {
+  private readonly client: Client;
+  private readonly path: string;
+
+  constructor(private readonly options: GrpcTransportOptions) {
+    const url = new URL(options.origin);
+    const secure = url.protocol === 'https:' && !options.insecure;
+    this.client = new Client(url.host, secure ? credentials.createSsl() : credentials.createInsecure(), {
+      'grpc.primary_user_agent': options.userAgent,
+      ...(options.compression === 'gzip' ? { 'grpc.default_compression_algorithm': 2 } : {}),
+    });
+    this.path = PATHS[options.signal];
+  }
+
+  send(body: Uint8Array): Promise<SendResult> {
+    return context.with(suppressTracing(context.active()), () => this.sendNow(body));
+  }
+
+  private sendNow(body: Uint8Array): Promise<SendResult> {
+    return new Promise<SendResult>((resolve) => {
+      const metadata = new Metadata();
+      for (const [k, v] of Object.entries(this.options.headers)) metadata.set(k, v);
+      this.client.makeUnaryRequest<Uint8Array, Buffer>(
+        this.path,
+        (b) => Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+        (b) => b,
+        body,
+        metadata,
+        { deadline: Date.now() + this.options.timeoutMs },
+        (err: ServiceError | null, response?: Buffer) => {
+          if (!err) {
+            resolve({ kind: 'success', status: 200, ...this.partialSuccess(response) });
+            return;
+          }
+          const message = `gRPC ${status[err.code] ?? err.code}: ${err.details || err.message}`;
+          if (RETRYABLE.has(err.code)) resolve({ kind: 'retryable', message });
+          else resolve({ kind: 'failure', reason: err.code === status.UNAUTHENTICATED ? 'unauthorized' : 'non_retryable', message });
+        },
+      );
+    });
+  }
+
+  private partialSuccess(response: Buffer | undefined): { rejectedSpans?: number; rejectMessage?: string } {
+    if (!response || response.length === 0) return {};
+    try {
+      if (this.options.signal === 'traces') {
+        const r = ProtobufTraceSerializer.deserializeResponse(response);
+        const n = Number(r.partialSuccess?.rejectedSpans ?? 0);
+        return n > 0 ? { rejectedSpans: n, rejectMessage: r.partialSuccess?.errorMessage } : {};
+      }
+      const r = ProtobufMetricsSerializer.deserializeResponse(response);
+      const n = Number(r.partialSuccess?.rejectedDataPoints ?? 0);
+      return n > 0 ? { rejectedSpans: n, rejectMessage: r.partialSuccess?.errorMessage } : {};
+    } catch {
+      return {};
+    }
+  }
+
+  async close(): Promise<void> {
+    this.client.close();
+  }
+}
