@@ -201,9 +201,10 @@ export class OtlpReceiver {
   private record(req: IncomingMessage, path: string, body: Buffer, status: number): void {
     let spans: DecodedSpan[] = [];
     let metrics: DecodedMetric[] = [];
+    const json = (req.headers['content-type'] ?? '').includes('json');
     if (status >= 200 && status < 300) {
-      if (path === '/v1/traces') spans = decodeTraceRequest(body);
-      if (path === '/v1/metrics') metrics = decodeMetricsRequest(body);
+      if (path === '/v1/traces') spans = json ? decodeTraceJson(body) : decodeTraceRequest(body);
+      if (path === '/v1/metrics') metrics = json ? [] : decodeMetricsRequest(body);
     }
     this.requests.push({ method: req.method ?? '', path, headers: req.headers, body, status, spans, metrics, at: Date.now() });
   }
@@ -223,6 +224,55 @@ export class OtlpReceiver {
   revokeTokens(): void {
     this.validTokens.clear();
   }
+}
+
+/**
+ * OTLP/JSON traces (the specification's JSON mapping: lowerCamelCase fields, ids as hex strings,
+ * 64-bit integers possibly as strings) to the same plain spans the protobuf decoder gives.
+ */
+export function decodeTraceJson(body: Buffer): DecodedSpan[] {
+  type J = Record<string, unknown>;
+  const req = JSON.parse(body.toString('utf8')) as J;
+  const anyValue = (v: J | undefined): unknown => {
+    if (!v) return undefined;
+    if ('stringValue' in v) return v.stringValue;
+    if ('boolValue' in v) return v.boolValue;
+    if ('intValue' in v) return Number(v.intValue);
+    if ('doubleValue' in v) return v.doubleValue;
+    if ('arrayValue' in v) return (((v.arrayValue as J).values as J[]) ?? []).map(anyValue);
+    if ('kvlistValue' in v) return kv((v.kvlistValue as J).values as J[]);
+    return undefined;
+  };
+  const kv = (list: J[] | undefined): Record<string, unknown> => Object.fromEntries((list ?? []).map((a) => [a.key as string, anyValue(a.value as J)]));
+  const out: DecodedSpan[] = [];
+  for (const rs of (req.resourceSpans as J[]) ?? []) {
+    const resource = kv(((rs.resource as J | undefined)?.attributes as J[]) ?? []);
+    for (const ss of (rs.scopeSpans as J[]) ?? []) {
+      const scope = { name: String((ss.scope as J | undefined)?.name ?? ''), version: String((ss.scope as J | undefined)?.version ?? '') };
+      for (const s of (ss.spans as J[]) ?? []) {
+        const status = (s.status as J | undefined) ?? {};
+        out.push({
+          traceId: String(s.traceId),
+          spanId: String(s.spanId),
+          parentSpanId: s.parentSpanId ? String(s.parentSpanId) : undefined,
+          traceState: String(s.traceState ?? ''),
+          flags: Number(s.flags ?? 0),
+          name: String(s.name),
+          kind: Number(s.kind ?? 0),
+          startTimeUnixNano: String(s.startTimeUnixNano ?? '0'),
+          endTimeUnixNano: String(s.endTimeUnixNano ?? '0'),
+          attributes: kv(s.attributes as J[]),
+          events: ((s.events as J[]) ?? []).map((e) => ({ name: String(e.name), timeUnixNano: String(e.timeUnixNano ?? '0'), attributes: kv(e.attributes as J[]) })),
+          links: [],
+          status: { code: Number(status.code ?? 0), message: String(status.message ?? '') },
+          resource,
+          scope,
+          droppedAttributesCount: Number(s.droppedAttributesCount ?? 0),
+        });
+      }
+    }
+  }
+  return out;
 }
 
 /** A loopback port with nothing listening on it (connection refused). */

@@ -1,0 +1,49 @@
+/**
+ * Acceptance (interop): an unknown value in any of the interoperability variables is reported once,
+ * names the variable and the accepted values, and falls back to the default without crashing.
+ */
+import { resolveConfig } from '../src/config';
+import { SdkLogger } from '../src/log';
+import { CaptureLogger } from './helpers/capture-logger';
+
+const quiet = new SdkLogger('silent');
+
+describe.each([
+  ['OTEL_TRACES_EXPORTER', 'zipkin', /otlp, console, none/],
+  ['OTEL_METRICS_EXPORTER', 'prometheus', /otlp, console, none/],
+  ['OTEL_EXPORTER_OTLP_PROTOCOL', 'http/thrift', /http\/protobuf, http\/json, grpc/],
+  ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'udp', /http\/protobuf, http\/json, grpc/],
+  ['OTEL_EXPORTER_OTLP_COMPRESSION', 'brotli', /gzip, none/],
+  ['OTEL_EXPORTER_OTLP_HEADERS', 'no equals sign', /key=value/],
+  ['OTEL_EXPORTER_OTLP_TIMEOUT', 'soon', /integer/],
+  ['OTEL_EXPORTER_OTLP_INSECURE', 'perhaps', /true or false/],
+  ['OTEL_EXPORTER_OTLP_ENDPOINT', 'not-a-url', /http\(s\) URL/],
+  ['OTEL_TRACES_SAMPLER', 'jaeger_remote', /always_on, always_off, traceidratio/],
+  ['OTEL_TRACES_SAMPLER_ARG', '1.5', /number from 0 to 1/],
+  ['OTEL_PROPAGATORS', 'xray', /tracecontext, baggage, b3, b3multi, none/],
+])('%s=%j', (name, value, accepted) => {
+  it('is reported once, names the variable and the accepted values, and the default is used', () => {
+    const sink = new CaptureLogger();
+    const logger = new SdkLogger('warn', sink);
+    // With the collector on, so its variables are read.
+    const base = { OTEL_TRACES_EXPORTER: 'otlp', OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_METRICS_EXPORTER: 'otlp' };
+    const env = { ...base, [name]: value };
+    let config: ReturnType<typeof resolveConfig> | undefined;
+    expect(() => {
+      config = resolveConfig({}, env, logger);
+      resolveConfig({}, env, logger);
+    }).not.toThrow();
+    expect(sink.lines).toHaveLength(1);
+    expect(sink.lines[0]!.message).toContain(name);
+    expect(sink.lines[0]!.message).toMatch(accepted);
+    // The fallback is what the same environment gives without the bad variable.
+    const withoutIt: Record<string, string> = { ...base };
+    delete withoutIt[name];
+    const defaults = resolveConfig({}, withoutIt, quiet);
+    expect(config!.sampling).toEqual(defaults.sampling);
+    expect(config!.propagators).toEqual(defaults.propagators);
+    expect(config!.collectorTraces?.protocol).toBe(defaults.collectorTraces?.protocol);
+    expect(config!.collectorTraces?.compression).toBe(defaults.collectorTraces?.compression);
+    expect(config!.collectorTraces?.timeoutMs).toBe(defaults.collectorTraces?.timeoutMs);
+  });
+});
