@@ -137,6 +137,19 @@ export interface InitOptions {
   global?: boolean;
   /** `agentops.logger` also writes each line here (as `target[level](message, attributes)`). */
   forwardLogs?: Logger;
+  /** More OTLP destinations (traces), sharing the one encoding of each batch with the others. */
+  destinations?: DestinationOptions[];
+}
+
+export interface DestinationOptions {
+  /** Name in `stats()` and logs. Default `otlp[i]`. */
+  name?: string;
+  /** The full traces URL (HTTP), or `http(s)://host:port` (gRPC). */
+  url: string;
+  protocol?: 'http/protobuf' | 'http/json' | 'grpc';
+  headers?: Record<string, string>;
+  compression?: 'gzip' | 'none';
+  timeoutMs?: number;
 }
 
 export type SamplingSpec =
@@ -190,6 +203,8 @@ export interface Config {
   readonly global: boolean;
   readonly propagators: readonly PropagatorName[];
   readonly forwardLogs: Logger | undefined;
+  /** Extra OTLP trace destinations (`destinations`). */
+  readonly destinations: ReadonlyArray<OtlpTarget & { readonly name: string }>;
 }
 
 export const DEFAULT_API_ENDPOINT = 'https://api.agentops.ai';
@@ -201,7 +216,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'environment', 'resourceAttributes', 'captureContent', 'insecure', 'enabled', 'logLevel', 'logger',
   'logSessionUrl', 'autoStartSession', 'defaultTags', 'spanLimits', 'batch', 'delivery',
   'metrics', 'metricReaders', 'pricing', 'mask', 'redact', 'sessionTtlMs', 'handleExit', 'exitTimeoutMs', 'spoolDir',
-  'sampleRate', 'sampler', 'tracerProvider', 'global', 'forwardLogs',
+  'sampleRate', 'sampler', 'tracerProvider', 'global', 'forwardLogs', 'destinations',
 ]);
 
 /** Builds the SDK logger first: every later step reports through it. */
@@ -439,6 +454,7 @@ export function resolveConfig(options: InitOptions | undefined, env: Env, logger
     global: optBool(o, 'global') ?? true,
     propagators,
     forwardLogs: o.forwardLogs as Logger | undefined,
+    destinations: Object.freeze(optDestinations(o, insecure, delivery.requestTimeoutMs)),
   });
 }
 
@@ -496,6 +512,45 @@ function propagatorsOf(e: EnvReader): PropagatorName[] {
   return out;
 }
 
+const RESERVED_DESTINATION_NAMES = new Set(['vendor', 'collector']);
+
+function optDestinations(o: Record<string, unknown>, insecure: boolean, timeoutDefault: number): Array<OtlpTarget & { name: string }> {
+  const v = o.destinations;
+  if (v === undefined) return [];
+  if (!Array.isArray(v)) throw new AgentOpsConfigError('destinations', 'an array of { url, protocol?, headers?, compression?, timeoutMs?, name? }', v);
+  const names = new Set<string>();
+  return v.map((d, i) => {
+    const path = `destinations[${i}]`;
+    if (d === null || typeof d !== 'object' || Array.isArray(d)) throw new AgentOpsConfigError(path, 'an object { url, protocol?, headers?, compression?, timeoutMs?, name? }', d);
+    const x = d as Record<string, unknown>;
+    rejectUnknown(x, path, ['name', 'url', 'protocol', 'headers', 'compression', 'timeoutMs']);
+    const url = optUrl(x, 'url', insecure, `${path}.`);
+    if (url === undefined) throw new AgentOpsConfigError(`${path}.url`, 'an absolute http(s) URL', x.url);
+    const protocol = x.protocol ?? 'http/protobuf';
+    if (protocol !== 'http/protobuf' && protocol !== 'http/json' && protocol !== 'grpc') throw new AgentOpsConfigError(`${path}.protocol`, 'one of http/protobuf, http/json, grpc', x.protocol);
+    const compression = x.compression ?? 'none';
+    if (compression !== 'gzip' && compression !== 'none') throw new AgentOpsConfigError(`${path}.compression`, 'gzip or none', x.compression);
+    const headers = x.headers === undefined ? {} : x.headers;
+    if (headers === null || typeof headers !== 'object' || Object.values(headers).some((h) => typeof h !== 'string')) {
+      throw new AgentOpsConfigError(`${path}.headers`, 'an object of string header values', x.headers);
+    }
+    const name = x.name === undefined ? `otlp[${i}]` : x.name;
+    if (typeof name !== 'string' || name === '' || RESERVED_DESTINATION_NAMES.has(name) || names.has(name)) {
+      throw new AgentOpsConfigError(`${path}.name`, 'a unique non-empty string other than "vendor" and "collector"', x.name);
+    }
+    names.add(name);
+    return {
+      name,
+      url: protocol === 'grpc' ? new URL(url).origin : url,
+      protocol,
+      headers: { ...(headers as Record<string, string>) },
+      compression,
+      timeoutMs: optInt(x, 'timeoutMs', 1, `${path}.`) ?? timeoutDefault,
+      insecure,
+    };
+  });
+}
+
 function optMetricReaders(o: Record<string, unknown>): MetricReader[] | undefined {
   const v = o.metricReaders;
   if (v === undefined) return undefined;
@@ -540,13 +595,13 @@ function optBool(o: Record<string, unknown>, name: string): boolean | undefined 
   return v;
 }
 
-function optString(o: Record<string, unknown>, name: string, secret = false): string | undefined {
+function optString(o: Record<string, unknown>, name: string, secret = false, prefix = ''): string | undefined {
   const v = o[name];
   if (v === undefined) return undefined;
   if (typeof v !== 'string' || v.trim() === '') {
     // Never echo a secret back, even a malformed one.
     const shown = secret && typeof v === 'string' ? `a blank string of length ${v.length}` : undefined;
-    throw new AgentOpsConfigError(name, 'a non-empty string', v, shown);
+    throw new AgentOpsConfigError(prefix + name, 'a non-empty string', v, shown);
   }
   return v.trim();
 }
@@ -584,11 +639,11 @@ function optStringArray(o: Record<string, unknown>, name: string): string[] | un
   return [...(v as string[])];
 }
 
-function optUrl(o: Record<string, unknown>, name: string, insecure: boolean): string | undefined {
-  const v = optString(o, name);
+function optUrl(o: Record<string, unknown>, name: string, insecure: boolean, prefix = ''): string | undefined {
+  const v = optString(o, name, false, prefix);
   if (v === undefined) return undefined;
   const problem = urlProblem(v, insecure);
-  if (problem) throw new AgentOpsConfigError(name, problem, v);
+  if (problem) throw new AgentOpsConfigError(prefix + name, problem, v);
   return stripSlash(v);
 }
 

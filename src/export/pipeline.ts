@@ -82,6 +82,11 @@ export function buildPipeline(config: Config, logger: SdkLogger): Pipeline {
     const queue = new DeliveryQueue('collector', transport, queueOptions, newDestinationStats('collector'), logger, spoolFor('collector'));
     destinationsOut.push({ queue, encoding: encodingOf(collector) });
   }
+  for (const target of config.destinations) {
+    const transport = collectorTransport(target, 'traces', config.delivery.concurrency);
+    const queue = new DeliveryQueue(target.name, transport, queueOptions, newDestinationStats(target.name), logger, spoolFor(target.name));
+    destinationsOut.push({ queue, encoding: encodingOf(target) });
+  }
   const queues = destinationsOut.map((d) => d.queue);
   for (const q of queues) q.addDropListener(notifyDrop);
 

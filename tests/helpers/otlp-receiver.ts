@@ -104,11 +104,11 @@ export class OtlpReceiver {
 
   /** Spans of every accepted (2xx) traces request, in arrival order. */
   spans(): DecodedSpan[] {
-    return this.requests.filter((r) => r.path === '/v1/traces' && r.status < 300).flatMap((r) => r.spans);
+    return this.requests.filter((r) => r.path.endsWith('/v1/traces') && r.status < 300).flatMap((r) => r.spans);
   }
 
   metrics(): DecodedMetric[] {
-    return this.requests.filter((r) => r.path === '/v1/metrics' && r.status < 300).flatMap((r) => r.metrics);
+    return this.requests.filter((r) => r.path.endsWith('/v1/metrics') && r.status < 300).flatMap((r) => r.metrics);
   }
 
   /** Resolves once `predicate` holds (checked after each request), or rejects after `timeoutMs`. */
@@ -203,8 +203,8 @@ export class OtlpReceiver {
     let metrics: DecodedMetric[] = [];
     const json = (req.headers['content-type'] ?? '').includes('json');
     if (status >= 200 && status < 300) {
-      if (path === '/v1/traces') spans = json ? decodeTraceJson(body) : decodeTraceRequest(body);
-      if (path === '/v1/metrics') metrics = json ? [] : decodeMetricsRequest(body);
+      if (path.endsWith('/v1/traces')) spans = json ? decodeTraceJson(body) : decodeTraceRequest(body);
+      if (path.endsWith('/v1/metrics')) metrics = json ? [] : decodeMetricsRequest(body);
     }
     this.requests.push({ method: req.method ?? '', path, headers: req.headers, body, status, spans, metrics, at: Date.now() });
   }
