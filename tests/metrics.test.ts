@@ -73,7 +73,6 @@ describe('built-in GenAI metrics over OTLP', () => {
         'gen_ai.operation.name': 'chat',
         'gen_ai.provider.name': 'openai',
         'gen_ai.request.model': 'gpt-4o',
-        'gen_ai.response.model': 'gpt-4o',
         'gen_ai.token.type': 'input',
       });
       expect(tokenPoint('input', 'gpt-4o').explicitBounds).toEqual([1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864]);

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { eventId } from './event-id';
 
 export type EventType = 'llm' | 'action' | 'tool' | 'error';
 
@@ -48,7 +48,7 @@ export abstract class Event {
   constructor(init: EventInit | undefined) {
     // Recording must never throw into the agent: a missing or malformed init is an empty one.
     const i: EventInit = init !== null && typeof init === 'object' ? init : {};
-    this.id = typeof i.id === 'string' && i.id !== '' ? i.id : randomUUID();
+    this.id = typeof i.id === 'string' && i.id !== '' ? i.id : eventId();
     this.initTimestamp = i.initTimestamp ?? nowMs();
     this.endTimestamp = i.endTimestamp;
     this.params = i.params;

@@ -113,7 +113,8 @@ function llmStart(span: Span, e: LLMEvent, p: ContentPolicy): void {
 function llmEnd(span: Span, e: LLMEvent, p: ContentPolicy): void {
   const rid = str(p, 'LLMEvent.responseId', e.responseId);
   if (rid !== undefined) span.setAttribute(A.GEN_AI_RESPONSE_ID, rid);
-  const rmodel = str(p, 'LLMEvent.responseModel', e.responseModel) ?? (typeof e.model === 'string' && e.model ? e.model : undefined);
+  // Only what the caller knows: a provider may answer with another model (a dated snapshot).
+  const rmodel = str(p, 'LLMEvent.responseModel', e.responseModel);
   if (rmodel !== undefined) span.setAttribute(A.GEN_AI_RESPONSE_MODEL, rmodel);
   const fr = finishReasons(p, e.finishReasons);
   if (fr !== undefined) span.setAttribute(A.GEN_AI_RESPONSE_FINISH_REASONS, fr);
@@ -147,8 +148,18 @@ const PARAM_ATTRIBUTES: ReadonlyArray<readonly [string, string]> = [
   ['n', A.GEN_AI_REQUEST_CHOICE_COUNT],
 ];
 
+const PARAM_MAP = new Map<string, string>(PARAM_ATTRIBUTES);
+const STOP_KEYS = new Set(['stop', 'stopSequences', 'stop_sequences']);
+
 function setRequestParams(span: Span, params: Record<string, unknown>, p: ContentPolicy): void {
-  for (const [key, attr] of PARAM_ATTRIBUTES) {
+  let keys: string[];
+  try {
+    keys = Object.keys(params);
+  } catch {
+    return;
+  }
+  // The keys the caller gave (usually two or three), not every name we know.
+  for (const key of keys) {
     let v: unknown;
     try {
       v = params[key];
@@ -156,20 +167,17 @@ function setRequestParams(span: Span, params: Record<string, unknown>, p: Conten
       continue;
     }
     if (v === undefined || v === null) continue;
-    if (typeof v === 'number' && Number.isFinite(v)) span.setAttribute(attr, v);
-    else invalid(p, `LLMEvent.params.${key}`, 'a finite number', v);
+    const attr = PARAM_MAP.get(key);
+    if (attr !== undefined) {
+      if (typeof v === 'number' && Number.isFinite(v)) span.setAttribute(attr, v);
+      else invalid(p, `LLMEvent.params.${key}`, 'a finite number', v);
+    } else if (STOP_KEYS.has(key)) {
+      if (typeof v === 'string') span.setAttribute(A.GEN_AI_REQUEST_STOP_SEQUENCES, [v]);
+      else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) span.setAttribute(A.GEN_AI_REQUEST_STOP_SEQUENCES, v as string[]);
+    } else if (key === 'stream' && typeof v === 'boolean') {
+      span.setAttribute(A.GEN_AI_REQUEST_STREAM, v);
+    }
   }
-  let stop: unknown;
-  let stream: unknown;
-  try {
-    stop = params.stop ?? params.stopSequences ?? params.stop_sequences;
-    stream = params.stream;
-  } catch {
-    return;
-  }
-  if (typeof stop === 'string') span.setAttribute(A.GEN_AI_REQUEST_STOP_SEQUENCES, [stop]);
-  else if (Array.isArray(stop) && stop.every((s) => typeof s === 'string')) span.setAttribute(A.GEN_AI_REQUEST_STOP_SEQUENCES, stop as string[]);
-  if (typeof stream === 'boolean') span.setAttribute(A.GEN_AI_REQUEST_STREAM, stream);
 }
 
 function toolStart(span: Span, e: ToolEvent, p: ContentPolicy): void {

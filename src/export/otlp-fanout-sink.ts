@@ -1,10 +1,12 @@
 /**
- * Encodes each batch ONCE as OTLP protobuf and hands the same bytes to every OTLP destination;
+ * Encodes each batch ONCE as OTLP protobuf (with the span encoder, several times faster than the
+ * stock serializer) and hands the same bytes to every OTLP destination;
  * serialising per destination would multiply the export cost by the number of destinations.
  * Taking a batch is synchronous: once the bytes are queued, the batch processor is done.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { encodeTraceRequest } from '../otlp/span-encoder';
 import type { BatchSink } from './batching-span-processor';
 import type { Encoding } from './collector-transport';
 import type { DeliveryQueue } from './delivery-queue';
@@ -42,7 +44,7 @@ export class OtlpFanoutSink implements BatchSink {
 
   private encodeAndQueue(spans: ReadableSpan[]): void {
     // Each encoding is produced once per batch, whatever the number of destinations using it.
-    const protobuf = this.needsProtobuf ? encode(() => ProtobufTraceSerializer.serializeRequest(spans)) : undefined;
+    const protobuf = this.needsProtobuf ? encode(() => encodeTraceRequest(spans)) : undefined;
     const json = this.needsJson ? encode(() => JsonTraceSerializer.serializeRequest(spans)) : undefined;
     for (const d of this.destinations) {
       const body = d.encoding === 'json' ? json : protobuf;

@@ -287,7 +287,9 @@ export class Session {
   private parentContext(): Context {
     const active = this.host.contextAccess.active();
     const span = trace.getSpan(active);
-    if (span !== undefined && span !== this.span && span.isRecording() && span.spanContext().traceId === this.traceId) return active;
+    // Inside session.run() the active context already is this session's: no new context per event.
+    if (span === this.span) return active;
+    if (span !== undefined && span.isRecording() && span.spanContext().traceId === this.traceId) return active;
     return this.contextFrom(active);
   }
 
