@@ -42,6 +42,7 @@ export class DeliveryQueue {
   private pendingDropLog: Partial<Record<DropReason, number>> = {};
   private readonly onDrop: DropListener[] = [];
   private readonly recovering: Promise<void> | undefined;
+  private readonly sending = new Set<Promise<void>>();
 
   constructor(
     readonly name: string,
@@ -168,8 +169,11 @@ export class DeliveryQueue {
         this.drop('shutdown_timeout', spans, 'still queued at shutdown');
       }
     }
-    // In-flight requests are aborted by close(); their outcome is counted when they settle.
+    // In-flight requests are aborted by close(); wait (briefly) until each is counted, so the
+    // stats read after shutdown are final.
+    const inFlight = [...this.sending];
     await this.transport.close();
+    await Promise.race([Promise.allSettled(inFlight), sleep(250)]);
     this.flushDropLog();
   }
 
@@ -197,10 +201,12 @@ export class DeliveryQueue {
       }
       this.inFlight++;
       this.stats.requests++;
-      this.transport.send(batch.body).then(
+      const sent: Promise<void> = this.transport.send(batch.body).then(
         (result) => this.settle(batch, result),
         (err: unknown) => this.settle(batch, { kind: 'retryable', message: String(err) }),
       );
+      this.sending.add(sent);
+      void sent.finally(() => this.sending.delete(sent));
     }
     this.notifyIfIdle();
   }
