@@ -15,6 +15,7 @@ import type { ContentPolicy } from './events/span-mapping';
 import { setCustomAttributes } from './events/span-mapping';
 import type { DestinationStats } from './export/destination-stats';
 import { buildPipeline, type Pipeline } from './export/pipeline';
+import { applyInstrumentation, removeInstrumentation } from './instrumentation/instrument';
 import { SdkLogger } from './log';
 import { buildResource } from './resource';
 import { AGENTOPS_SPAN_KIND, AGENTOPS_TAGS, SESSION_ID } from './semconv';
@@ -118,6 +119,8 @@ export class Client implements SessionHost {
     this.tracer = provider.getTracer('agentops', VERSION);
     this.recorder = new EventRecorder(this.tracer, policy);
     this.autoSession = config.autoStartSession ? this.startSession({ name: 'session' }) : undefined;
+    // Patched LLM clients record into this client until shutdown().
+    applyInstrumentation(this, config.instrument);
   }
 
   /** Starts a session: a new trace whose root span is the session span. Never throws on bad input. */
@@ -238,6 +241,8 @@ export class Client implements SessionHost {
   shutdown(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
     if (this.shutdownPromise) return this.shutdownPromise;
     const t = validTimeout(timeoutMs);
+    // Patched LLM clients fall through to the original methods from here on.
+    if (this.enabled) removeInstrumentation(this);
     this.shutdownPromise = withDeadline(this.doShutdown(t), t + 100, undefined).catch(() => undefined);
     if (current === this) current = undefined;
     return this.shutdownPromise;

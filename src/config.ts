@@ -8,6 +8,8 @@
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { AgentOpsConfigError } from './errors';
+import type { InstrumentConfig, InstrumentOptions } from './instrumentation/instrument';
+import { isAnthropicTarget, isOpenAITarget } from './instrumentation/targets';
 import { LOG_LEVELS, type LogLevel, type Logger, SdkLogger } from './log';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -83,6 +85,13 @@ export interface InitOptions {
   spanLimits?: SpanLimitOptions;
   batch?: BatchOptions;
   delivery?: DeliveryOptions;
+  /**
+   * LLM client instrumentation. Default: `openai` and `@anthropic-ai/sdk` are patched when loaded
+   * with `require` (and as ES modules under `node --import agentops/hook`). `{ openai: OpenAI,
+   * anthropic: Anthropic }` patches the classes (or client instances) you hand over, which works
+   * the same under CommonJS, ESM and bundlers. `false` patches nothing.
+   */
+  instrument?: false | InstrumentOptions;
 }
 
 export interface Config {
@@ -110,6 +119,7 @@ export interface Config {
   readonly spanLimits: Readonly<Required<SpanLimitOptions>>;
   readonly batch: Readonly<Required<BatchOptions>>;
   readonly delivery: Readonly<Required<DeliveryOptions>>;
+  readonly instrument: InstrumentConfig;
 }
 
 export const DEFAULT_API_ENDPOINT = 'https://api.agentops.ai';
@@ -119,7 +129,7 @@ export const DEFAULT_APP_URL = 'https://app.agentops.ai';
 const KNOWN_OPTIONS = new Set<string>([
   'apiKey', 'apiEndpoint', 'exporterEndpoint', 'appUrl', 'exporters', 'serviceName', 'serviceVersion',
   'environment', 'resourceAttributes', 'captureContent', 'insecure', 'enabled', 'logLevel', 'logger',
-  'logSessionUrl', 'autoStartSession', 'defaultTags', 'spanLimits', 'batch', 'delivery',
+  'logSessionUrl', 'autoStartSession', 'defaultTags', 'spanLimits', 'batch', 'delivery', 'instrument',
 ]);
 
 /** Builds the SDK logger first: every later step reports through it. */
@@ -281,6 +291,8 @@ export function resolveConfig(options: InitOptions | undefined, env: Env, logger
     concurrency: optInt(deliveryIn, 'concurrency', 1, 'delivery.') ?? 4,
   };
 
+  const instrument = optInstrument(o);
+
   return Object.freeze({
     enabled,
     apiKey,
@@ -304,6 +316,7 @@ export function resolveConfig(options: InitOptions | undefined, env: Env, logger
     spanLimits: Object.freeze(spanLimits),
     batch: Object.freeze(batch),
     delivery: Object.freeze(delivery),
+    instrument,
   });
 }
 
@@ -349,6 +362,30 @@ function rejectUnknown(o: Record<string, unknown>, parent: string, known: string
       throw new AgentOpsConfigError(`${parent}.${k}`, `one of ${known.map((n) => `${parent}.${n}`).join(', ')}`, o[k]);
     }
   }
+}
+
+function optInstrument(o: Record<string, unknown>): InstrumentConfig {
+  const v = o.instrument;
+  if (v === undefined) return Object.freeze({ auto: true, targets: Object.freeze([]) });
+  if (v === false) return Object.freeze({ auto: false, targets: Object.freeze([]) });
+  const accepted = 'false, or an object { openai?, anthropic? } holding the classes (or client instances) to patch';
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new AgentOpsConfigError('instrument', accepted, v);
+  const given = v as Record<string, unknown>;
+  rejectUnknown(given, 'instrument', ['openai', 'anthropic']);
+  const targets: object[] = [];
+  if (given.openai !== undefined) {
+    if (!isOpenAITarget(given.openai)) {
+      throw new AgentOpsConfigError('instrument.openai', "the OpenAI class (import OpenAI from 'openai'), its module, or an OpenAI client instance", given.openai);
+    }
+    targets.push(given.openai as object);
+  }
+  if (given.anthropic !== undefined) {
+    if (!isAnthropicTarget(given.anthropic)) {
+      throw new AgentOpsConfigError('instrument.anthropic', "the Anthropic class (import Anthropic from '@anthropic-ai/sdk'), its module, or an Anthropic client instance", given.anthropic);
+    }
+    targets.push(given.anthropic as object);
+  }
+  return Object.freeze({ auto: true, targets: Object.freeze(targets) });
 }
 
 function optStringArray(o: Record<string, unknown>, name: string): string[] | undefined {

@@ -25,3 +25,4 @@ export { ActionEvent, type ActionEventInit } from './events/action-event';
 export { ErrorEvent, type ErrorEventInit } from './events/error-event';
 export type { DestinationStats, DropReason } from './export/destination-stats';
 export { VERSION } from './version';
+export { instrument, type InstrumentOptions } from './instrumentation/instrument';
