@@ -26,3 +26,4 @@ export { ErrorEvent, type ErrorEventInit } from './events/error-event';
 export type { DestinationStats, DropReason } from './export/destination-stats';
 export { VERSION } from './version';
 export { instrument, type InstrumentOptions } from './instrumentation/instrument';
+export { aiSdkTelemetry, type AiSdkTelemetrySettings, type AiSdkTelemetryOptions } from './instrumentation/ai-sdk';
