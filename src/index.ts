@@ -27,3 +27,15 @@ export type { DestinationStats, DropReason } from './export/destination-stats';
 export { VERSION } from './version';
 export { instrument, type InstrumentOptions } from './instrumentation/instrument';
 export { aiSdkTelemetry, type AiSdkTelemetrySettings, type AiSdkTelemetryOptions } from './instrumentation/ai-sdk';
+export {
+  traceAgent,
+  traceTool,
+  traceAction,
+  traceOperation,
+  traceSession,
+  type TracedFunction,
+  type AgentTraceOptions,
+  type ToolTraceOptions,
+  type SessionTraceOptions,
+} from './instrumentation/wrappers';
+export { agent, tool, operation, session, type MethodTraceDecorator } from './instrumentation/decorators';
