@@ -33,6 +33,13 @@ function usageInto(event: LLMEvent, usage: unknown): void {
   if (output !== undefined) event.completionTokens = output;
 }
 
+/** The text of a reply that is one text block: recorded as a string, the output JSON is built without intermediate objects. */
+function onlyText(content: unknown): string | undefined {
+  if (!Array.isArray(content) || content.length !== 1) return undefined;
+  const block: unknown = content[0];
+  return isRecord(block) && block.type === 'text' && typeof block.text === 'string' ? block.text : undefined;
+}
+
 export const messagesAdapter: LLMAdapter = {
   response(event, body, capture) {
     if (!isRecord(body)) return;
@@ -40,7 +47,7 @@ export const messagesAdapter: LLMAdapter = {
     event.responseModel = str(body.model);
     if (typeof body.stop_reason === 'string') event.finishReasons = [body.stop_reason];
     usageInto(event, body.usage);
-    if (capture) event.completion = { role: typeof body.role === 'string' ? body.role : 'assistant', content: body.content };
+    if (capture) event.completion = onlyText(body.content) ?? { role: typeof body.role === 'string' ? body.role : 'assistant', content: body.content };
   },
   stream: (capture) => new MessageEvents(capture),
 };
@@ -114,7 +121,7 @@ class MessageEvents implements StreamAccumulator {
       else if (b.type === 'tool_use' || b.type === 'server_tool_use') content.push({ ...b.start, input: parseJson(b.json, b.start.input) });
       else content.push(b.start);
     }
-    event.completion = { role: 'assistant', content };
+    event.completion = onlyText(content) ?? { role: 'assistant', content };
   }
 }
 

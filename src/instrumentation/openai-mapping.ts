@@ -23,6 +23,19 @@ export function openAIRequestEvent(op: OpenAIOperation, body: Record<string, unk
 
 // ---- chat.completions ----
 
+/**
+ * The text of a one-choice answer that is only text: recorded as a string, the output JSON is built
+ * without intermediate objects (the hot path), and reads the same as the message would.
+ */
+function plainText(choices: unknown[]): string | undefined {
+  if (choices.length !== 1) return undefined;
+  const c = choices[0];
+  const m = isRecord(c) ? c.message : undefined;
+  if (!isRecord(m) || typeof m.content !== 'string' || (m.role !== undefined && m.role !== 'assistant')) return undefined;
+  if ((Array.isArray(m.tool_calls) && m.tool_calls.length > 0) || (m.refusal !== null && m.refusal !== undefined) || m.function_call != null) return undefined;
+  return m.content;
+}
+
 function usageInto(event: LLMEvent, usage: unknown): void {
   if (!isRecord(usage)) return;
   event.promptTokens = num(usage.prompt_tokens) ?? num(usage.input_tokens) ?? event.promptTokens;
@@ -43,7 +56,7 @@ export const chatAdapter: LLMAdapter = {
     const reasons: string[] = [];
     for (const c of choices) if (isRecord(c) && typeof c.finish_reason === 'string') reasons.push(c.finish_reason);
     if (reasons.length > 0) event.finishReasons = reasons;
-    if (capture) event.completion = choices.map((c) => (isRecord(c) ? c.message : undefined));
+    if (capture) event.completion = plainText(choices) ?? choices.map((c) => (isRecord(c) ? c.message : undefined));
   },
   stream: (capture) => new ChatStream(capture),
 };
@@ -120,6 +133,11 @@ class ChatStream implements StreamAccumulator {
     for (const c of this.choices) if (c?.finish !== undefined) reasons.push(c.finish);
     if (reasons.length > 0) event.finishReasons = reasons;
     if (!capture) return;
+    const only = this.choices.length === 1 ? this.choices[0] : undefined;
+    if (only !== undefined && only.role === 'assistant' && only.toolCalls.length === 0 && only.refusal === '') {
+      event.completion = only.content;
+      return;
+    }
     event.completion = Array.from(this.choices, (c) => {
       if (c === undefined) return { role: 'assistant', content: '' };
       const msg: Record<string, unknown> = { role: c.role, content: c.content === '' && c.toolCalls.length > 0 ? null : c.content };
@@ -140,7 +158,16 @@ function responseInto(event: LLMEvent, r: Record<string, unknown>, capture: bool
   const output = Array.isArray(r.output) ? (r.output as unknown[]) : [];
   const reason = responseFinishReason(r, output);
   if (reason !== undefined) event.finishReasons = [reason];
-  if (capture && output.length > 0) event.completion = output.filter((o) => !isRecord(o) || o.type !== 'reasoning');
+  if (capture && output.length > 0) event.completion = outputText(output) ?? output.filter((o) => !isRecord(o) || o.type !== 'reasoning');
+}
+
+/** The text of an output that is one message with one text part (recorded as a string, see plainText). */
+function outputText(output: unknown[]): string | undefined {
+  if (output.length !== 1) return undefined;
+  const item = output[0];
+  if (!isRecord(item) || item.type !== 'message' || item.role !== 'assistant' || !Array.isArray(item.content) || item.content.length !== 1) return undefined;
+  const part: unknown = item.content[0];
+  return isRecord(part) && part.type === 'output_text' && typeof part.text === 'string' ? part.text : undefined;
 }
 
 /** The Responses API has a status rather than a finish reason: map it to the chat vocabulary. */

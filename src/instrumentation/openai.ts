@@ -17,20 +17,20 @@ const ADAPTERS: Record<OpenAIOperation, LLMAdapter> = { chat: chatAdapter, respo
 function wrapCreate(op: OpenAIOperation): (original: AnyFunction) => AnyFunction {
   const adapter = ADAPTERS[op];
   return (original) =>
-    function (this: unknown, body: unknown): unknown {
+    function (this: unknown, body: unknown, options?: unknown): unknown {
       const host = activeHost();
-      if (host === undefined || !isRecord(body)) return Reflect.apply(original, this, arguments);
+      // create(body, options) is the documented signature; anything else goes through untouched.
+      if (host === undefined || !isRecord(body) || arguments.length > 2) return Reflect.apply(original, this, arguments);
       const active = host.contextAccess.active();
-      if (isLLMSpanSuppressed(active)) return Reflect.apply(original, this, arguments);
+      if (isLLMSpanSuppressed(active)) return original.call(this, body, options);
       const self = this;
-      const args = arguments;
       let event: LLMEvent;
       try {
         event = new LLMEvent(openAIRequestEvent(op, body));
       } catch {
-        return Reflect.apply(original, this, arguments);
+        return original.call(this, body, options);
       }
-      return traceClientCall(host, adapter, event, op !== 'embeddings' && body.stream === true, active, () => Reflect.apply(original, self, args));
+      return traceClientCall(host, adapter, event, op !== 'embeddings' && body.stream === true, active, () => original.call(self, body, options));
     };
 }
 
