@@ -224,6 +224,17 @@ describe.each(VERSIONS)('%s', (_label, OpenAI) => {
     expect(llm.status.code).toBe(StatusCode.UNSET);
   });
 
+  it('ends a stream that is never read when its session ends, marked abandoned', async () => {
+    const session = agentops.startSession({ name: 'agent' });
+    await session.run(async () => {
+      await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'unread' }], stream: true });
+    });
+    session.end('Indeterminate');
+    const llm = only(llmSpans(await run.spans()));
+    expect(llm.attributes['agentops.span.abandoned']).toBe(true);
+    expect(llm.attributes['agentops.stream.outcome']).toBeUndefined();
+  });
+
   it.each([
     [429, 'RateLimitError', openaiError(429, 'Rate limit reached for gpt-4o-mini', 'requests', 'rate_limit_exceeded')],
     [500, 'InternalServerError', openaiError(500, 'The server had an error', 'server_error')],

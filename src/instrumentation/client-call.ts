@@ -79,16 +79,18 @@ class ClientCallObserver implements StreamObserver {
   parsed(data: unknown): unknown {
     const call = this.call;
     if (call.done) return data;
+    // An unsampled span records nothing: nothing is read from the response or assembled for it.
+    const recording = call.span.isRecording();
     if (this.streamed && isStainlessStream(data)) {
       call.guard(() => {
-        this.acc = this.adapter.stream(call.capture);
+        if (recording) this.acc = this.adapter.stream(call.capture);
         const c = data.controller;
         this.controller = c !== undefined && c !== null && typeof c === 'object' ? c : undefined;
         watchStainlessStream(data, this);
       });
       return data;
     }
-    call.guard(() => this.adapter.response(call.event, data, call.capture));
+    if (recording) call.guard(() => this.adapter.response(call.event, data, call.capture));
     call.finish();
     return data;
   }
