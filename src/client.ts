@@ -29,6 +29,7 @@ import { GenAiSpanProcessor } from './metrics/genai-span-processor';
 import { NOOP_METER, type Meter } from './metrics/meter';
 import { buildMetrics, type MetricsSetup } from './metrics/metrics-setup';
 import { PriceBook } from './metrics/pricing';
+import { applyInstrumentation, removeInstrumentation } from './instrumentation/instrument';
 import { buildResource } from './resource';
 import { AGENTOPS_SPAN_KIND, AGENTOPS_TAGS, SESSION_ID } from './semconv';
 import { Session, type EndState, type SessionHost, type SessionOptions } from './session/session';
@@ -193,6 +194,8 @@ export class Client implements SessionHost, ExitTarget {
     this.exitHooks = config.handleExit ? new ExitHooks(this, config.exitTimeoutMs, logger) : undefined;
     this.exitHooks?.install();
     this.autoSession = config.autoStartSession ? this.startSession({ name: 'session' }) : undefined;
+    // Patched LLM clients record into this client until shutdown().
+    applyInstrumentation(this, config.instrument);
   }
 
   /** @internal Ends every open session (process exit, shutdown, uncaught exception). */
@@ -333,6 +336,8 @@ export class Client implements SessionHost, ExitTarget {
   shutdown(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
     if (this.shutdownPromise) return this.shutdownPromise;
     const t = validTimeout(timeoutMs);
+    // Patched LLM clients fall through to the original methods from here on.
+    if (this.enabled) removeInstrumentation(this);
     this.shutdownPromise = withDeadline(this.doShutdown(t), t + 100, undefined).catch(() => undefined);
     if (current === this) current = undefined;
     return this.shutdownPromise;

@@ -11,6 +11,8 @@ import type { MetricReader } from '@opentelemetry/sdk-metrics';
 import type { Sampler, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { collectorTarget, exporterNames, type OtlpTarget } from './otlp-env';
 import { AgentOpsConfigError } from './errors';
+import type { InstrumentConfig, InstrumentOptions } from './instrumentation/instrument';
+import { isAnthropicTarget, isOpenAITarget } from './instrumentation/targets';
 import { LOG_LEVELS, type LogLevel, type Logger, SdkLogger } from './log';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -67,6 +69,8 @@ export interface PricingEntry {
   output: number;
   /** Rate for input tokens served from the provider's cache; default `input`. */
   cachedInput?: number;
+  /** Rate for input tokens written to the provider's cache (Anthropic); default `input`. */
+  cacheWrite?: number;
 }
 
 export interface InitOptions {
@@ -139,6 +143,13 @@ export interface InitOptions {
   forwardLogs?: Logger;
   /** More OTLP destinations (traces), sharing the one encoding of each batch with the others. */
   destinations?: DestinationOptions[];
+  /**
+   * LLM client instrumentation. Default: `openai` and `@anthropic-ai/sdk` are patched when loaded
+   * with `require` (and as ES modules under `node --import agentops/hook`). `{ openai: OpenAI,
+   * anthropic: Anthropic }` patches the classes (or client instances) you hand over, which works
+   * the same under CommonJS, ESM and bundlers. `false` patches nothing.
+   */
+  instrument?: false | InstrumentOptions;
 }
 
 export interface DestinationOptions {
@@ -205,6 +216,7 @@ export interface Config {
   readonly forwardLogs: Logger | undefined;
   /** Extra OTLP trace destinations (`destinations`). */
   readonly destinations: ReadonlyArray<OtlpTarget & { readonly name: string }>;
+  readonly instrument: InstrumentConfig;
 }
 
 export const DEFAULT_API_ENDPOINT = 'https://api.agentops.ai';
@@ -216,7 +228,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'environment', 'resourceAttributes', 'captureContent', 'insecure', 'enabled', 'logLevel', 'logger',
   'logSessionUrl', 'autoStartSession', 'defaultTags', 'spanLimits', 'batch', 'delivery',
   'metrics', 'metricReaders', 'pricing', 'mask', 'redact', 'sessionTtlMs', 'handleExit', 'exitTimeoutMs', 'spoolDir',
-  'sampleRate', 'sampler', 'tracerProvider', 'global', 'forwardLogs', 'destinations',
+  'sampleRate', 'sampler', 'tracerProvider', 'global', 'forwardLogs', 'destinations', 'instrument',
 ]);
 
 /** Builds the SDK logger first: every later step reports through it. */
@@ -413,6 +425,7 @@ export function resolveConfig(options: InitOptions | undefined, env: Env, logger
     }
   }
   if (o.mask !== undefined && typeof o.mask !== 'function') throw new AgentOpsConfigError('mask', 'a function (value, key) => replacement', o.mask);
+  const instrument = optInstrument(o);
 
   return Object.freeze({
     enabled,
@@ -455,6 +468,7 @@ export function resolveConfig(options: InitOptions | undefined, env: Env, logger
     propagators,
     forwardLogs: o.forwardLogs as Logger | undefined,
     destinations: Object.freeze(optDestinations(o, insecure, delivery.requestTimeoutMs)),
+    instrument,
   });
 }
 
@@ -573,15 +587,20 @@ function optPricing(o: Record<string, unknown>): Record<string, PricingEntry> | 
       throw new AgentOpsConfigError(`pricing.${model}`, 'an object { input, output, cachedInput? } in USD per million tokens', entry);
     }
     const p = entry as Record<string, unknown>;
-    rejectUnknown(p, `pricing.${model}`, ['input', 'output', 'cachedInput']);
-    for (const k of ['input', 'output', 'cachedInput']) {
+    rejectUnknown(p, `pricing.${model}`, ['input', 'output', 'cachedInput', 'cacheWrite']);
+    for (const k of ['input', 'output', 'cachedInput', 'cacheWrite']) {
       const n = p[k];
-      if (n === undefined && k === 'cachedInput') continue;
+      if (n === undefined && (k === 'cachedInput' || k === 'cacheWrite')) continue;
       if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
         throw new AgentOpsConfigError(`pricing.${model}.${k}`, 'a number >= 0 (USD per million tokens)', n);
       }
     }
-    out[model] = { input: p.input as number, output: p.output as number, ...(p.cachedInput !== undefined ? { cachedInput: p.cachedInput as number } : {}) };
+    out[model] = {
+      input: p.input as number,
+      output: p.output as number,
+      ...(p.cachedInput !== undefined ? { cachedInput: p.cachedInput as number } : {}),
+      ...(p.cacheWrite !== undefined ? { cacheWrite: p.cacheWrite as number } : {}),
+    };
   }
   return out;
 }
@@ -628,6 +647,30 @@ function rejectUnknown(o: Record<string, unknown>, parent: string, known: string
       throw new AgentOpsConfigError(`${parent}.${k}`, `one of ${known.map((n) => `${parent}.${n}`).join(', ')}`, o[k]);
     }
   }
+}
+
+function optInstrument(o: Record<string, unknown>): InstrumentConfig {
+  const v = o.instrument;
+  if (v === undefined) return Object.freeze({ auto: true, targets: Object.freeze([]) });
+  if (v === false) return Object.freeze({ auto: false, targets: Object.freeze([]) });
+  const accepted = 'false, or an object { openai?, anthropic? } holding the classes (or client instances) to patch';
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new AgentOpsConfigError('instrument', accepted, v);
+  const given = v as Record<string, unknown>;
+  rejectUnknown(given, 'instrument', ['openai', 'anthropic']);
+  const targets: object[] = [];
+  if (given.openai !== undefined) {
+    if (!isOpenAITarget(given.openai)) {
+      throw new AgentOpsConfigError('instrument.openai', "the OpenAI class (import OpenAI from 'openai'), its module, or an OpenAI client instance", given.openai);
+    }
+    targets.push(given.openai as object);
+  }
+  if (given.anthropic !== undefined) {
+    if (!isAnthropicTarget(given.anthropic)) {
+      throw new AgentOpsConfigError('instrument.anthropic', "the Anthropic class (import Anthropic from '@anthropic-ai/sdk'), its module, or an Anthropic client instance", given.anthropic);
+    }
+    targets.push(given.anthropic as object);
+  }
+  return Object.freeze({ auto: true, targets: Object.freeze(targets) });
 }
 
 function optStringArray(o: Record<string, unknown>, name: string): string[] | undefined {

@@ -36,3 +36,17 @@ export { ActionEvent, type ActionEventInit } from './events/action-event';
 export { ErrorEvent, type ErrorEventInit } from './events/error-event';
 export type { DestinationStats, DropReason } from './export/destination-stats';
 export { VERSION } from './version';
+export { instrument, type InstrumentOptions } from './instrumentation/instrument';
+export { aiSdkTelemetry, type AiSdkTelemetrySettings, type AiSdkTelemetryOptions } from './instrumentation/ai-sdk';
+export {
+  traceAgent,
+  traceTool,
+  traceAction,
+  traceOperation,
+  traceSession,
+  type TracedFunction,
+  type AgentTraceOptions,
+  type ToolTraceOptions,
+  type SessionTraceOptions,
+} from './instrumentation/wrappers';
+export { agent, tool, operation, session, type MethodTraceDecorator } from './instrumentation/decorators';

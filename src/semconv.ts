@@ -52,6 +52,7 @@ export const GEN_AI_OPERATION_EXECUTE_TOOL = 'execute_tool';
 export const GEN_AI_OPERATION_INVOKE_AGENT = 'invoke_agent';
 
 export const ERROR_TYPE = 'error.type';
+export const HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
 export const SESSION_ID = 'session.id';
 export const SERVICE_NAME = 'service.name';
 export const SERVICE_VERSION = 'service.version';
@@ -75,6 +76,8 @@ export const AGENTOPS_ERROR_TRIGGER_EVENT_ID = 'agentops.error.trigger_event_id'
 export const AGENTOPS_SPAN_ABANDONED = 'agentops.span.abandoned';
 export const AGENTOPS_OPERATION_INPUT = 'agentops.operation.input';
 export const AGENTOPS_OPERATION_OUTPUT = 'agentops.operation.output';
+/** How a streamed result ended: `completed`, `cancelled` (the consumer stopped), `aborted` (AbortController) or `error`. */
+export const AGENTOPS_STREAM_OUTCOME = 'agentops.stream.outcome';
 
 export const EXCEPTION_TYPE = 'exception.type';
 export const EXCEPTION_MESSAGE = 'exception.message';

@@ -39,6 +39,13 @@ describe('pricing', () => {
     expect(costOf({ input: 2, output: 10, cachedInput: 0.5 }, 100, 0, 400)).toBeCloseTo((100 * 0.5) / 1e6, 15);
   });
 
+  it('bills tokens written to the cache at the cache-write rate (Anthropic), else at the input rate', () => {
+    // 1,000 input tokens of which 300 read from the cache and 200 written to it.
+    expect(costOf({ input: 3, output: 15, cachedInput: 0.3, cacheWrite: 3.75 }, 1000, 10, 300, 200)).toBeCloseTo((500 * 3 + 300 * 0.3 + 200 * 3.75 + 10 * 15) / 1e6, 15);
+    expect(costOf({ input: 3, output: 15 }, 1000, 0, 0, 200)).toBeCloseTo((1000 * 3) / 1e6, 15);
+    expect(PRICING_TABLE['claude-sonnet-4-5']!.cacheWrite).toBe(3.75);
+  });
+
   it('lets overrides add and replace models', () => {
     const custom = new PriceBook({ 'My-Model': { input: 1, output: 1 }, 'gpt-4o': { input: 9, output: 9 } });
     expect(custom.find('my-model')).toEqual({ input: 1, output: 1 });

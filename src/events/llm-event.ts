@@ -50,6 +50,10 @@ export interface LLMEventInit extends EventInit {
   params?: LLMParams;
   /** Conversation or thread the call belongs to (`gen_ai.conversation.id`). */
   conversationId?: string;
+  /** Seconds from the request to the first streamed chunk (`gen_ai.response.time_to_first_chunk`). */
+  timeToFirstChunk?: number;
+  /** Length of each returned embedding vector (`gen_ai.embeddings.dimension.count`). */
+  embeddingDimensions?: number;
 }
 
 /** One call to a language model: a CLIENT span `{operation} {model}`, e.g. `chat gpt-4o`. */
@@ -71,6 +75,8 @@ export class LLMEvent extends Event {
   responseModel: string | undefined;
   finishReasons: string[] | string | undefined;
   conversationId: string | undefined;
+  timeToFirstChunk: number | undefined;
+  embeddingDimensions: number | undefined;
   declare params: LLMParams | undefined;
 
   constructor(init?: LLMEventInit) {
@@ -92,5 +98,7 @@ export class LLMEvent extends Event {
     this.responseModel = i.responseModel;
     this.finishReasons = i.finishReasons;
     this.conversationId = i.conversationId;
+    this.timeToFirstChunk = i.timeToFirstChunk;
+    this.embeddingDimensions = i.embeddingDimensions;
   }
 }

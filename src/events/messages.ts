@@ -24,7 +24,34 @@ export function inputMessagesJson(prompt: unknown, limit: number): string | unde
   if (prompt === undefined || prompt === null) return undefined;
   // The common case, a plain string prompt, is built without intermediate objects.
   if (typeof prompt === 'string') return truncate(`[{"role":"user","parts":[{"type":"text","content":${JSON.stringify(prompt)}}]}]`, limit);
+  // So is the next most common, a list of `{ role, content: string }` chat messages.
+  const simple = Array.isArray(prompt) ? simpleMessagesJson(prompt, 'user') : undefined;
+  if (simple !== undefined) return truncate(simple, limit);
   return safeJson(toMessages(prompt, 'user'), limit);
+}
+
+/**
+ * The conventions' JSON for messages that are all exactly `{ role, content: string }`, built by
+ * concatenation: the same text the general path gives, without its intermediate objects and
+ * replacer (a hot path for every chat call). Undefined when any message has more to it.
+ */
+function simpleMessagesJson(messages: readonly unknown[], defaultRole: string): string | undefined {
+  try {
+    let out = '[';
+    for (let i = 0; i < messages.length; i++) {
+      const m = messages[i];
+      if (m === null || typeof m !== 'object' || Array.isArray(m)) return undefined;
+      for (const key in m) if (key !== 'role' && key !== 'content') return undefined;
+      const { role, content } = m as { role?: unknown; content?: unknown };
+      if (typeof content !== 'string' || (role !== undefined && typeof role !== 'string')) return undefined;
+      if (i > 0) out += ',';
+      out += `{"role":${JSON.stringify(role ?? defaultRole)},"parts":[{"type":"text","content":${JSON.stringify(content)}}]}`;
+    }
+    return `${out}]`;
+  } catch {
+    // A getter or proxy that throws: the general path copes with it.
+    return undefined;
+  }
 }
 
 /** `gen_ai.output.messages` JSON for a completion (string, message, or list of messages / choices). */

@@ -123,6 +123,12 @@ function llmEnd(span: Span, e: LLMEvent, p: ContentPolicy): void {
   count(span, p, 'LLMEvent.cachedTokens', A.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, e.cachedTokens);
   count(span, p, 'LLMEvent.cacheCreationTokens', A.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, e.cacheCreationTokens);
   count(span, p, 'LLMEvent.reasoningTokens', A.GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, e.reasoningTokens);
+  count(span, p, 'LLMEvent.embeddingDimensions', A.GEN_AI_EMBEDDINGS_DIMENSION_COUNT, e.embeddingDimensions);
+  if (e.timeToFirstChunk !== undefined) {
+    if (typeof e.timeToFirstChunk === 'number' && Number.isFinite(e.timeToFirstChunk) && e.timeToFirstChunk >= 0) {
+      span.setAttribute(A.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, e.timeToFirstChunk);
+    } else invalid(p, 'LLMEvent.timeToFirstChunk', 'a non-negative number of seconds', e.timeToFirstChunk);
+  }
   if (e.cost !== undefined) {
     if (typeof e.cost === 'number' && Number.isFinite(e.cost) && e.cost >= 0) span.setAttribute(A.AGENTOPS_LLM_COST_USD, e.cost);
     else invalid(p, 'LLMEvent.cost', 'a non-negative number (USD)', e.cost);

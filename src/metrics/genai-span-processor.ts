@@ -70,6 +70,7 @@ export class GenAiSpanProcessor implements SpanProcessor {
       const input = count(a[A.GEN_AI_USAGE_INPUT_TOKENS]);
       const output = count(a[A.GEN_AI_USAGE_OUTPUT_TOKENS]);
       const cached = count(a[A.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS]);
+      const written = count(a[A.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS]);
       const requestModel = stringOr(a[A.GEN_AI_REQUEST_MODEL], undefined);
       const responseModel = stringOr(a[A.GEN_AI_RESPONSE_MODEL], undefined);
       let cost = count(a[A.AGENTOPS_LLM_COST_USD]);
@@ -77,7 +78,7 @@ export class GenAiSpanProcessor implements SpanProcessor {
         const model = responseModel ?? requestModel;
         const price = model === undefined ? undefined : this.prices.find(model);
         if (price) {
-          cost = costOf(price, input ?? 0, output ?? 0, cached ?? 0);
+          cost = costOf(price, input ?? 0, output ?? 0, cached ?? 0, written ?? 0);
           span.setAttribute(A.AGENTOPS_LLM_COST_USD, cost);
         } else if (model !== undefined) {
           this.logger.once(`price:${model}`, 'debug', `no price for model "${model}": its calls get no cost. Add it with init({ pricing })`);

@@ -11,6 +11,8 @@ export interface ModelPrice {
   output: number;
   /** USD per million input tokens served from the provider's cache; when absent, cached tokens cost `input`. */
   cachedInput?: number;
+  /** USD per million input tokens written to the cache (Anthropic); when absent, they cost `input`. */
+  cacheWrite?: number;
 }
 
 interface PricedModel extends ModelPrice {
@@ -53,19 +55,19 @@ export const PRICING_TABLE: Readonly<Record<string, Readonly<PricedModel>>> = {
   'text-embedding-3-large': { provider: 'openai', input: 0.13, output: 0, date: '2026', source: OPENAI_CACHED },
   'text-embedding-3-small': { provider: 'openai', input: 0.02, output: 0, date: '2026', source: OPENAI_CACHED },
   // Anthropic
-  'claude-opus-4-6': { provider: 'anthropic', input: 5, cachedInput: 0.5, output: 25, date: '2026-03-21', source: ANTHROPIC_2026_03 },
-  'claude-opus-4-5': { provider: 'anthropic', input: 5, cachedInput: 0.5, output: 25, date: '2026-03-21', source: ANTHROPIC_2026_03 },
-  'claude-sonnet-4-6': { provider: 'anthropic', input: 3, cachedInput: 0.3, output: 15, date: '2026-03-21', source: ANTHROPIC_2026_03 },
-  'claude-sonnet-4-5': { provider: 'anthropic', input: 3, cachedInput: 0.3, output: 15, date: '2026-03-21', source: ANTHROPIC_2026_03 },
-  'claude-haiku-4-5': { provider: 'anthropic', input: 1, cachedInput: 0.1, output: 5, date: '2026-03-21', source: ANTHROPIC_2026_03 },
-  'claude-opus-4-1': { provider: 'anthropic', input: 15, cachedInput: 1.5, output: 75, date: '2025', source: ANTHROPIC_DOCS },
-  'claude-opus-4': { provider: 'anthropic', input: 15, cachedInput: 1.5, output: 75, date: '2025', source: ANTHROPIC_DOCS },
-  'claude-sonnet-4': { provider: 'anthropic', input: 3, cachedInput: 0.3, output: 15, date: '2025', source: ANTHROPIC_DOCS },
-  'claude-3-7-sonnet': { provider: 'anthropic', input: 3, cachedInput: 0.3, output: 15, date: '2025', source: ANTHROPIC_DOCS },
-  'claude-3-5-sonnet': { provider: 'anthropic', input: 3, cachedInput: 0.3, output: 15, date: '2025', source: ANTHROPIC_DOCS },
-  'claude-3-5-haiku': { provider: 'anthropic', input: 0.8, cachedInput: 0.08, output: 4, date: '2025', source: ANTHROPIC_DOCS },
-  'claude-3-opus': { provider: 'anthropic', input: 15, cachedInput: 1.5, output: 75, date: '2025', source: ANTHROPIC_DOCS },
-  'claude-3-haiku': { provider: 'anthropic', input: 0.25, cachedInput: 0.03, output: 1.25, date: '2025', source: ANTHROPIC_DOCS },
+  'claude-opus-4-6': { provider: 'anthropic', input: 5, cachedInput: 0.5, cacheWrite: 6.25, output: 25, date: '2026-03-21', source: ANTHROPIC_2026_03 },
+  'claude-opus-4-5': { provider: 'anthropic', input: 5, cachedInput: 0.5, cacheWrite: 6.25, output: 25, date: '2026-03-21', source: ANTHROPIC_2026_03 },
+  'claude-sonnet-4-6': { provider: 'anthropic', input: 3, cachedInput: 0.3, cacheWrite: 3.75, output: 15, date: '2026-03-21', source: ANTHROPIC_2026_03 },
+  'claude-sonnet-4-5': { provider: 'anthropic', input: 3, cachedInput: 0.3, cacheWrite: 3.75, output: 15, date: '2026-03-21', source: ANTHROPIC_2026_03 },
+  'claude-haiku-4-5': { provider: 'anthropic', input: 1, cachedInput: 0.1, cacheWrite: 1.25, output: 5, date: '2026-03-21', source: ANTHROPIC_2026_03 },
+  'claude-opus-4-1': { provider: 'anthropic', input: 15, cachedInput: 1.5, cacheWrite: 18.75, output: 75, date: '2025', source: ANTHROPIC_DOCS },
+  'claude-opus-4': { provider: 'anthropic', input: 15, cachedInput: 1.5, cacheWrite: 18.75, output: 75, date: '2025', source: ANTHROPIC_DOCS },
+  'claude-sonnet-4': { provider: 'anthropic', input: 3, cachedInput: 0.3, cacheWrite: 3.75, output: 15, date: '2025', source: ANTHROPIC_DOCS },
+  'claude-3-7-sonnet': { provider: 'anthropic', input: 3, cachedInput: 0.3, cacheWrite: 3.75, output: 15, date: '2025', source: ANTHROPIC_DOCS },
+  'claude-3-5-sonnet': { provider: 'anthropic', input: 3, cachedInput: 0.3, cacheWrite: 3.75, output: 15, date: '2025', source: ANTHROPIC_DOCS },
+  'claude-3-5-haiku': { provider: 'anthropic', input: 0.8, cachedInput: 0.08, cacheWrite: 1, output: 4, date: '2025', source: ANTHROPIC_DOCS },
+  'claude-3-opus': { provider: 'anthropic', input: 15, cachedInput: 1.5, cacheWrite: 18.75, output: 75, date: '2025', source: ANTHROPIC_DOCS },
+  'claude-3-haiku': { provider: 'anthropic', input: 0.25, cachedInput: 0.03, cacheWrite: 0.3, output: 1.25, date: '2025', source: ANTHROPIC_DOCS },
   // Google
   'gemini-3.5-flash': { provider: 'gcp.gemini', input: 1.5, output: 9, date: '2026', source: GOOGLE_2026 },
   'gemini-3.1-pro': { provider: 'gcp.gemini', input: 2, output: 12, date: '2026', source: GOOGLE_2026 },
@@ -119,11 +121,15 @@ export class PriceBook {
 }
 
 /**
- * Cost in USD. `inputTokens` includes cached ones (as `gen_ai.usage.input_tokens` does); those are
- * billed at the cached rate when the model has one.
+ * Cost in USD. `inputTokens` includes the tokens read from and written to the cache (as
+ * `gen_ai.usage.input_tokens` does); those are billed at their own rates when the model has them.
  */
-export function costOf(price: ModelPrice, inputTokens: number, outputTokens: number, cachedTokens = 0): number {
+export function costOf(price: ModelPrice, inputTokens: number, outputTokens: number, cachedTokens = 0, cacheWriteTokens = 0): number {
   const cached = Math.min(Math.max(cachedTokens, 0), inputTokens);
-  const cachedRate = price.cachedInput ?? price.input;
-  return ((inputTokens - cached) * price.input + cached * cachedRate + outputTokens * price.output) / 1_000_000;
+  const written = Math.min(Math.max(cacheWriteTokens, 0), inputTokens - cached);
+  const fresh = inputTokens - cached - written;
+  return (
+    (fresh * price.input + cached * (price.cachedInput ?? price.input) + written * (price.cacheWrite ?? price.input) + outputTokens * price.output) /
+    1_000_000
+  );
 }
