@@ -10,6 +10,8 @@ const TraceRequest = root.lookupType('otlp.ExportTraceServiceRequest');
 const MetricsRequest = root.lookupType('otlp.ExportMetricsServiceRequest');
 export const TraceResponse = root.lookupType('otlp.ExportTraceServiceResponse');
 export const MetricsResponse = root.lookupType('otlp.ExportMetricsServiceResponse');
+/** google.rpc.Status, the body of an OTLP/HTTP error answer. */
+export const RpcStatus = root.lookupType('otlp.Status_');
 
 export type AttributeMap = Record<string, unknown>;
 
@@ -157,6 +159,11 @@ export function flattenTraceRequest(msg: Obj): DecodedSpan[] {
 /** Every metric in an ExportMetricsServiceRequest, flattened. */
 export function decodeMetricsRequest(bytes: Uint8Array): DecodedMetric[] {
   const msg = MetricsRequest.toObject(MetricsRequest.decode(bytes), TO_OBJECT) as Obj;
+  return flattenMetricsRequest(msg);
+}
+
+/** Every metric of a request already in protobufjs object form (snake_case, as `toObject` gives it). */
+export function flattenMetricsRequest(msg: Obj): DecodedMetric[] {
   const out: DecodedMetric[] = [];
   for (const rm of (msg.resource_metrics as Obj[]) ?? []) {
     const resource = keyValues((rm.resource as Obj | undefined)?.attributes);

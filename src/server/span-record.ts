@@ -1,0 +1,148 @@
+/**
+ * A decoded OTLP span -> the row the backend stores, with the few values the session list and the
+ * totals need (event type, tokens, cost) pulled out of the attributes once, at ingest, so reads
+ * never parse attribute JSON to count.
+ */
+import type { DecodedSpan } from '../otlp/otlp-decode';
+import {
+  AGENTOPS_EVENT_TYPE,
+  AGENTOPS_LLM_COST_USD,
+  AGENTOPS_SESSION_END_REASON,
+  AGENTOPS_SESSION_END_STATE,
+  AGENTOPS_SPAN_KIND,
+  AGENTOPS_TAGS,
+  GEN_AI_OPERATION_NAME,
+  GEN_AI_USAGE_INPUT_TOKENS,
+  GEN_AI_USAGE_OUTPUT_TOKENS,
+  SERVICE_NAME,
+  SESSION_ID,
+} from '../semconv';
+
+export type SpanCategory = 'session' | 'llm' | 'tool' | 'action' | 'agent' | 'other';
+
+/** What a parentless span tells about its session. */
+export interface RootInfo {
+  sessionId: string | null;
+  name: string;
+  /** JSON array of strings. */
+  tags: string;
+  endState: string | null;
+  endReason: string | null;
+  /** `agentops.span.kind=session`: preferred over any other parentless span of the trace. */
+  isSessionSpan: boolean;
+  serviceName: string | null;
+}
+
+export interface SpanRecord {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+  name: string;
+  kind: number;
+  startNs: bigint;
+  endNs: bigint;
+  statusCode: number;
+  statusMessage: string;
+  traceState: string;
+  flags: number;
+  droppedAttributesCount: number;
+  /** JSON texts. */
+  attributes: string;
+  events: string;
+  links: string;
+  resource: string;
+  scopeName: string;
+  scopeVersion: string;
+  category: SpanCategory;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  costUsd: number | null;
+  root: RootInfo | null;
+}
+
+const LLM_OPERATIONS = new Set(['chat', 'text_completion', 'embeddings', 'generate_content']);
+const AGENT_OPERATIONS = new Set(['invoke_agent', 'create_agent']);
+const EVENT_TYPES = new Set(['llm', 'tool', 'action']);
+const HEX32 = /^[0-9a-f]{32}$/;
+const HEX16 = /^[0-9a-f]{16}$/;
+const ZERO32 = '0'.repeat(32);
+const ZERO16 = '0'.repeat(16);
+// SQLite integers are signed 64-bit: a time past this cannot be stored exactly (it is year 2262).
+const MAX_NS = (1n << 63n) - 1n;
+
+/** Why a span cannot be stored, or undefined when it can. */
+export function spanProblem(s: DecodedSpan): string | undefined {
+  if (!HEX32.test(s.traceId) || s.traceId === ZERO32) return 'trace_id must be 16 bytes, not all zero';
+  if (!HEX16.test(s.spanId) || s.spanId === ZERO16) return 'span_id must be 8 bytes, not all zero';
+  if (s.parentSpanId !== undefined && !HEX16.test(s.parentSpanId)) return 'parent_span_id must be empty or 8 bytes';
+  if (BigInt(s.startTimeUnixNano) > MAX_NS || BigInt(s.endTimeUnixNano) > MAX_NS) return 'timestamps must be before the year 2262';
+  return undefined;
+}
+
+function count(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : null;
+}
+
+export function categoryOf(attributes: Record<string, unknown>, parentSpanId: string | undefined): SpanCategory {
+  if (attributes[AGENTOPS_SPAN_KIND] === 'session') return 'session';
+  const eventType = attributes[AGENTOPS_EVENT_TYPE];
+  if (typeof eventType === 'string' && EVENT_TYPES.has(eventType)) return eventType as SpanCategory;
+  const op = attributes[GEN_AI_OPERATION_NAME];
+  if (typeof op === 'string') {
+    if (LLM_OPERATIONS.has(op)) return 'llm';
+    if (op === 'execute_tool') return 'tool';
+    if (AGENT_OPERATIONS.has(op)) return 'agent';
+  }
+  return parentSpanId === undefined ? 'session' : 'other';
+}
+
+/**
+ * `resourceJson` is the span's resource already serialised: every span of a ResourceSpans shares
+ * one resource, so it is serialised once per group rather than once per span (for speed).
+ */
+export function toSpanRecord(s: DecodedSpan, resourceJson: string): SpanRecord {
+  const a = s.attributes;
+  const category = categoryOf(a, s.parentSpanId);
+  let root: RootInfo | null = null;
+  if (s.parentSpanId === undefined) {
+    const tags = a[AGENTOPS_TAGS];
+    const sessionId = a[SESSION_ID];
+    const endState = a[AGENTOPS_SESSION_END_STATE];
+    const endReason = a[AGENTOPS_SESSION_END_REASON];
+    const service = s.resource[SERVICE_NAME];
+    root = {
+      sessionId: typeof sessionId === 'string' ? sessionId : null,
+      name: s.name,
+      tags: JSON.stringify(Array.isArray(tags) ? tags.filter((t) => typeof t === 'string') : typeof tags === 'string' ? [tags] : []),
+      endState: typeof endState === 'string' ? endState : null,
+      endReason: typeof endReason === 'string' ? endReason : null,
+      isSessionSpan: a[AGENTOPS_SPAN_KIND] === 'session',
+      serviceName: typeof service === 'string' ? service : null,
+    };
+  }
+  return {
+    traceId: s.traceId,
+    spanId: s.spanId,
+    parentSpanId: s.parentSpanId ?? null,
+    name: s.name,
+    kind: s.kind,
+    startNs: BigInt(s.startTimeUnixNano),
+    endNs: BigInt(s.endTimeUnixNano),
+    statusCode: s.status.code,
+    statusMessage: s.status.message,
+    traceState: s.traceState,
+    flags: s.flags,
+    droppedAttributesCount: s.droppedAttributesCount,
+    attributes: JSON.stringify(a),
+    events: s.events.length === 0 ? '[]' : JSON.stringify(s.events),
+    links: s.links.length === 0 ? '[]' : JSON.stringify(s.links),
+    resource: resourceJson,
+    scopeName: s.scope.name,
+    scopeVersion: s.scope.version,
+    category,
+    inputTokens: count(a[GEN_AI_USAGE_INPUT_TOKENS]),
+    outputTokens: count(a[GEN_AI_USAGE_OUTPUT_TOKENS]),
+    costUsd: count(a[AGENTOPS_LLM_COST_USD]),
+    root,
+  };
+}
