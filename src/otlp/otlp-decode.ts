@@ -6,8 +6,8 @@ import protobuf from 'protobufjs';
 import { OTLP_PROTO } from './otlp-schema';
 
 const root = protobuf.parse(OTLP_PROTO, { keepCase: true }).root;
-const TraceRequest = root.lookupType('otlp.ExportTraceServiceRequest');
-const MetricsRequest = root.lookupType('otlp.ExportMetricsServiceRequest');
+export const TraceRequest = root.lookupType('otlp.ExportTraceServiceRequest');
+export const MetricsRequest = root.lookupType('otlp.ExportMetricsServiceRequest');
 export const TraceResponse = root.lookupType('otlp.ExportTraceServiceResponse');
 export const MetricsResponse = root.lookupType('otlp.ExportMetricsServiceResponse');
 /** google.rpc.Status, the body of an OTLP/HTTP error answer. */

@@ -134,6 +134,11 @@ export class LocalServer {
     return this.storage.createProject(name);
   }
 
+  /** The write queue: rows waiting, transactions committed, retries of a busy database. */
+  queueStats(): { queuedRows: number; maxQueuedRows: number; commits: number; busyRetries: number } {
+    return { queuedRows: this.queue.size, maxQueuedRows: this.queue.maxQueuedRows, commits: this.queue.commits, busyRetries: this.queue.busyRetries };
+  }
+
   /** Spans stored, in one project or all of them. */
   countSpans(projectId?: string): number {
     return this.storage.countSpans(projectId);

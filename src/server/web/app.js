@@ -286,6 +286,13 @@
     return out;
   }
 
+  // The duration sits inside a wide bar, after a narrow one, or before a narrow one at the far right.
+  function durationLabel(ms, left, width) {
+    if (width > 12) return h('span', { class: 'wf-dur inside', style: `left:${left}%` }, fmtMs(ms));
+    if (left + width > 85) return h('span', { class: 'wf-dur', style: `right:${100 - left}%` }, fmtMs(ms));
+    return h('span', { class: 'wf-dur', style: `left:${left + width}%` }, fmtMs(ms));
+  }
+
   function renderSession(data, first) {
     const s = data.session;
     const t = data.totals;
@@ -350,7 +357,7 @@
           'div',
           { class: 'wf-track' },
           h('div', { class: `wf-bar c-${span.category}`, style: `left:${left}%;width:${width}%` }),
-          h('span', { class: 'wf-dur', style: `left:${Math.min(left + width, 88)}%` }, fmtMs(span.durationMs)),
+          durationLabel(span.durationMs, left, width),
         ),
       );
     });
