@@ -28,8 +28,10 @@ for (const entry of ['index', 'server/index']) {
   writeFileSync(path.join(dist, `${entry}.d.mts`), "export * from './index.js';\ndeclare const cjs: typeof import('./index.js');\nexport default cjs;\n");
   exported += names.length;
 }
-// The viewer is plain HTML/JS/CSS: no bundler, nothing fetched at build time.
+// The viewer is plain HTML/JS/CSS: no bundler, nothing fetched at build time. The write thread's
+// code is plain JavaScript too (a worker loads its file as it is on disk).
 cpSync(path.join(root, 'src/server/web'), path.join(dist, 'server/web'), { recursive: true });
+cpSync(path.join(root, 'src/server/write-worker.js'), path.join(dist, 'server/write-worker.js'));
 const cli = path.join(dist, 'cli.js');
 if (existsSync(cli)) chmodSync(cli, 0o755);
 console.log(`built dist/ (${exported} exports)`);

@@ -270,8 +270,10 @@ describe('local backend protocol', () => {
       const first = post(`${small.url}/v1/traces`, protobufTraces(a), headers);
       const second = post(`${small.url}/v1/traces`, protobufTraces(b), headers);
       const deadline = Date.now() + 10_000;
-      while (small.queueStats().queuedRows < 10 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      // Both requests are queued, and the write thread has met the lock at least once.
+      while ((small.queueStats().queuedRows < 10 || small.queueStats().busyRetries === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       expect(small.queueStats().queuedRows).toBe(10);
+      expect(small.queueStats().busyRetries).toBeGreaterThan(0);
 
       const refused = await post(`${small.url}/v1/traces`, protobufTraces(a), headers);
       expect(refused.status).toBe(429);
@@ -283,7 +285,6 @@ describe('local backend protocol', () => {
       expect((await first).status).toBe(200);
       expect((await second).status).toBe(200);
       expect(small.countSpans()).toBe(10);
-      expect(small.queueStats().busyRetries).toBeGreaterThan(0);
     } finally {
       other.close();
       await small.close();

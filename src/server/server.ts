@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { AgentOpsConfigError } from '../errors';
 import { Auth, type Caller } from './auth';
+import { Checkpointer } from './checkpointer';
 import { readBody } from './http-body';
 import { formatOf, GRPC, parseMetrics, parseTraces, statusBody, successBody, type OtlpFormat, type Signal } from './otlp-ingest';
 import { handleApi } from './rest-api';
@@ -21,7 +22,7 @@ export interface ServerOptions {
   port?: number;
   /** Address to bind. Default `127.0.0.1`. Anything but loopback needs `allowRemote: true`. */
   host?: string;
-  /** SQLite file, created when missing. Default `./.agentops/agentops.db`; `:memory:` keeps nothing. */
+  /** SQLite file, created (with its directory) when missing. Default `./.agentops/agentops.db`. */
   dbPath?: string;
   /** Allow binding to an address other than loopback (the server is then reachable from the network). */
   allowRemote?: boolean;
@@ -66,6 +67,7 @@ export class LocalServer {
   private readonly files: Map<string, StaticFile>;
   private readonly maxBodyBytes: number;
   private readonly log: (line: string) => void;
+  private readonly checkpointer: Checkpointer;
   private closing: Promise<void> | undefined;
 
   /** @internal Use `startServer()`. */
@@ -77,8 +79,9 @@ export class LocalServer {
     this.maxBodyBytes = o.maxBodyBytes;
     this.log = o.log;
     this.auth = new Auth(o.storage, o.tokenTtlSeconds);
-    this.queue = new WriteQueue(o.storage, o.maxQueuedRows);
+    this.queue = new WriteQueue(o.storage.path, o.maxQueuedRows, o.log);
     this.files = loadWebFiles();
+    this.checkpointer = new Checkpointer(o.storage);
     this.server = createServer({ keepAliveTimeout: 10_000 }, (req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         this.log(`internal error on ${req.method ?? ''} ${req.url ?? ''}: ${(err as Error).stack ?? String(err)}`);
@@ -135,8 +138,8 @@ export class LocalServer {
   }
 
   /** The write queue: rows waiting, transactions committed, retries of a busy database. */
-  queueStats(): { queuedRows: number; maxQueuedRows: number; commits: number; busyRetries: number } {
-    return { queuedRows: this.queue.size, maxQueuedRows: this.queue.maxQueuedRows, commits: this.queue.commits, busyRetries: this.queue.busyRetries };
+  queueStats(): { queuedRows: number; maxQueuedRows: number; commits: number; busyRetries: number; writeMs: number } {
+    return { queuedRows: this.queue.size, maxQueuedRows: this.queue.maxQueuedRows, commits: this.queue.commits, busyRetries: this.queue.busyRetries, writeMs: Math.round(this.queue.txMs) };
   }
 
   /** Spans stored, in one project or all of them. */
@@ -157,6 +160,7 @@ export class LocalServer {
       await new Promise((r) => setImmediate(r));
       this.server.closeAllConnections();
       await stopped;
+      await this.checkpointer.close();
       this.storage.close();
     })();
     return this.closing;
@@ -312,7 +316,8 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
   const host = o.host ?? '127.0.0.1';
   if (typeof host !== 'string' || host === '') throw new AgentOpsConfigError('host', 'a host name or IP address', host);
   const dbPath = o.dbPath ?? DEFAULT_DB_PATH;
-  if (typeof dbPath !== 'string' || dbPath === '') throw new AgentOpsConfigError('dbPath', 'a file path or ":memory:"', dbPath);
+  // The write thread needs its own connection to the same database: an in-memory one cannot be shared.
+  if (typeof dbPath !== 'string' || dbPath === '' || dbPath === ':memory:') throw new AgentOpsConfigError('dbPath', 'a file path', dbPath);
   if (!isLoopbackHost(host) && o.allowRemote !== true) {
     throw new AgentOpsServerError(
       'AGENTOPS_SERVER_REMOTE_HOST',
@@ -324,7 +329,12 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
   try {
     const { project, apiKey } = storage.defaultProject();
     const server = new LocalServer({ storage, project, apiKey, host, maxBodyBytes, maxQueuedRows, tokenTtlSeconds, log });
-    await server.listen(port);
+    try {
+      await server.listen(port);
+    } catch (err) {
+      await server.close();
+      throw err;
+    }
     return server;
   } catch (err) {
     storage.close();

@@ -212,18 +212,6 @@ export interface WriteBatch {
   metrics: readonly DecodedMetric[];
 }
 
-interface TraceDelta {
-  spans: number;
-  llm: number;
-  tool: number;
-  errors: number;
-  input: number;
-  output: number;
-  cost: number;
-  start: bigint;
-  end: bigint;
-}
-
 const SPAN_COLUMNS =
   "trace_id, span_id, parent_span_id, name, kind, CAST(start_ns AS TEXT) AS start_ns, CAST(end_ns AS TEXT) AS end_ns, status_code, status_message, trace_state, flags, dropped_attributes_count, attributes, events, links, resource, scope_name, scope_version, category, input_tokens, output_tokens, cost_usd";
 const SESSION_COLUMNS =
@@ -235,7 +223,6 @@ export class Storage {
   /** Signs the tokens `/v3/auth/token` hands out; one per database, so tokens survive a restart. */
   readonly tokenSecret: Buffer;
   private readonly stmt: ReturnType<typeof prepare>;
-  private readonly writeTx: (batches: readonly WriteBatch[]) => void;
 
   private constructor(file: string, db: Database.Database) {
     this.path = file;
@@ -248,29 +235,24 @@ export class Storage {
     }
     this.stmt = prepare(db);
     this.tokenSecret = this.loadSecret();
-    this.writeTx = db.transaction((batches: readonly WriteBatch[]) => {
-      for (const b of batches) this.writeOne(b);
-    });
   }
 
   /**
-   * Opens (creating when missing) the database at `file`; `:memory:` keeps everything in memory.
-   * A new file is made readable by its owner only: it holds API keys, prompts and completions.
+   * Opens (creating when missing) the database at `file`. A new file is made readable by its owner only: it holds API keys, prompts and completions.
    */
   static open(file: string): Storage {
-    const isMemory = file === ':memory:';
-    const resolved = isMemory ? file : path.resolve(file);
+    const resolved = path.resolve(file);
     let db: Database.Database;
     try {
-      const created = !isMemory && !existsSync(resolved);
-      if (!isMemory) mkdirSync(path.dirname(resolved), { recursive: true, mode: 0o700 });
+      const created = !existsSync(resolved);
+      mkdirSync(path.dirname(resolved), { recursive: true, mode: 0o700 });
       db = new Database(resolved);
       if (created) chmodSync(resolved, 0o600);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
-      // The writer must never block the event loop waiting for a lock another process holds: it
-      // gets SQLITE_BUSY at once and the write queue retries later (answering 429 if it fills up).
-      db.pragma('busy_timeout = 0');
+      // This connection reads, and writes only projects and keys (rarely): waiting a moment for
+      // the write thread's lock is better than failing. Span writes never wait (write-worker.js).
+      db.pragma('busy_timeout = 2000');
       db.pragma('foreign_keys = ON');
     } catch (err) {
       throw new AgentOpsServerError('AGENTOPS_SERVER_DATABASE', `cannot open database ${resolved}: ${(err as Error).message}`);
@@ -358,64 +340,7 @@ export class Storage {
     return this.stmt.keyById.get(keyId, projectId) !== undefined;
   }
 
-  // ---- writes ----
-
-  /** Stores every batch in one transaction. Throws what SQLite throws (SQLITE_BUSY included). */
-  write(batches: readonly WriteBatch[]): void {
-    this.writeTx(batches);
-  }
-
-  private writeOne(b: WriteBatch): void {
-    const s = this.stmt;
-    const p = b.projectId;
-    const deltas = new Map<string, TraceDelta>();
-    const now = Date.now();
-    for (const r of b.spans) {
-      const inserted =
-        s.insertSpan.run(
-          p, r.traceId, r.spanId, r.parentSpanId, r.name, r.kind, r.startNs, r.endNs, r.statusCode, r.statusMessage, r.traceState, r.flags,
-          r.droppedAttributesCount, r.attributes, r.events, r.links, r.resource, r.scopeName, r.scopeVersion, r.category, r.inputTokens,
-          r.outputTokens, r.costUsd,
-        ).changes === 1;
-      let d = deltas.get(r.traceId);
-      if (d === undefined) {
-        d = { spans: 0, llm: 0, tool: 0, errors: 0, input: 0, output: 0, cost: 0, start: r.startNs, end: r.endNs };
-        deltas.set(r.traceId, d);
-      }
-      if (r.startNs < d.start) d.start = r.startNs;
-      if (r.endNs > d.end) d.end = r.endNs;
-      // A span sent twice (a retry after a lost response) is stored once and counted once.
-      if (!inserted) continue;
-      d.spans++;
-      if (r.category === 'llm') d.llm++;
-      if (r.category === 'tool') d.tool++;
-      if (r.statusCode === 2) d.errors++;
-      d.input += r.inputTokens ?? 0;
-      d.output += r.outputTokens ?? 0;
-      d.cost += r.costUsd ?? 0;
-    }
-    for (const [traceId, d] of deltas) {
-      s.upsertSession.run(p, traceId, d.start, d.end, d.spans, d.llm, d.tool, d.errors, d.input, d.output, d.cost, now);
-    }
-    for (const r of b.spans) {
-      const root = r.root;
-      if (root === null) continue;
-      s.setRoot.run(
-        r.spanId, root.sessionId, root.name, root.tags, root.endState, root.endReason, root.serviceName, r.startNs, r.endNs, r.statusCode,
-        root.isSessionSpan ? 1 : 0, p, r.traceId, root.isSessionSpan ? 1 : 0,
-      );
-    }
-    for (const m of b.metrics) {
-      const resource = JSON.stringify(m.resource);
-      for (const pt of m.points) {
-        s.insertPoint.run(
-          p, m.name, m.description, m.unit, m.type, m.temporality, m.isMonotonic ? 1 : 0, BigInt(pt.startTimeUnixNano), BigInt(pt.timeUnixNano),
-          JSON.stringify(pt.attributes), pt.value ?? null, pt.count ?? null, pt.sum ?? null, pt.min ?? null, pt.max ?? null,
-          pt.bucketCounts ? JSON.stringify(pt.bucketCounts) : null, pt.explicitBounds ? JSON.stringify(pt.explicitBounds) : null, resource, m.scope.name,
-        );
-      }
-    }
-  }
+  // Spans and metric points are written by write-worker.js, on its own thread and connection.
 
   // ---- reads, always within one project ----
 
@@ -490,31 +415,6 @@ function prepare(db: Database.Database) {
     keysOfProject: db.prepare('SELECT key FROM api_keys WHERE project_id = ? ORDER BY id'),
     keyOwner: db.prepare('SELECT id, project_id FROM api_keys WHERE key = ?'),
     keyById: db.prepare('SELECT 1 FROM api_keys WHERE id = ? AND project_id = ?'),
-    insertSpan: db.prepare(
-      `INSERT OR IGNORE INTO spans (project_id, trace_id, span_id, parent_span_id, name, kind, start_ns, end_ns, status_code, status_message,
-        trace_state, flags, dropped_attributes_count, attributes, events, links, resource, scope_name, scope_version, category, input_tokens,
-        output_tokens, cost_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    upsertSession: db.prepare(
-      `INSERT INTO sessions (project_id, trace_id, start_ns, end_ns, span_count, llm_calls, tool_calls, errors, input_tokens, output_tokens, cost_usd, updated_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (project_id, trace_id) DO UPDATE SET
-         start_ns = min(start_ns, excluded.start_ns), end_ns = max(end_ns, excluded.end_ns),
-         span_count = span_count + excluded.span_count, llm_calls = llm_calls + excluded.llm_calls,
-         tool_calls = tool_calls + excluded.tool_calls, errors = errors + excluded.errors,
-         input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
-         cost_usd = cost_usd + excluded.cost_usd, updated_ms = excluded.updated_ms`,
-    ),
-    // A trace may have several parentless spans; the session span (agentops.span.kind=session) wins.
-    setRoot: db.prepare(
-      `UPDATE sessions SET has_root = 1, root_span_id = ?, session_id = ?, name = ?, tags = ?, end_state = ?, end_reason = ?, service_name = ?,
-         root_start_ns = ?, root_end_ns = ?, root_status_code = ?, root_is_session_span = ?
-       WHERE project_id = ? AND trace_id = ? AND (has_root = 0 OR root_is_session_span = 0 OR ? = 1)`,
-    ),
-    insertPoint: db.prepare(
-      `INSERT INTO metric_points (project_id, name, description, unit, type, temporality, is_monotonic, start_ns, time_ns, attributes, value, count,
-        sum, min, max, bucket_counts, explicit_bounds, resource, scope_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
     getSession: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE project_id = ? AND trace_id = ?`),
     traceOfSessionId: db.prepare('SELECT trace_id FROM sessions WHERE project_id = ? AND session_id = ? ORDER BY start_ns DESC LIMIT 1'),
     spansOf: db.prepare(`SELECT ${SPAN_COLUMNS} FROM spans WHERE project_id = ? AND trace_id = ? ORDER BY start_ns, span_id`),

@@ -1,12 +1,15 @@
 /**
- * Batches writes into SQLite transactions. Requests enqueue their decoded spans and wait until a
- * transaction holding them commits, so a 200 means stored. Whatever arrived while a transaction
- * ran goes into the next one: under load one commit covers many requests (group commit), which is
- * what makes SQLite fast here. The queue is bounded in spans; when it is full the caller answers
- * 429 with Retry-After instead of buffering without limit. SQLITE_BUSY (another process holds
- * the write lock) keeps the batch queued and retries later rather than blocking the event loop.
+ * Batches writes into SQLite transactions, run on a worker thread (write-worker.js) so that
+ * decoding requests and storing them use two cores. Requests enqueue their decoded rows and wait
+ * until a transaction holding them commits, so a 200 means stored. Whatever arrives while one
+ * transaction runs goes into the next (group commit), which is what makes SQLite fast here. The
+ * queue is bounded in rows; when it is full the caller answers 429 with Retry-After instead of
+ * buffering without limit. SQLITE_BUSY (another process holds the write lock) keeps the rows
+ * queued and retries later rather than blocking.
  */
-import type { Storage, WriteBatch } from './storage';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { WriteBatch } from './storage';
 
 interface Pending {
   batch: WriteBatch;
@@ -15,25 +18,42 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
+type WorkerReply = { id: number; result: 'ok' } | { id: number; result: 'busy' } | { id: number; result: 'error'; message: string };
+
 const RETRY_BUSY_MS = 50;
-// One transaction should not hold the event loop for long: past this many rows the rest waits for the next.
+// Rows per transaction: bounds how long one commit keeps the rows behind it waiting.
 const MAX_ROWS_PER_TRANSACTION = 20_000;
 
 export class WriteQueue {
   private pending: Pending[] = [];
   private queued = 0;
-  private scheduled: NodeJS.Immediate | NodeJS.Timeout | undefined;
+  private inFlight: { id: number; take: Pending[]; rows: number } | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private nextId = 1;
   private closed = false;
-  /** Transactions committed and rows written, for diagnostics. */
+  private readonly worker: Worker;
+  private readonly exited: Promise<void>;
+  private drained: (() => void) | undefined;
+  /** Transactions committed, and retries of a busy database, for diagnostics. */
   commits = 0;
   busyRetries = 0;
+  /** Milliseconds a transaction was in progress on the write thread. */
+  txMs = 0;
+  private txStart = 0;
 
   constructor(
-    private readonly storage: Storage,
+    file: string,
     readonly maxQueuedRows: number,
-  ) {}
+    private readonly log: (line: string) => void,
+  ) {
+    this.worker = new Worker(path.join(__dirname, 'write-worker.js'), { workerData: { driver: require.resolve('better-sqlite3'), file } });
+    this.worker.on('message', (m: WorkerReply) => this.settle(m));
+    this.worker.on('error', (err) => this.log(`the write thread failed: ${err.message}`));
+    this.exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    void this.exited.then(() => this.failAll(new Error('the write thread stopped')));
+  }
 
-  /** Rows waiting to be written. */
+  /** Rows waiting to be written, including those of the transaction in progress. */
   get size(): number {
     return this.queued;
   }
@@ -50,60 +70,67 @@ export class WriteQueue {
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ batch, size, resolve, reject });
       this.queued += size;
-      this.schedule(0);
+      this.pump();
     });
   }
 
-  /** Writes what is queued (retrying a busy database until `deadlineMs`), then refuses new work. */
+  /** Writes what is queued (retrying a busy database until `deadlineMs`), then stops the write thread. */
   async close(deadlineMs = 5000): Promise<void> {
     this.closed = true;
-    const until = Date.now() + deadlineMs;
-    while (this.pending.length > 0 && Date.now() < until) {
-      if (this.scheduled) {
-        clearTimeout(this.scheduled as NodeJS.Timeout);
-        clearImmediate(this.scheduled as NodeJS.Immediate);
-        this.scheduled = undefined;
-      }
-      if (!this.flush()) await new Promise((r) => setTimeout(r, RETRY_BUSY_MS));
+    if (this.pending.length > 0 || this.inFlight) {
+      const drained = new Promise<void>((resolve) => (this.drained = resolve));
+      const timeout = new Promise<void>((resolve) => setTimeout(resolve, deadlineMs).unref());
+      await Promise.race([drained, timeout]);
     }
-    for (const p of this.pending.splice(0)) p.reject(new Error('the server shut down before the write committed'));
-    this.queued = 0;
+    clearTimeout(this.retryTimer);
+    this.worker.postMessage('close');
+    await this.exited;
   }
 
-  private schedule(delayMs: number): void {
-    if (this.scheduled !== undefined) return;
-    const run = (): void => {
-      this.scheduled = undefined;
-      if (!this.flush()) this.schedule(RETRY_BUSY_MS);
-      else if (this.pending.length > 0) this.schedule(0);
-    };
-    // setImmediate lets every request already read off the sockets join this transaction.
-    this.scheduled = delayMs === 0 ? setImmediate(run) : setTimeout(run, delayMs);
-  }
-
-  /** One transaction; false when the database was busy (nothing taken off the queue). */
-  private flush(): boolean {
-    if (this.pending.length === 0) return true;
+  /** Starts the next transaction when none is running. */
+  private pump(): void {
+    if (this.inFlight || this.retryTimer || this.pending.length === 0) return;
     let rows = 0;
     let n = 0;
     while (n < this.pending.length && (n === 0 || rows + this.pending[n]!.size <= MAX_ROWS_PER_TRANSACTION)) rows += this.pending[n++]!.size;
-    const take = this.pending.slice(0, n);
-    try {
-      this.storage.write(take.map((p) => p.batch));
-    } catch (err) {
-      if ((err as { code?: unknown }).code === 'SQLITE_BUSY') {
-        this.busyRetries++;
-        return false;
-      }
-      this.pending.splice(0, n);
-      this.queued -= rows;
-      for (const p of take) p.reject(err);
-      return true;
+    const take = this.pending.splice(0, n);
+    const id = this.nextId++;
+    this.inFlight = { id, take, rows };
+    this.txStart = performance.now();
+    this.worker.postMessage({ id, batches: take.map((p) => p.batch) });
+  }
+
+  private settle(m: WorkerReply): void {
+    const f = this.inFlight;
+    if (f === undefined || f.id !== m.id) return;
+    this.inFlight = undefined;
+    this.txMs += performance.now() - this.txStart;
+    if (m.result === 'busy') {
+      // Back to the front of the queue, in order; try again shortly.
+      this.pending.unshift(...f.take);
+      this.busyRetries++;
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined;
+        this.pump();
+      }, RETRY_BUSY_MS);
+      return;
     }
-    this.commits++;
-    this.pending.splice(0, n);
-    this.queued -= rows;
-    for (const p of take) p.resolve();
-    return true;
+    this.queued -= f.rows;
+    if (m.result === 'ok') {
+      this.commits++;
+      for (const p of f.take) p.resolve();
+    } else {
+      const err = new Error(m.message);
+      for (const p of f.take) p.reject(err);
+    }
+    this.pump();
+    if (this.drained && this.pending.length === 0 && !this.inFlight) this.drained();
+  }
+
+  private failAll(err: Error): void {
+    const all = [...(this.inFlight?.take ?? []), ...this.pending.splice(0)];
+    this.inFlight = undefined;
+    this.queued = 0;
+    for (const p of all) p.reject(err);
   }
 }
