@@ -1,7 +1,7 @@
 // Local backend ingest benchmark: how many spans per second `agentops serve` stores, and the
 // latency of POST /v1/traces at that load.
 //
-//   npm run build && node bench/ingest.mjs [--runs 3] [--seconds 10] [--connections 4] [--batch 512]
+//   npm run build && node bench/ingest.mjs [--runs 5] [--seconds 10] [--connections 4] [--batch 512] [--warmup 3]
 //
 // This process runs the server (the built package, on a loopback port, SQLite file in the OS temp
 // dir); a forked child process is the load generator: it encodes realistic OTLP/protobuf batches
@@ -29,19 +29,21 @@ function arg(name, def) {
 // ---------------------------------------------------------------- server side (this process)
 
 async function main() {
-  const runs = arg('runs', 3);
+  const runs = arg('runs', 5);
   const seconds = arg('seconds', 10);
   const connections = arg('connections', 4);
   const batch = arg('batch', 512);
   const { startServer } = require(path.join(here, '..', 'dist', 'server', 'index.js'));
+  const warmup = arg('warmup', 3);
   const results = [];
-  for (let run = 1; run <= runs; run++) {
+  // An unreported first run: V8 compiles the hot paths (decoding, the write thread) during it.
+  for (let run = warmup > 0 ? 0 : 1; run <= runs; run++) {
     const dir = mkdtempSync(path.join(tmpdir(), 'agentops-bench-'));
     const server = await startServer({ port: 0, dbPath: path.join(dir, 'bench.db') });
     try {
       const cpu0 = process.cpuUsage();
       const elu0 = performance.eventLoopUtilization();
-      const load = await runLoad({ url: server.url, apiKey: server.apiKey, seconds, connections, batch });
+      const load = await runLoad({ url: server.url, apiKey: server.apiKey, seconds: run === 0 ? warmup : seconds, connections, batch });
       const cpu = process.cpuUsage(cpu0);
       const elu = performance.eventLoopUtilization(elu0);
       const stored = server.countSpans();
@@ -58,13 +60,14 @@ async function main() {
         elapsedSeconds: load.elapsedSeconds,
         commits: server.queueStats().commits,
         mainThreadBusyPercent: Math.round(elu.utilization * 100),
-        writeThreadBusyPercent: Math.round((server.queueStats().writeMs / 10 / load.elapsedSeconds)),
+        transactionOutstandingPercent: Math.round(server.queueStats().roundTripMs / 10 / load.elapsedSeconds),
+        writeThreadBusyPercent: Math.round(server.queueStats().commitMs / 10 / load.elapsedSeconds),
         // CPU time of the server process (all its threads) and of the load generator, per 1,000 spans stored.
         serverCpuMsPer1000: Math.round(((cpu.user + cpu.system) / 1000 / stored) * 1000),
         loadCpuMsPer1000: Math.round((load.cpuMs / stored) * 1000),
       };
-      results.push(result);
-      console.log(`run ${run}: ${result.spansPerSecond} spans/s stored (${stored} spans in ${load.elapsedSeconds.toFixed(2)} s), /v1/traces p50 ${load.p50Ms.toFixed(1)} ms p99 ${load.p99Ms.toFixed(1)} ms, ${load.requests} requests, ${load.rejected429} x 429, ${result.commits} commits (main thread busy ${result.mainThreadBusyPercent}%, a transaction in progress ${result.writeThreadBusyPercent}% of the time), CPU per 1000 spans: server ${result.serverCpuMsPer1000} ms, load ${result.loadCpuMsPer1000} ms`);
+      if (run > 0) results.push(result);
+      console.log(`${run === 0 ? 'warm-up' : `run ${run}`}: ${result.spansPerSecond} spans/s stored (${stored} spans in ${load.elapsedSeconds.toFixed(2)} s), /v1/traces p50 ${load.p50Ms.toFixed(1)} ms p99 ${load.p99Ms.toFixed(1)} ms, ${load.requests} requests, ${load.rejected429} x 429, ${result.commits} commits (busy: main thread ${result.mainThreadBusyPercent}%, write thread ${result.writeThreadBusyPercent}%), CPU per 1000 spans: server ${result.serverCpuMsPer1000} ms, load ${result.loadCpuMsPer1000} ms`);
       if (stored !== load.acknowledgedSpans) throw new Error(`lost spans: ${load.acknowledgedSpans} acknowledged, ${stored} stored`);
       if (load.errors > 0) throw new Error(`${load.errors} requests failed`);
     } finally {
@@ -78,7 +81,7 @@ async function main() {
   const summary = {
     date: new Date().toISOString().slice(0, 10),
     machine: { cpu: cpus()[0]?.model.trim(), cores: cpus().length, node: process.version, platform: `${process.platform} ${process.arch}` },
-    settings: { runs, seconds, connections, batch },
+    settings: { runs, seconds, connections, batch, warmupSeconds: warmup },
     spansPerSecond: { median: median(rate), min: Math.min(...rate), max: Math.max(...rate) },
     p50Ms: { median: median(p50), min: Math.min(...p50), max: Math.max(...p50) },
     p99Ms: { median: median(p99), min: Math.min(...p99), max: Math.max(...p99) },

@@ -99,8 +99,12 @@ export function anyValue(v: unknown): unknown {
       return o.string_value;
     case 'bool_value':
       return o.bool_value;
-    case 'int_value':
-      return Number(o.int_value);
+    case 'int_value': {
+      // A protobufjs Long from a decoded message (its toNumber() is cheap; Number() would go
+      // through its slow toString()), or a string / number from the JSON decoder.
+      const v = o.int_value as { toNumber?: () => number } | string | number;
+      return typeof v === 'object' && v !== null && typeof v.toNumber === 'function' ? v.toNumber() : Number(v);
+    }
     case 'double_value':
       return o.double_value;
     case 'array_value':

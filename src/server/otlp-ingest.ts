@@ -32,7 +32,13 @@ function describe(err: unknown): string {
   return typeof m === 'string' ? m.slice(0, 300) : 'undecodable';
 }
 
-export function parseTraces(body: Buffer, format: OtlpFormat): Parsed<SpanRecord[]> {
+export interface ParsedSpans {
+  spans: SpanRecord[];
+  /** Resource attributes as JSON, one per ResourceSpans; spans refer to them by index. */
+  resources: string[];
+}
+
+export function parseTraces(body: Buffer, format: OtlpFormat): Parsed<ParsedSpans> {
   let spans: DecodedSpan[];
   try {
     spans = format === 'json' ? decodeTraceRequestJson(parseJson(body)) : decodeTraceRequest(body);
@@ -40,26 +46,29 @@ export function parseTraces(body: Buffer, format: OtlpFormat): Parsed<SpanRecord
     return { kind: 'bad', message: `cannot decode the ${format === 'json' ? 'OTLP/JSON' : 'OTLP/protobuf'} traces request: ${describe(err)}` };
   }
   const records: SpanRecord[] = [];
+  const resources: string[] = [];
   // Every span of one ResourceSpans shares its resource object: serialise it once per group.
-  const resourceJson = new Map<object, string>();
+  const resourceIndex = new Map<object, number>();
   let rejected = 0;
   let firstProblem = '';
   for (const s of spans) {
-    const problem = spanProblem(s);
+    const startNs = BigInt(s.startTimeUnixNano);
+    const endNs = BigInt(s.endTimeUnixNano);
+    const problem = spanProblem(s, startNs, endNs);
     if (problem !== undefined) {
       rejected++;
       firstProblem ||= `span ${JSON.stringify(s.name)}: ${problem}`;
       continue;
     }
-    let resource = resourceJson.get(s.resource);
+    let resource = resourceIndex.get(s.resource);
     if (resource === undefined) {
-      resource = JSON.stringify(s.resource);
-      resourceJson.set(s.resource, resource);
+      resource = resources.push(JSON.stringify(s.resource)) - 1;
+      resourceIndex.set(s.resource, resource);
     }
-    records.push(toSpanRecord(s, resource));
+    records.push(toSpanRecord(s, resource, startNs, endNs));
   }
   const message = rejected === 0 ? '' : `${rejected} span(s) rejected; first: ${firstProblem}`;
-  return { kind: 'ok', items: records, rejected, message };
+  return { kind: 'ok', items: { spans: records, resources }, rejected, message };
 }
 
 export function parseMetrics(body: Buffer, format: OtlpFormat): Parsed<DecodedMetric[]> {

@@ -14,7 +14,7 @@ import { formatOf, GRPC, parseMetrics, parseTraces, statusBody, successBody, typ
 import { handleApi } from './rest-api';
 import { AgentOpsServerError } from './server-error';
 import { loadWebFiles, type StaticFile } from './static-files';
-import { Storage, type Project } from './storage';
+import { Storage, type Project, type WriteBatch } from './storage';
 import { WriteQueue } from './write-queue';
 
 export interface ServerOptions {
@@ -137,9 +137,13 @@ export class LocalServer {
     return this.storage.createProject(name);
   }
 
-  /** The write queue: rows waiting, transactions committed, retries of a busy database. */
-  queueStats(): { queuedRows: number; maxQueuedRows: number; commits: number; busyRetries: number; writeMs: number } {
-    return { queuedRows: this.queue.size, maxQueuedRows: this.queue.maxQueuedRows, commits: this.queue.commits, busyRetries: this.queue.busyRetries, writeMs: Math.round(this.queue.txMs) };
+  /**
+   * The write queue: rows waiting, transactions committed, retries of a busy database, and the
+   * time transactions were outstanding (round trip) and running on the write thread (commit).
+   */
+  queueStats(): { queuedRows: number; maxQueuedRows: number; commits: number; busyRetries: number; roundTripMs: number; commitMs: number } {
+    const q = this.queue;
+    return { queuedRows: q.size, maxQueuedRows: q.maxQueuedRows, commits: q.commits, busyRetries: q.busyRetries, roundTripMs: Math.round(q.txMs), commitMs: Math.round(q.commitMs) };
   }
 
   /** Spans stored, in one project or all of them. */
@@ -252,19 +256,19 @@ export class LocalServer {
     let rejected: number;
     let message: string;
     let rows: number;
-    let batch;
+    let batch: WriteBatch;
     if (signal === 'traces') {
       const parsed = parseTraces(body.body, format);
       if (parsed.kind === 'bad') return fail(400, GRPC.INVALID_ARGUMENT, parsed.message);
       ({ rejected, message } = parsed);
-      rows = parsed.items.length;
-      batch = { projectId: caller.projectId, spans: parsed.items, metrics: [] };
+      rows = parsed.items.spans.length;
+      batch = { projectId: caller.projectId, spans: parsed.items.spans, resources: parsed.items.resources, metrics: [] };
     } else {
       const parsed = parseMetrics(body.body, format);
       if (parsed.kind === 'bad') return fail(400, GRPC.INVALID_ARGUMENT, parsed.message);
       ({ rejected, message } = parsed);
       rows = parsed.items.reduce((n, m) => n + m.points.length, 0);
-      batch = { projectId: caller.projectId, spans: [], metrics: parsed.items };
+      batch = { projectId: caller.projectId, spans: [], resources: [], metrics: parsed.items };
     }
     if (rows > 0) {
       if (this.queue.wouldOverflow(rows)) return this.busy(res, answerFormat);

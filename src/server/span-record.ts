@@ -50,7 +50,8 @@ export interface SpanRecord {
   attributes: string;
   events: string;
   links: string;
-  resource: string;
+  /** Index into the batch's `resources` (JSON texts): spans of one ResourceSpans share one. */
+  resource: number;
   scopeName: string;
   scopeVersion: string;
   category: SpanCategory;
@@ -70,12 +71,12 @@ const ZERO16 = '0'.repeat(16);
 // SQLite integers are signed 64-bit: a time past this cannot be stored exactly (it is year 2262).
 const MAX_NS = (1n << 63n) - 1n;
 
-/** Why a span cannot be stored, or undefined when it can. */
-export function spanProblem(s: DecodedSpan): string | undefined {
+/** Why a span cannot be stored (given its times, parsed once by the caller), or undefined when it can. */
+export function spanProblem(s: DecodedSpan, startNs: bigint, endNs: bigint): string | undefined {
   if (!HEX32.test(s.traceId) || s.traceId === ZERO32) return 'trace_id must be 16 bytes, not all zero';
   if (!HEX16.test(s.spanId) || s.spanId === ZERO16) return 'span_id must be 8 bytes, not all zero';
   if (s.parentSpanId !== undefined && !HEX16.test(s.parentSpanId)) return 'parent_span_id must be empty or 8 bytes';
-  if (BigInt(s.startTimeUnixNano) > MAX_NS || BigInt(s.endTimeUnixNano) > MAX_NS) return 'timestamps must be before the year 2262';
+  if (startNs > MAX_NS || endNs > MAX_NS || startNs < -MAX_NS || endNs < -MAX_NS) return 'timestamps must fit in a signed 64-bit integer of nanoseconds';
   return undefined;
 }
 
@@ -97,10 +98,10 @@ export function categoryOf(attributes: Record<string, unknown>, parentSpanId: st
 }
 
 /**
- * `resourceJson` is the span's resource already serialised: every span of a ResourceSpans shares
- * one resource, so it is serialised once per group rather than once per span (for speed).
+ * `resource` is the index of the span's resource, serialised once per ResourceSpans and stored
+ * once per project (for speed: it is the same few hundred bytes on every span of an agent).
  */
-export function toSpanRecord(s: DecodedSpan, resourceJson: string): SpanRecord {
+export function toSpanRecord(s: DecodedSpan, resource: number, startNs: bigint, endNs: bigint): SpanRecord {
   const a = s.attributes;
   const category = categoryOf(a, s.parentSpanId);
   let root: RootInfo | null = null;
@@ -126,8 +127,8 @@ export function toSpanRecord(s: DecodedSpan, resourceJson: string): SpanRecord {
     parentSpanId: s.parentSpanId ?? null,
     name: s.name,
     kind: s.kind,
-    startNs: BigInt(s.startTimeUnixNano),
-    endNs: BigInt(s.endTimeUnixNano),
+    startNs,
+    endNs,
     statusCode: s.status.code,
     statusMessage: s.status.message,
     traceState: s.traceState,
@@ -136,7 +137,7 @@ export function toSpanRecord(s: DecodedSpan, resourceJson: string): SpanRecord {
     attributes: JSON.stringify(a),
     events: s.events.length === 0 ? '[]' : JSON.stringify(s.events),
     links: s.links.length === 0 ? '[]' : JSON.stringify(s.links),
-    resource: resourceJson,
+    resource,
     scopeName: s.scope.name,
     scopeVersion: s.scope.version,
     category,

@@ -45,7 +45,7 @@ CREATE TABLE IF NOT EXISTS spans (
   attributes TEXT NOT NULL,
   events TEXT NOT NULL,
   links TEXT NOT NULL,
-  resource TEXT NOT NULL,
+  resource_id INTEGER NOT NULL,
   scope_name TEXT NOT NULL,
   scope_version TEXT NOT NULL,
   category TEXT NOT NULL,
@@ -53,6 +53,13 @@ CREATE TABLE IF NOT EXISTS spans (
   output_tokens REAL,
   cost_usd REAL,
   PRIMARY KEY (project_id, trace_id, span_id)
+);
+CREATE TABLE IF NOT EXISTS resources (
+  id INTEGER PRIMARY KEY,
+  project_id TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  attributes TEXT NOT NULL,
+  UNIQUE (project_id, hash)
 );
 CREATE TABLE IF NOT EXISTS sessions (
   project_id TEXT NOT NULL,
@@ -209,11 +216,13 @@ export interface SessionFilter {
 export interface WriteBatch {
   projectId: string;
   spans: readonly SpanRecord[];
+  /** Resource attributes (JSON) the spans refer to by index. */
+  resources: readonly string[];
   metrics: readonly DecodedMetric[];
 }
 
 const SPAN_COLUMNS =
-  "trace_id, span_id, parent_span_id, name, kind, CAST(start_ns AS TEXT) AS start_ns, CAST(end_ns AS TEXT) AS end_ns, status_code, status_message, trace_state, flags, dropped_attributes_count, attributes, events, links, resource, scope_name, scope_version, category, input_tokens, output_tokens, cost_usd";
+  "trace_id, span_id, parent_span_id, name, kind, CAST(start_ns AS TEXT) AS start_ns, CAST(end_ns AS TEXT) AS end_ns, status_code, status_message, trace_state, flags, dropped_attributes_count, attributes, events, links, (SELECT attributes FROM resources WHERE resources.id = spans.resource_id) AS resource, scope_name, scope_version, category, input_tokens, output_tokens, cost_usd";
 const SESSION_COLUMNS =
   'trace_id, has_root, root_span_id, session_id, name, tags, end_state, end_reason, service_name, CAST(root_start_ns AS TEXT) AS root_start_ns, CAST(root_end_ns AS TEXT) AS root_end_ns, root_status_code, CAST(start_ns AS TEXT) AS start_ns, CAST(end_ns AS TEXT) AS end_ns, span_count, llm_calls, tool_calls, errors, input_tokens, output_tokens, cost_usd, updated_ms';
 

@@ -18,7 +18,7 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
-type WorkerReply = { id: number; result: 'ok' } | { id: number; result: 'busy' } | { id: number; result: 'error'; message: string };
+type WorkerReply = { id: number; result: 'ok'; ms: number } | { id: number; result: 'busy' } | { id: number; result: 'error'; message: string };
 
 const RETRY_BUSY_MS = 50;
 // Rows per transaction: bounds how long one commit keeps the rows behind it waiting.
@@ -37,8 +37,10 @@ export class WriteQueue {
   /** Transactions committed, and retries of a busy database, for diagnostics. */
   commits = 0;
   busyRetries = 0;
-  /** Milliseconds a transaction was in progress on the write thread. */
+  /** Milliseconds from handing a transaction to the write thread to handling its answer. */
   txMs = 0;
+  /** Milliseconds the write thread spent running transactions that committed. */
+  commitMs = 0;
   private txStart = 0;
 
   constructor(
@@ -118,6 +120,7 @@ export class WriteQueue {
     this.queued -= f.rows;
     if (m.result === 'ok') {
       this.commits++;
+      this.commitMs += m.ms;
       for (const p of f.take) p.resolve();
     } else {
       const err = new Error(m.message);

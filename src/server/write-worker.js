@@ -4,11 +4,12 @@
 // the sources and from the build (which copies this file); the messages it takes and gives are
 // typed in write-queue.ts.
 //
-// in:  { id, batches: [{ projectId, spans: SpanRecord[], metrics: DecodedMetric[] }] }  one transaction
+// in:  { id, batches: [{ projectId, spans: SpanRecord[], resources: string[], metrics: DecodedMetric[] }] }  one transaction
 //      'close'
-// out: { id, result: 'ok' } | { id, result: 'busy' } | { id, result: 'error', message }
+// out: { id, result: 'ok', ms } | { id, result: 'busy' } | { id, result: 'error', message }
 'use strict';
 
+const { createHash } = require('node:crypto');
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 
@@ -21,9 +22,12 @@ db.pragma('wal_autocheckpoint = 0');
 
 const insertSpan = db.prepare(
   `INSERT OR IGNORE INTO spans (project_id, trace_id, span_id, parent_span_id, name, kind, start_ns, end_ns, status_code, status_message,
-    trace_state, flags, dropped_attributes_count, attributes, events, links, resource, scope_name, scope_version, category, input_tokens,
+    trace_state, flags, dropped_attributes_count, attributes, events, links, resource_id, scope_name, scope_version, category, input_tokens,
     output_tokens, cost_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 );
+// Resources are stored once per project: the same attributes arrive on every span of an agent.
+const insertResource = db.prepare('INSERT OR IGNORE INTO resources (project_id, hash, attributes) VALUES (?, ?, ?)');
+const resourceId = db.prepare('SELECT id FROM resources WHERE project_id = ? AND hash = ?').pluck();
 const upsertSession = db.prepare(
   `INSERT INTO sessions (project_id, trace_id, start_ns, end_ns, span_count, llm_calls, tool_calls, errors, input_tokens, output_tokens, cost_usd, updated_ms)
    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -49,11 +53,16 @@ function writeOne(b) {
   const p = b.projectId;
   const deltas = new Map();
   const now = Date.now();
+  const resourceIds = b.resources.map((json) => {
+    const hash = createHash('sha256').update(json).digest('base64url');
+    insertResource.run(p, hash, json);
+    return resourceId.get(p, hash);
+  });
   for (const r of b.spans) {
     const inserted =
       insertSpan.run(
         p, r.traceId, r.spanId, r.parentSpanId, r.name, r.kind, r.startNs, r.endNs, r.statusCode, r.statusMessage, r.traceState, r.flags,
-        r.droppedAttributesCount, r.attributes, r.events, r.links, r.resource, r.scopeName, r.scopeVersion, r.category, r.inputTokens,
+        r.droppedAttributesCount, r.attributes, r.events, r.links, resourceIds[r.resource], r.scopeName, r.scopeVersion, r.category, r.inputTokens,
         r.outputTokens, r.costUsd,
       ).changes === 1;
     let d = deltas.get(r.traceId);
@@ -102,9 +111,10 @@ parentPort.on('message', (msg) => {
     parentPort.close();
     return;
   }
+  const t0 = performance.now();
   try {
     writeAll(msg.batches);
-    parentPort.postMessage({ id: msg.id, result: 'ok' });
+    parentPort.postMessage({ id: msg.id, result: 'ok', ms: performance.now() - t0 });
   } catch (err) {
     if (err && err.code === 'SQLITE_BUSY') parentPort.postMessage({ id: msg.id, result: 'busy' });
     else parentPort.postMessage({ id: msg.id, result: 'error', message: String((err && err.message) || err) });
