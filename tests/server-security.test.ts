@@ -3,7 +3,9 @@
  * B's sessions; an API key used directly is scoped the same way; a non-loopback host is refused
  * unless allowed explicitly; the database file is readable by its owner only.
  */
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { AgentOpsConfigError } from '../src';
 import { AgentOpsServerError, isLoopbackHost, startServer, type LocalServer, type SessionSummary, type SpanView } from '../src/server';
 import { SDK_ENV_CLEAR, setEnv } from './helpers/env';
@@ -98,6 +100,24 @@ describe('binding', () => {
         expect((await fetch(`http://${host}:${s.port}/healthz`)).status).toBe(200);
         await s.close();
       }
+    } finally {
+      db.remove();
+    }
+  });
+
+  it("refuses a file that is not its own database, and leaves it untouched", async () => {
+    const db = tempDb();
+    try {
+      writeFileSync(db.file, 'not a database at all, just text that is long enough to be read as a header by SQLite........');
+      await expect(startServer({ port: 0, dbPath: db.file })).rejects.toMatchObject({ code: 'AGENTOPS_SERVER_DATABASE' });
+      const other = path.join(db.dir, 'other.db');
+      const foreign = new Database(other);
+      foreign.exec('CREATE TABLE invoices (id INTEGER PRIMARY KEY)');
+      foreign.close();
+      await expect(startServer({ port: 0, dbPath: other })).rejects.toMatchObject({ code: 'AGENTOPS_SERVER_DATABASE', message: expect.stringContaining('invoices') });
+      const check = new Database(other);
+      expect(check.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all()).toEqual(['invoices']);
+      check.close();
     } finally {
       db.remove();
     }

@@ -14,6 +14,7 @@ import { AgentOpsServerError } from './server-error';
 import type { SpanRecord } from './span-record';
 
 const SCHEMA_VERSION = 1;
+const OWN_TABLES = ['meta', 'projects', 'api_keys', 'spans', 'resources', 'sessions', 'metric_points'];
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -236,8 +237,15 @@ export class Storage {
   private constructor(file: string, db: Database.Database) {
     this.path = file;
     this.db = db;
-    db.exec(SCHEMA);
     const version = db.pragma('user_version', { simple: true }) as number;
+    if (version === 0) {
+      // Never add tables to someone else's database given by mistake as --db.
+      const foreign = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN (${OWN_TABLES.map(() => '?').join(', ')}) AND name NOT LIKE 'sqlite_%'`).all(...OWN_TABLES) as Array<{ name: string }>;
+      if (foreign.length > 0) {
+        throw new AgentOpsServerError('AGENTOPS_SERVER_DATABASE', `${file} is not an agentops database (it has tables ${foreign.map((t) => t.name).join(', ')}); give another --db`);
+      }
+    }
+    db.exec(SCHEMA);
     if (version === 0) db.pragma(`user_version = ${SCHEMA_VERSION}`);
     else if (version !== SCHEMA_VERSION) {
       throw new AgentOpsServerError('AGENTOPS_SERVER_DATABASE', `database ${file} has schema version ${version}; this agentops understands version ${SCHEMA_VERSION}`);

@@ -31,6 +31,7 @@ export class WriteQueue {
   private retryTimer: NodeJS.Timeout | undefined;
   private nextId = 1;
   private closed = false;
+  private dead = false;
   private readonly worker: Worker;
   private readonly exited: Promise<void>;
   private drained: (() => void) | undefined;
@@ -52,7 +53,10 @@ export class WriteQueue {
     this.worker.on('message', (m: WorkerReply) => this.settle(m));
     this.worker.on('error', (err) => this.log(`the write thread failed: ${err.message}`));
     this.exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
-    void this.exited.then(() => this.failAll(new Error('the write thread stopped')));
+    void this.exited.then(() => {
+      this.dead = true;
+      this.failAll(new Error('the write thread stopped'));
+    });
   }
 
   /** Rows waiting to be written, including those of the transaction in progress. */
@@ -68,6 +72,7 @@ export class WriteQueue {
   /** Resolves once the batch is committed; rejects when the write fails for a reason other than a busy lock. */
   enqueue(batch: WriteBatch): Promise<void> {
     if (this.closed) return Promise.reject(new Error('the server is shutting down'));
+    if (this.dead) return Promise.reject(new Error('the write thread stopped'));
     const size = batch.spans.length + batch.metrics.reduce((n, m) => n + m.points.length, 0);
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ batch, size, resolve, reject });
