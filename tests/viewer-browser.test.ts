@@ -1,7 +1,8 @@
 /**
  * Acceptance (viewer, in real headless Chromium): the list shows the demo's session; clicking it
  * shows the waterfall with every span; clicking the LLM span shows its prompt and token counts;
- * the failed tool span is marked as an error with its exception. A session link
+ * the failed tool span is marked as an error with its exception; a running session refreshes
+ * until its root span arrives. A session link
  * (`{appUrl}/sessions?trace_id=...`) opened without a key asks for one, then opens that session.
  * With UPDATE_SCREENSHOTS=1 the screenshots of both pages are written to docs/img/.
  */
@@ -11,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { runDemo, type DemoResult } from '../examples/demo';
 import type { SpanNode } from '../src/server';
 import { SDK_ENV_CLEAR, setEnv } from './helpers/env';
+import { protobufTraces, sampleSpans } from './helpers/otlp-fixtures';
 import { launchBrowser, type Browser } from './helpers/browser';
 import { tempDb } from './helpers/temp-db';
 
@@ -124,6 +126,36 @@ describe('session viewer in Chromium', () => {
     await page.locator('#login button').click();
     await page.locator('#waterfall').waitFor();
     expect(await page.locator('.session-head h1').innerText()).toContain('support-bot');
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('refreshes a running session until its root span arrives', async () => {
+    // The demo pointed this process's environment at its server; these spans must only arrive when sent below.
+    const restore = setEnv(SDK_ENV_CLEAR);
+    const spans = await sampleSpans(1, 'live').finally(restore);
+    const traceId = spans[0]!.spanContext().traceId;
+    const send = async (part: typeof spans): Promise<void> => {
+      const res = await fetch(`${demo.server.url}/v1/traces`, {
+        method: 'POST',
+        body: protobufTraces(part),
+        headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${demo.server.apiKey}` },
+      });
+      expect(res.status).toBe(200);
+    };
+    const children = spans.filter((s) => s.parentSpanContext !== undefined);
+    await send(children);
+
+    const page = await open(demo.server.viewerUrl({ traceId, apiKey: demo.server.apiKey }));
+    await page.locator('#waterfall').waitFor();
+    expect(await page.locator('.session-head .state').innerText()).toBe('running');
+    expect(await page.locator('.wf-row[data-span-id]').count()).toBe(children.length);
+
+    // The root span arrives while the page is open: it shows it without a reload.
+    await send(spans.filter((s) => s.parentSpanContext === undefined));
+    await page.locator('.session-head .state.Success').waitFor({ timeout: 15_000 });
+    expect(await page.locator('.wf-row[data-span-id]').count()).toBe(spans.length);
+    expect(await page.locator('.session-head h1').innerText()).toContain('live-0');
     await page.close();
     expect(pageErrors).toEqual([]);
   });
