@@ -11,7 +11,7 @@
 // the time the load ran; the run fails if SQLite holds fewer spans than were acknowledged.
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -47,6 +47,8 @@ async function main() {
       const cpu = process.cpuUsage(cpu0);
       const elu = performance.eventLoopUtilization(elu0);
       const stored = server.countSpans();
+      const walBytes = statSync(`${path.join(dir, 'bench.db')}-wal`, { throwIfNoEntry: false })?.size ?? 0;
+      const dbBytes = statSync(path.join(dir, 'bench.db')).size;
       const result = {
         run,
         spansPerSecond: Math.round(stored / load.elapsedSeconds),
@@ -63,11 +65,13 @@ async function main() {
         transactionOutstandingPercent: Math.round(server.queueStats().roundTripMs / 10 / load.elapsedSeconds),
         writeThreadBusyPercent: Math.round(server.queueStats().commitMs / 10 / load.elapsedSeconds),
         // CPU time of the server process (all its threads) and of the load generator, per 1,000 spans stored.
+        dbMiB: Math.round(dbBytes / 2 ** 20),
+        walMiB: Math.round(walBytes / 2 ** 20),
         serverCpuMsPer1000: Math.round(((cpu.user + cpu.system) / 1000 / stored) * 1000),
         loadCpuMsPer1000: Math.round((load.cpuMs / stored) * 1000),
       };
       if (run > 0) results.push(result);
-      console.log(`${run === 0 ? 'warm-up' : `run ${run}`}: ${result.spansPerSecond} spans/s stored (${stored} spans in ${load.elapsedSeconds.toFixed(2)} s), /v1/traces p50 ${load.p50Ms.toFixed(1)} ms p99 ${load.p99Ms.toFixed(1)} ms, ${load.requests} requests, ${load.rejected429} x 429, ${result.commits} commits (busy: main thread ${result.mainThreadBusyPercent}%, write thread ${result.writeThreadBusyPercent}%), CPU per 1000 spans: server ${result.serverCpuMsPer1000} ms, load ${result.loadCpuMsPer1000} ms`);
+      console.log(`${run === 0 ? 'warm-up' : `run ${run}`}: ${result.spansPerSecond} spans/s stored (${stored} spans in ${load.elapsedSeconds.toFixed(2)} s), /v1/traces p50 ${load.p50Ms.toFixed(1)} ms p99 ${load.p99Ms.toFixed(1)} ms, ${load.requests} requests, ${load.rejected429} x 429, ${result.commits} commits (busy: main thread ${result.mainThreadBusyPercent}%, write thread ${result.writeThreadBusyPercent}%), CPU per 1000 spans: server ${result.serverCpuMsPer1000} ms, load ${result.loadCpuMsPer1000} ms, database ${result.dbMiB} MiB + WAL ${result.walMiB} MiB`);
       if (stored !== load.acknowledgedSpans) throw new Error(`lost spans: ${load.acknowledgedSpans} acknowledged, ${stored} stored`);
       if (load.errors > 0) throw new Error(`${load.errors} requests failed`);
     } finally {

@@ -8,14 +8,22 @@
 import { Worker } from 'node:worker_threads';
 import type { Storage } from './storage';
 
-// Runs in the worker: its own connection to the same file, a checkpoint every interval.
+// Runs in the worker: its own connection to the same file, a checkpoint every interval. PASSIVE
+// alone never catches up with a writer that commits without pause, so the log would grow for as
+// long as the load lasts (and every page lookup walks more of its index); past restartFrames the
+// worker runs a RESTART checkpoint, which holds new commits back for the moment it takes to copy
+// the rest, so the next commit starts the log again from its beginning.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 1000');
+db.pragma('journal_size_limit = ' + workerData.journalSizeLimit);
 const timer = setInterval(() => {
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (err) { /* busy: the next round catches up */ }
+  try {
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (r && r.log > workerData.restartFrames) db.pragma('wal_checkpoint(RESTART)');
+  } catch (err) { /* busy: the next round catches up */ }
 }, workerData.intervalMs);
 parentPort.on('message', (m) => {
   if (m !== 'close') return;
@@ -24,6 +32,11 @@ parentPort.on('message', (m) => {
   parentPort.close();
 });
 `;
+
+/** Frames (pages) the log may hold before a RESTART checkpoint: 8192 pages of 4 KiB, 32 MiB. */
+const RESTART_FRAMES = 8192;
+/** Size the log file is cut back to after a restart. */
+export const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
 
 const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
 
@@ -34,10 +47,13 @@ export class Checkpointer {
 
   constructor(
     private readonly storage: Storage,
-    intervalMs = 1000,
+    intervalMs = 200,
   ) {
     storage.db.pragma('wal_autocheckpoint = 0');
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver: require.resolve('better-sqlite3'), file: storage.path, intervalMs } });
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { driver: require.resolve('better-sqlite3'), file: storage.path, intervalMs, restartFrames: RESTART_FRAMES, journalSizeLimit: JOURNAL_SIZE_LIMIT },
+    });
     this.exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.on('error', () => undefined);
     void this.exited.then(() => {

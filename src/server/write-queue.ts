@@ -9,6 +9,7 @@
  */
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { JOURNAL_SIZE_LIMIT } from './checkpointer';
 import type { WriteBatch } from './storage';
 
 interface Pending {
@@ -49,7 +50,7 @@ export class WriteQueue {
     readonly maxQueuedRows: number,
     private readonly log: (line: string) => void,
   ) {
-    this.worker = new Worker(path.join(__dirname, 'write-worker.js'), { workerData: { driver: require.resolve('better-sqlite3'), file } });
+    this.worker = new Worker(path.join(__dirname, 'write-worker.js'), { workerData: { driver: require.resolve('better-sqlite3'), file, journalSizeLimit: JOURNAL_SIZE_LIMIT } });
     this.worker.on('message', (m: WorkerReply) => this.settle(m));
     this.worker.on('error', (err) => this.log(`the write thread failed: ${err.message}`));
     this.exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));

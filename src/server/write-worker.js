@@ -19,6 +19,8 @@ db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 0');
 // Checkpoints run on their own thread (checkpointer.ts), not inside these commits.
 db.pragma('wal_autocheckpoint = 0');
+// After the checkpointer lets the log start again, the file is cut back to this size.
+db.pragma(`journal_size_limit = ${workerData.journalSizeLimit}`);
 
 const insertSpan = db.prepare(
   `INSERT OR IGNORE INTO spans (project_id, trace_id, span_id, parent_span_id, name, kind, start_ns, end_ns, status_code, status_message,
