@@ -10,6 +10,9 @@ export const TraceRequest = root.lookupType('otlp.ExportTraceServiceRequest');
 export const MetricsRequest = root.lookupType('otlp.ExportMetricsServiceRequest');
 export const TraceResponse = root.lookupType('otlp.ExportTraceServiceResponse');
 export const MetricsResponse = root.lookupType('otlp.ExportMetricsServiceResponse');
+export const SpanType = root.lookupType('otlp.Span');
+const ResourceType = root.lookupType('otlp.Resource');
+const ScopeType = root.lookupType('otlp.InstrumentationScope');
 /** google.rpc.Status, the body of an OTLP/HTTP error answer. */
 export const RpcStatus = root.lookupType('otlp.Status_');
 
@@ -226,4 +229,98 @@ function point(p: Obj): DecodedDataPoint {
   if (Array.isArray(p.bucket_counts)) dp.bucketCounts = (p.bucket_counts as unknown[]).map(Number);
   if (Array.isArray(p.explicit_bounds)) dp.explicitBounds = p.explicit_bounds as number[];
   return dp;
+}
+
+/** One span of a request: its decoded message and where its bytes are in the request. */
+export interface SpanSlice {
+  /** The protobufjs message (snake_case fields, Long times, Buffer ids). */
+  message: Obj;
+  start: number;
+  end: number;
+}
+
+/** The spans of one ScopeSpans, with their resource and scope. */
+export interface SpanGroup {
+  resource: AttributeMap;
+  scope: { name: string; version: string };
+  spans: SpanSlice[];
+}
+
+const LEN = 2;
+
+/** Reads the length-delimited fields of the message in `bytes[start, end)`, calling `field` for each; skips the rest. Throws on malformed bytes. */
+function eachField(bytes: Uint8Array, start: number, end: number, field: (n: number, from: number, to: number) => void): void {
+  const r = protobuf.Reader.create(bytes.subarray(start, end));
+  while (r.pos < r.len) {
+    const tag = r.uint32();
+    if ((tag & 7) === LEN) {
+      const len = r.uint32();
+      const from = r.pos;
+      if (from + len > r.len) throw new RangeError(`field ${tag >>> 3} runs past the end of its message (offset ${start + from})`);
+      r.pos = from + len;
+      field(tag >>> 3, start + from, start + from + len);
+    } else {
+      r.skipType(tag & 7);
+    }
+  }
+}
+
+/**
+ * Splits an ExportTraceServiceRequest into its spans, each decoded (which checks it is well
+ * formed) and located in `bytes`, so a backend can keep a span's own bytes instead of
+ * re-serialising it. Throws on bytes that are not a valid request.
+ */
+export function splitTraceRequest(bytes: Uint8Array): SpanGroup[] {
+  const groups: SpanGroup[] = [];
+  eachField(bytes, 0, bytes.length, (n, from, to) => {
+    if (n !== 1) return;
+    let resource: AttributeMap = {};
+    const mine: SpanGroup[] = [];
+    eachField(bytes, from, to, (rn, rfrom, rto) => {
+      if (rn === 1) resource = keyValues((ResourceType.decode(bytes.subarray(rfrom, rto)) as unknown as Obj).attributes);
+      else if (rn === 2) {
+        const group: SpanGroup = { resource, scope: { name: '', version: '' }, spans: [] };
+        eachField(bytes, rfrom, rto, (sn, sfrom, sto) => {
+          if (sn === 1) group.scope = scopeOf(ScopeType.decode(bytes.subarray(sfrom, sto)));
+          else if (sn === 2) group.spans.push({ message: SpanType.decode(bytes.subarray(sfrom, sto)) as unknown as Obj, start: sfrom, end: sto });
+        });
+        mine.push(group);
+      }
+    });
+    // The resource may come after the scopes in the bytes: every group of this ResourceSpans shares it.
+    for (const g of mine) g.resource = resource;
+    groups.push(...mine);
+  });
+  return groups;
+}
+
+/** The header of a decoded span: everything but attributes, events and links; `keys` picks the attributes to read. */
+export function spanHeader(m: Obj, keys: ReadonlySet<string>): Omit<DecodedSpan, 'events' | 'links' | 'resource' | 'scope'> {
+  const parent = hex(m.parent_span_id);
+  const status = (m.status ?? {}) as Obj;
+  const attributes: AttributeMap = {};
+  for (const kv of (m.attributes as Obj[] | undefined) ?? []) {
+    const key = kv.key as string;
+    if (keys.has(key)) attributes[key] = anyValue(kv.value);
+  }
+  return {
+    traceId: hex(m.trace_id),
+    spanId: hex(m.span_id),
+    parentSpanId: parent === '' ? undefined : parent,
+    traceState: (m.trace_state as string) ?? '',
+    flags: Number(m.flags ?? 0),
+    name: m.name as string,
+    kind: Number(m.kind ?? 0),
+    startTimeUnixNano: u64(m.start_time_unix_nano),
+    endTimeUnixNano: u64(m.end_time_unix_nano),
+    attributes,
+    status: { code: Number(status.code ?? 0), message: (status.message as string) ?? '' },
+    droppedAttributesCount: Number(m.dropped_attributes_count ?? 0),
+  };
+}
+
+/** One span's stored bytes -> the decoded span (its resource and scope are kept elsewhere: left empty here). */
+export function decodeSpan(bytes: Uint8Array): DecodedSpan {
+  const message = SpanType.decode(bytes) as unknown as Obj;
+  return flattenTraceRequest({ resource_spans: [{ scope_spans: [{ spans: [message] }] }] })[0]!;
 }

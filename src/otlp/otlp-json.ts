@@ -8,7 +8,7 @@
  * string "[object Object]", and a backend must reject such a body instead of storing it.
  * Unknown fields are ignored, as the OTLP specification requires.
  */
-import { flattenMetricsRequest, flattenTraceRequest, type DecodedMetric, type DecodedSpan } from './otlp-decode';
+import { flattenMetricsRequest, flattenTraceRequest, TraceRequest, type DecodedMetric, type DecodedSpan } from './otlp-decode';
 
 type Obj = Record<string, unknown>;
 
@@ -187,8 +187,7 @@ function span(v: unknown, p: string): Obj {
   };
 }
 
-/** OTLP/JSON `ExportTraceServiceRequest` (already parsed) -> decoded spans. Throws `OtlpJsonError`. */
-export function decodeTraceRequestJson(body: unknown): DecodedSpan[] {
+function traceRequestObject(body: unknown): Obj {
   const root = obj(body, '$');
   if (root === undefined) throw new OtlpJsonError('$', 'an object', body);
   const resourceSpans = arr(field(root, 'resourceSpans', 'resource_spans'), 'resourceSpans').map((rs, i) => {
@@ -203,7 +202,20 @@ export function decodeTraceRequestJson(body: unknown): DecodedSpan[] {
       }),
     };
   });
-  return flattenTraceRequest({ resource_spans: resourceSpans });
+  return { resource_spans: resourceSpans };
+}
+
+/** OTLP/JSON `ExportTraceServiceRequest` (already parsed) -> decoded spans. Throws `OtlpJsonError`. */
+export function decodeTraceRequestJson(body: unknown): DecodedSpan[] {
+  return flattenTraceRequest(traceRequestObject(body));
+}
+
+/**
+ * OTLP/JSON `ExportTraceServiceRequest` (already parsed) -> the same request as OTLP/protobuf
+ * bytes, so a backend handles both encodings with one path. Throws `OtlpJsonError`.
+ */
+export function traceRequestJsonToProtobuf(body: unknown): Uint8Array {
+  return TraceRequest.encode(TraceRequest.fromObject(traceRequestObject(body))).finish();
 }
 
 const METRIC_TYPES: Array<[camel: string, snake: string]> = [

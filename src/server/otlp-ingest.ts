@@ -4,9 +4,10 @@
  * message, spans that cannot be stored (bad ids, impossible times) are left out and reported as
  * a partial success inside a 200.
  */
-import { MetricsResponse, RpcStatus, TraceResponse, decodeMetricsRequest, decodeTraceRequest, type DecodedMetric, type DecodedSpan } from '../otlp/otlp-decode';
-import { decodeMetricsRequestJson, decodeTraceRequestJson } from '../otlp/otlp-json';
-import { spanProblem, toSpanRecord, type SpanRecord } from './span-record';
+import { MetricsResponse, RpcStatus, TraceResponse, decodeMetricsRequest, spanHeader, splitTraceRequest, type DecodedMetric, type SpanGroup } from '../otlp/otlp-decode';
+import { decodeMetricsRequestJson, traceRequestJsonToProtobuf } from '../otlp/otlp-json';
+import { SERVICE_NAME } from '../semconv';
+import { SPAN_RECORD_KEYS, spanProblem, toSpanRecord, type SpanRecord } from './span-record';
 
 export type OtlpFormat = 'protobuf' | 'json';
 export type Signal = 'traces' | 'metrics';
@@ -36,39 +37,50 @@ export interface ParsedSpans {
   spans: SpanRecord[];
   /** Resource attributes as JSON, one per ResourceSpans; spans refer to them by index. */
   resources: string[];
+  /** The request as OTLP/protobuf: each span's stored bytes are a range of it. */
+  body: Uint8Array;
 }
 
-export function parseTraces(body: Buffer, format: OtlpFormat): Parsed<ParsedSpans> {
-  let spans: DecodedSpan[];
+export function parseTraces(raw: Buffer, format: OtlpFormat): Parsed<ParsedSpans> {
+  let body: Uint8Array;
+  let groups: SpanGroup[];
   try {
-    spans = format === 'json' ? decodeTraceRequestJson(parseJson(body)) : decodeTraceRequest(body);
+    // JSON is turned into the protobuf request first, so both encodings take one path from here.
+    body = format === 'json' ? traceRequestJsonToProtobuf(parseJson(raw)) : raw;
+    groups = splitTraceRequest(body);
   } catch (err) {
     return { kind: 'bad', message: `cannot decode the ${format === 'json' ? 'OTLP/JSON' : 'OTLP/protobuf'} traces request: ${describe(err)}` };
   }
   const records: SpanRecord[] = [];
   const resources: string[] = [];
-  // Every span of one ResourceSpans shares its resource object: serialise it once per group.
+  // Every group of one ResourceSpans shares its resource object: serialise it once.
   const resourceIndex = new Map<object, number>();
   let rejected = 0;
   let firstProblem = '';
-  for (const s of spans) {
-    const startNs = BigInt(s.startTimeUnixNano);
-    const endNs = BigInt(s.endTimeUnixNano);
-    const problem = spanProblem(s, startNs, endNs);
-    if (problem !== undefined) {
-      rejected++;
-      firstProblem ||= `span ${JSON.stringify(s.name)}: ${problem}`;
-      continue;
-    }
-    let resource = resourceIndex.get(s.resource);
+  for (const g of groups) {
+    let resource = resourceIndex.get(g.resource);
     if (resource === undefined) {
-      resource = resources.push(JSON.stringify(s.resource)) - 1;
-      resourceIndex.set(s.resource, resource);
+      resource = resources.push(JSON.stringify(g.resource)) - 1;
+      resourceIndex.set(g.resource, resource);
     }
-    records.push(toSpanRecord(s, resource, startNs, endNs));
+    const where = { bodyStart: 0, bodyEnd: 0, resource, serviceName: g.resource[SERVICE_NAME], scope: g.scope };
+    for (const slice of g.spans) {
+      const s = spanHeader(slice.message, SPAN_RECORD_KEYS);
+      const startNs = BigInt(s.startTimeUnixNano);
+      const endNs = BigInt(s.endTimeUnixNano);
+      const problem = spanProblem(s, startNs, endNs);
+      if (problem !== undefined) {
+        rejected++;
+        firstProblem ||= `span ${JSON.stringify(s.name)}: ${problem}`;
+        continue;
+      }
+      where.bodyStart = slice.start;
+      where.bodyEnd = slice.end;
+      records.push(toSpanRecord(s, where, startNs, endNs));
+    }
   }
   const message = rejected === 0 ? '' : `${rejected} span(s) rejected; first: ${firstProblem}`;
-  return { kind: 'ok', items: { spans: records, resources }, rejected, message };
+  return { kind: 'ok', items: { spans: records, resources, body }, rejected, message };
 }
 
 export function parseMetrics(body: Buffer, format: OtlpFormat): Parsed<DecodedMetric[]> {

@@ -40,6 +40,7 @@ export const DEFAULT_PORT = 4319;
 export const DEFAULT_DB_PATH = './.agentops/agentops.db';
 
 const AUTH_BODY_LIMIT = 64 * 1024;
+const EMPTY = new Uint8Array(0);
 
 /** Whether `host` only accepts connections from this machine. */
 export function isLoopbackHost(host: string): boolean {
@@ -262,13 +263,13 @@ export class LocalServer {
       if (parsed.kind === 'bad') return fail(400, GRPC.INVALID_ARGUMENT, parsed.message);
       ({ rejected, message } = parsed);
       rows = parsed.items.spans.length;
-      batch = { projectId: caller.projectId, spans: parsed.items.spans, resources: parsed.items.resources, metrics: [] };
+      batch = { projectId: caller.projectId, spans: parsed.items.spans, resources: parsed.items.resources, body: parsed.items.body, metrics: [] };
     } else {
       const parsed = parseMetrics(body.body, format);
       if (parsed.kind === 'bad') return fail(400, GRPC.INVALID_ARGUMENT, parsed.message);
       ({ rejected, message } = parsed);
       rows = parsed.items.reduce((n, m) => n + m.points.length, 0);
-      batch = { projectId: caller.projectId, spans: [], resources: [], metrics: parsed.items };
+      batch = { projectId: caller.projectId, spans: [], resources: [], body: EMPTY, metrics: parsed.items };
     }
     if (rows > 0) {
       if (this.queue.wouldOverflow(rows)) return this.busy(res, answerFormat);

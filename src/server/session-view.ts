@@ -4,6 +4,7 @@
  * calls of category `tool` (see span-record.ts), errors are spans with status ERROR, tokens and
  * cost are sums of `gen_ai.usage.*_tokens` and `agentops.llm.cost_usd`.
  */
+import { decodeSpan } from '../otlp/otlp-decode';
 import type { SessionRow, SpanRow } from './storage';
 
 export interface Totals {
@@ -88,6 +89,13 @@ function parseJson<T>(text: string, fallback: T): T {
 }
 
 export function spanView(r: SpanRow): SpanView {
+  // The stored bytes were decoded once already at ingest: a failure here means a damaged row.
+  let s: ReturnType<typeof decodeSpan> | undefined;
+  try {
+    s = decodeSpan(r.body);
+  } catch {
+    s = undefined;
+  }
   return {
     traceId: r.trace_id,
     spanId: r.span_id,
@@ -99,10 +107,10 @@ export function spanView(r: SpanRow): SpanView {
     endTimeUnixNano: r.end_ns,
     startMs: nsToMs(r.start_ns),
     durationMs: durationMs(r.start_ns, r.end_ns),
-    status: { code: r.status_code, message: r.status_message },
-    attributes: parseJson<Record<string, unknown>>(r.attributes, {}),
-    events: parseJson<SpanEventView[]>(r.events, []),
-    links: parseJson<unknown[]>(r.links, []),
+    status: { code: r.status_code, message: s?.status.message ?? '' },
+    attributes: s?.attributes ?? { 'agentops.viewer.error': 'the stored span could not be decoded' },
+    events: s?.events ?? [],
+    links: s?.links ?? [],
     resource: parseJson<Record<string, unknown>>(r.resource, {}),
     scope: { name: r.scope_name, version: r.scope_version },
   };

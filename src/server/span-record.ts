@@ -1,9 +1,13 @@
 /**
- * A decoded OTLP span -> the row the backend stores, with the few values the session list and the
- * totals need (event type, tokens, cost) pulled out of the attributes once, at ingest, so reads
- * never parse attribute JSON to count.
+ * A decoded OTLP span -> the row the backend stores: the span's own protobuf bytes as they
+ * arrived (no re-serialising on the way in: decoding them again is the read path's job), plus the
+ * few values that lists, filters and totals need (ids, times, status, event type, tokens, cost,
+ * and for a root span what it says about its session), pulled out once, at ingest.
  */
 import type { DecodedSpan } from '../otlp/otlp-decode';
+
+/** The span as the ingest path sees it: its header and the attributes in SPAN_RECORD_KEYS only. */
+export type SpanHeader = Pick<DecodedSpan, 'traceId' | 'spanId' | 'parentSpanId' | 'name' | 'kind' | 'attributes' | 'status' | 'startTimeUnixNano' | 'endTimeUnixNano'>;
 import {
   AGENTOPS_EVENT_TYPE,
   AGENTOPS_LLM_COST_USD,
@@ -14,7 +18,6 @@ import {
   GEN_AI_OPERATION_NAME,
   GEN_AI_USAGE_INPUT_TOKENS,
   GEN_AI_USAGE_OUTPUT_TOKENS,
-  SERVICE_NAME,
   SESSION_ID,
 } from '../semconv';
 
@@ -42,14 +45,9 @@ export interface SpanRecord {
   startNs: bigint;
   endNs: bigint;
   statusCode: number;
-  statusMessage: string;
-  traceState: string;
-  flags: number;
-  droppedAttributesCount: number;
-  /** JSON texts. */
-  attributes: string;
-  events: string;
-  links: string;
+  /** Where the span's protobuf bytes are in the batch's `body`. */
+  bodyStart: number;
+  bodyEnd: number;
   /** Index into the batch's `resources` (JSON texts): spans of one ResourceSpans share one. */
   resource: number;
   scopeName: string;
@@ -60,6 +58,20 @@ export interface SpanRecord {
   costUsd: number | null;
   root: RootInfo | null;
 }
+
+/** The attributes the ingest path reads; every other one is only in the stored bytes. */
+export const SPAN_RECORD_KEYS: ReadonlySet<string> = new Set([
+  AGENTOPS_SPAN_KIND,
+  AGENTOPS_EVENT_TYPE,
+  GEN_AI_OPERATION_NAME,
+  GEN_AI_USAGE_INPUT_TOKENS,
+  GEN_AI_USAGE_OUTPUT_TOKENS,
+  AGENTOPS_LLM_COST_USD,
+  SESSION_ID,
+  AGENTOPS_TAGS,
+  AGENTOPS_SESSION_END_STATE,
+  AGENTOPS_SESSION_END_REASON,
+]);
 
 const LLM_OPERATIONS = new Set(['chat', 'text_completion', 'embeddings', 'generate_content']);
 const AGENT_OPERATIONS = new Set(['invoke_agent', 'create_agent']);
@@ -72,7 +84,7 @@ const ZERO16 = '0'.repeat(16);
 const MAX_NS = (1n << 63n) - 1n;
 
 /** Why a span cannot be stored (given its times, parsed once by the caller), or undefined when it can. */
-export function spanProblem(s: DecodedSpan, startNs: bigint, endNs: bigint): string | undefined {
+export function spanProblem(s: SpanHeader, startNs: bigint, endNs: bigint): string | undefined {
   if (!HEX32.test(s.traceId) || s.traceId === ZERO32) return 'trace_id must be 16 bytes, not all zero';
   if (!HEX16.test(s.spanId) || s.spanId === ZERO16) return 'span_id must be 8 bytes, not all zero';
   if (s.parentSpanId !== undefined && !HEX16.test(s.parentSpanId)) return 'parent_span_id must be empty or 8 bytes';
@@ -99,9 +111,15 @@ export function categoryOf(attributes: Record<string, unknown>, parentSpanId: st
 
 /**
  * `resource` is the index of the span's resource, serialised once per ResourceSpans and stored
- * once per project (for speed: it is the same few hundred bytes on every span of an agent).
+ * once per project (for speed: it is the same few hundred bytes on every span of an agent);
+ * `serviceName` is that resource's `service.name`.
  */
-export function toSpanRecord(s: DecodedSpan, resource: number, startNs: bigint, endNs: bigint): SpanRecord {
+export function toSpanRecord(
+  s: SpanHeader,
+  where: { bodyStart: number; bodyEnd: number; resource: number; serviceName: unknown; scope: { name: string; version: string } },
+  startNs: bigint,
+  endNs: bigint,
+): SpanRecord {
   const a = s.attributes;
   const category = categoryOf(a, s.parentSpanId);
   let root: RootInfo | null = null;
@@ -110,7 +128,6 @@ export function toSpanRecord(s: DecodedSpan, resource: number, startNs: bigint, 
     const sessionId = a[SESSION_ID];
     const endState = a[AGENTOPS_SESSION_END_STATE];
     const endReason = a[AGENTOPS_SESSION_END_REASON];
-    const service = s.resource[SERVICE_NAME];
     root = {
       sessionId: typeof sessionId === 'string' ? sessionId : null,
       name: s.name,
@@ -118,7 +135,7 @@ export function toSpanRecord(s: DecodedSpan, resource: number, startNs: bigint, 
       endState: typeof endState === 'string' ? endState : null,
       endReason: typeof endReason === 'string' ? endReason : null,
       isSessionSpan: a[AGENTOPS_SPAN_KIND] === 'session',
-      serviceName: typeof service === 'string' ? service : null,
+      serviceName: typeof where.serviceName === 'string' ? where.serviceName : null,
     };
   }
   return {
@@ -130,16 +147,11 @@ export function toSpanRecord(s: DecodedSpan, resource: number, startNs: bigint, 
     startNs,
     endNs,
     statusCode: s.status.code,
-    statusMessage: s.status.message,
-    traceState: s.traceState,
-    flags: s.flags,
-    droppedAttributesCount: s.droppedAttributesCount,
-    attributes: JSON.stringify(a),
-    events: s.events.length === 0 ? '[]' : JSON.stringify(s.events),
-    links: s.links.length === 0 ? '[]' : JSON.stringify(s.links),
-    resource,
-    scopeName: s.scope.name,
-    scopeVersion: s.scope.version,
+    bodyStart: where.bodyStart,
+    bodyEnd: where.bodyEnd,
+    resource: where.resource,
+    scopeName: where.scope.name,
+    scopeVersion: where.scope.version,
     category,
     inputTokens: count(a[GEN_AI_USAGE_INPUT_TOKENS]),
     outputTokens: count(a[GEN_AI_USAGE_OUTPUT_TOKENS]),

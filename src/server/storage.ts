@@ -39,13 +39,7 @@ CREATE TABLE IF NOT EXISTS spans (
   start_ns INTEGER NOT NULL,
   end_ns INTEGER NOT NULL,
   status_code INTEGER NOT NULL,
-  status_message TEXT NOT NULL,
-  trace_state TEXT NOT NULL,
-  flags INTEGER NOT NULL,
-  dropped_attributes_count INTEGER NOT NULL,
-  attributes TEXT NOT NULL,
-  events TEXT NOT NULL,
-  links TEXT NOT NULL,
+  body BLOB NOT NULL,
   resource_id INTEGER NOT NULL,
   scope_name TEXT NOT NULL,
   scope_version TEXT NOT NULL,
@@ -166,13 +160,9 @@ export interface SpanRow {
   start_ns: string;
   end_ns: string;
   status_code: number;
-  status_message: string;
-  trace_state: string;
-  flags: number;
-  dropped_attributes_count: number;
-  attributes: string;
-  events: string;
-  links: string;
+  /** The span's OTLP protobuf bytes (a `Span` message) as they arrived. */
+  body: Buffer;
+  /** Resource attributes, JSON. */
   resource: string;
   scope_name: string;
   scope_version: string;
@@ -219,11 +209,13 @@ export interface WriteBatch {
   spans: readonly SpanRecord[];
   /** Resource attributes (JSON) the spans refer to by index. */
   resources: readonly string[];
+  /** OTLP/protobuf bytes the spans' `bodyStart` / `bodyEnd` point into. */
+  body: Uint8Array;
   metrics: readonly DecodedMetric[];
 }
 
 const SPAN_COLUMNS =
-  "trace_id, span_id, parent_span_id, name, kind, CAST(start_ns AS TEXT) AS start_ns, CAST(end_ns AS TEXT) AS end_ns, status_code, status_message, trace_state, flags, dropped_attributes_count, attributes, events, links, (SELECT attributes FROM resources WHERE resources.id = spans.resource_id) AS resource, scope_name, scope_version, category, input_tokens, output_tokens, cost_usd";
+  'trace_id, span_id, parent_span_id, name, kind, CAST(start_ns AS TEXT) AS start_ns, CAST(end_ns AS TEXT) AS end_ns, status_code, body, (SELECT attributes FROM resources WHERE resources.id = spans.resource_id) AS resource, scope_name, scope_version, category, input_tokens, output_tokens, cost_usd';
 const SESSION_COLUMNS =
   'trace_id, has_root, root_span_id, session_id, name, tags, end_state, end_reason, service_name, CAST(root_start_ns AS TEXT) AS root_start_ns, CAST(root_end_ns AS TEXT) AS root_end_ns, root_status_code, CAST(start_ns AS TEXT) AS start_ns, CAST(end_ns AS TEXT) AS end_ns, span_count, llm_calls, tool_calls, errors, input_tokens, output_tokens, cost_usd, updated_ms';
 

@@ -4,7 +4,7 @@
 // the sources and from the build (which copies this file); the messages it takes and gives are
 // typed in write-queue.ts.
 //
-// in:  { id, batches: [{ projectId, spans: SpanRecord[], resources: string[], metrics: DecodedMetric[] }] }  one transaction
+// in:  { id, batches: [{ projectId, spans: SpanRecord[], resources: string[], body: Uint8Array, metrics: DecodedMetric[] }] }  one transaction
 //      'close'
 // out: { id, result: 'ok', ms } | { id, result: 'busy' } | { id, result: 'error', message }
 'use strict';
@@ -23,9 +23,8 @@ db.pragma('wal_autocheckpoint = 0');
 db.pragma(`journal_size_limit = ${workerData.journalSizeLimit}`);
 
 const insertSpan = db.prepare(
-  `INSERT OR IGNORE INTO spans (project_id, trace_id, span_id, parent_span_id, name, kind, start_ns, end_ns, status_code, status_message,
-    trace_state, flags, dropped_attributes_count, attributes, events, links, resource_id, scope_name, scope_version, category, input_tokens,
-    output_tokens, cost_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  `INSERT OR IGNORE INTO spans (project_id, trace_id, span_id, parent_span_id, name, kind, start_ns, end_ns, status_code, body, resource_id,
+    scope_name, scope_version, category, input_tokens, output_tokens, cost_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 );
 // Resources are stored once per project: the same attributes arrive on every span of an agent.
 const insertResource = db.prepare('INSERT OR IGNORE INTO resources (project_id, hash, attributes) VALUES (?, ?, ?)');
@@ -60,12 +59,13 @@ function writeOne(b) {
     insertResource.run(p, hash, json);
     return resourceId.get(p, hash);
   });
+  // A view over the request's bytes (copied once to this thread); each span binds its own range.
+  const body = Buffer.from(b.body.buffer, b.body.byteOffset, b.body.byteLength);
   for (const r of b.spans) {
     const inserted =
       insertSpan.run(
-        p, r.traceId, r.spanId, r.parentSpanId, r.name, r.kind, r.startNs, r.endNs, r.statusCode, r.statusMessage, r.traceState, r.flags,
-        r.droppedAttributesCount, r.attributes, r.events, r.links, resourceIds[r.resource], r.scopeName, r.scopeVersion, r.category, r.inputTokens,
-        r.outputTokens, r.costUsd,
+        p, r.traceId, r.spanId, r.parentSpanId, r.name, r.kind, r.startNs, r.endNs, r.statusCode, body.subarray(r.bodyStart, r.bodyEnd),
+        resourceIds[r.resource], r.scopeName, r.scopeVersion, r.category, r.inputTokens, r.outputTokens, r.costUsd,
       ).changes === 1;
     let d = deltas.get(r.traceId);
     if (d === undefined) {
