@@ -4,6 +4,7 @@
  */
 import protobuf from 'protobufjs';
 import { OTLP_PROTO } from './otlp-schema';
+import { scanSpan, type KeySet, type ScannedSpan } from './span-scan';
 
 const root = protobuf.parse(OTLP_PROTO, { keepCase: true }).root;
 export const TraceRequest = root.lookupType('otlp.ExportTraceServiceRequest');
@@ -231,10 +232,9 @@ function point(p: Obj): DecodedDataPoint {
   return dp;
 }
 
-/** One span of a request: its decoded message and where its bytes are in the request. */
+/** One span of a request: what was read of it, and where its bytes are in the request. */
 export interface SpanSlice {
-  /** The protobufjs message (snake_case fields, Long times, Buffer ids). */
-  message: Obj;
+  span: ScannedSpan;
   start: number;
   end: number;
 }
@@ -266,11 +266,12 @@ function eachField(bytes: Uint8Array, start: number, end: number, field: (n: num
 }
 
 /**
- * Splits an ExportTraceServiceRequest into its spans, each decoded (which checks it is well
- * formed) and located in `bytes`, so a backend can keep a span's own bytes instead of
- * re-serialising it. Throws on bytes that are not a valid request.
+ * Splits an ExportTraceServiceRequest into its spans, each scanned (which checks it is well
+ * formed, reading only its header and the attributes in `keys`) and located in `bytes`, so a
+ * backend can keep a span's own bytes instead of re-serialising it. Throws on bytes that are not
+ * a valid request.
  */
-export function splitTraceRequest(bytes: Uint8Array): SpanGroup[] {
+export function splitTraceRequest(bytes: Buffer, keys: KeySet): SpanGroup[] {
   const groups: SpanGroup[] = [];
   eachField(bytes, 0, bytes.length, (n, from, to) => {
     if (n !== 1) return;
@@ -282,7 +283,7 @@ export function splitTraceRequest(bytes: Uint8Array): SpanGroup[] {
         const group: SpanGroup = { resource, scope: { name: '', version: '' }, spans: [] };
         eachField(bytes, rfrom, rto, (sn, sfrom, sto) => {
           if (sn === 1) group.scope = scopeOf(ScopeType.decode(bytes.subarray(sfrom, sto)));
-          else if (sn === 2) group.spans.push({ message: SpanType.decode(bytes.subarray(sfrom, sto)) as unknown as Obj, start: sfrom, end: sto });
+          else if (sn === 2) group.spans.push({ span: scanSpan(bytes, sfrom, sto, keys), start: sfrom, end: sto });
         });
         mine.push(group);
       }
@@ -292,31 +293,6 @@ export function splitTraceRequest(bytes: Uint8Array): SpanGroup[] {
     groups.push(...mine);
   });
   return groups;
-}
-
-/** The header of a decoded span: everything but attributes, events and links; `keys` picks the attributes to read. */
-export function spanHeader(m: Obj, keys: ReadonlySet<string>): Omit<DecodedSpan, 'events' | 'links' | 'resource' | 'scope'> {
-  const parent = hex(m.parent_span_id);
-  const status = (m.status ?? {}) as Obj;
-  const attributes: AttributeMap = {};
-  for (const kv of (m.attributes as Obj[] | undefined) ?? []) {
-    const key = kv.key as string;
-    if (keys.has(key)) attributes[key] = anyValue(kv.value);
-  }
-  return {
-    traceId: hex(m.trace_id),
-    spanId: hex(m.span_id),
-    parentSpanId: parent === '' ? undefined : parent,
-    traceState: (m.trace_state as string) ?? '',
-    flags: Number(m.flags ?? 0),
-    name: m.name as string,
-    kind: Number(m.kind ?? 0),
-    startTimeUnixNano: u64(m.start_time_unix_nano),
-    endTimeUnixNano: u64(m.end_time_unix_nano),
-    attributes,
-    status: { code: Number(status.code ?? 0), message: (status.message as string) ?? '' },
-    droppedAttributesCount: Number(m.dropped_attributes_count ?? 0),
-  };
 }
 
 /** One span's stored bytes -> the decoded span (its resource and scope are kept elsewhere: left empty here). */

@@ -4,7 +4,7 @@
  * message, spans that cannot be stored (bad ids, impossible times) are left out and reported as
  * a partial success inside a 200.
  */
-import { MetricsResponse, RpcStatus, TraceResponse, decodeMetricsRequest, spanHeader, splitTraceRequest, type DecodedMetric, type SpanGroup } from '../otlp/otlp-decode';
+import { MetricsResponse, RpcStatus, TraceResponse, decodeMetricsRequest, splitTraceRequest, type DecodedMetric, type SpanGroup } from '../otlp/otlp-decode';
 import { decodeMetricsRequestJson, traceRequestJsonToProtobuf } from '../otlp/otlp-json';
 import { SERVICE_NAME } from '../semconv';
 import { SPAN_RECORD_KEYS, spanProblem, toSpanRecord, type SpanRecord } from './span-record';
@@ -42,12 +42,15 @@ export interface ParsedSpans {
 }
 
 export function parseTraces(raw: Buffer, format: OtlpFormat): Parsed<ParsedSpans> {
-  let body: Uint8Array;
+  let body: Buffer;
   let groups: SpanGroup[];
   try {
     // JSON is turned into the protobuf request first, so both encodings take one path from here.
-    body = format === 'json' ? traceRequestJsonToProtobuf(parseJson(raw)) : raw;
-    groups = splitTraceRequest(body);
+    if (format === 'json') {
+      const encoded = traceRequestJsonToProtobuf(parseJson(raw));
+      body = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
+    } else body = raw;
+    groups = splitTraceRequest(body, SPAN_RECORD_KEYS);
   } catch (err) {
     return { kind: 'bad', message: `cannot decode the ${format === 'json' ? 'OTLP/JSON' : 'OTLP/protobuf'} traces request: ${describe(err)}` };
   }
@@ -65,10 +68,8 @@ export function parseTraces(raw: Buffer, format: OtlpFormat): Parsed<ParsedSpans
     }
     const where = { bodyStart: 0, bodyEnd: 0, resource, serviceName: g.resource[SERVICE_NAME], scope: g.scope };
     for (const slice of g.spans) {
-      const s = spanHeader(slice.message, SPAN_RECORD_KEYS);
-      const startNs = BigInt(s.startTimeUnixNano);
-      const endNs = BigInt(s.endTimeUnixNano);
-      const problem = spanProblem(s, startNs, endNs);
+      const s = slice.span;
+      const problem = spanProblem(s);
       if (problem !== undefined) {
         rejected++;
         firstProblem ||= `span ${JSON.stringify(s.name)}: ${problem}`;
@@ -76,7 +77,7 @@ export function parseTraces(raw: Buffer, format: OtlpFormat): Parsed<ParsedSpans
       }
       where.bodyStart = slice.start;
       where.bodyEnd = slice.end;
-      records.push(toSpanRecord(s, where, startNs, endNs));
+      records.push(toSpanRecord(s, where));
     }
   }
   const message = rejected === 0 ? '' : `${rejected} span(s) rejected; first: ${firstProblem}`;

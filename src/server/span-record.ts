@@ -4,10 +4,7 @@
  * few values that lists, filters and totals need (ids, times, status, event type, tokens, cost,
  * and for a root span what it says about its session), pulled out once, at ingest.
  */
-import type { DecodedSpan } from '../otlp/otlp-decode';
-
-/** The span as the ingest path sees it: its header and the attributes in SPAN_RECORD_KEYS only. */
-export type SpanHeader = Pick<DecodedSpan, 'traceId' | 'spanId' | 'parentSpanId' | 'name' | 'kind' | 'attributes' | 'status' | 'startTimeUnixNano' | 'endTimeUnixNano'>;
+import { KeySet, type ScannedSpan } from '../otlp/span-scan';
 import {
   AGENTOPS_EVENT_TYPE,
   AGENTOPS_LLM_COST_USD,
@@ -60,7 +57,7 @@ export interface SpanRecord {
 }
 
 /** The attributes the ingest path reads; every other one is only in the stored bytes. */
-export const SPAN_RECORD_KEYS: ReadonlySet<string> = new Set([
+export const SPAN_RECORD_KEYS = new KeySet([
   AGENTOPS_SPAN_KIND,
   AGENTOPS_EVENT_TYPE,
   GEN_AI_OPERATION_NAME,
@@ -83,12 +80,12 @@ const ZERO16 = '0'.repeat(16);
 // SQLite integers are signed 64-bit: a time past this cannot be stored exactly (it is year 2262).
 const MAX_NS = (1n << 63n) - 1n;
 
-/** Why a span cannot be stored (given its times, parsed once by the caller), or undefined when it can. */
-export function spanProblem(s: SpanHeader, startNs: bigint, endNs: bigint): string | undefined {
+/** Why a span cannot be stored, or undefined when it can. */
+export function spanProblem(s: ScannedSpan): string | undefined {
   if (!HEX32.test(s.traceId) || s.traceId === ZERO32) return 'trace_id must be 16 bytes, not all zero';
   if (!HEX16.test(s.spanId) || s.spanId === ZERO16) return 'span_id must be 8 bytes, not all zero';
   if (s.parentSpanId !== undefined && !HEX16.test(s.parentSpanId)) return 'parent_span_id must be empty or 8 bytes';
-  if (startNs > MAX_NS || endNs > MAX_NS || startNs < -MAX_NS || endNs < -MAX_NS) return 'timestamps must fit in a signed 64-bit integer of nanoseconds';
+  if (s.startNs > MAX_NS || s.endNs > MAX_NS) return 'timestamps must fit in a signed 64-bit integer of nanoseconds';
   return undefined;
 }
 
@@ -115,10 +112,8 @@ export function categoryOf(attributes: Record<string, unknown>, parentSpanId: st
  * `serviceName` is that resource's `service.name`.
  */
 export function toSpanRecord(
-  s: SpanHeader,
+  s: ScannedSpan,
   where: { bodyStart: number; bodyEnd: number; resource: number; serviceName: unknown; scope: { name: string; version: string } },
-  startNs: bigint,
-  endNs: bigint,
 ): SpanRecord {
   const a = s.attributes;
   const category = categoryOf(a, s.parentSpanId);
@@ -144,8 +139,8 @@ export function toSpanRecord(
     parentSpanId: s.parentSpanId ?? null,
     name: s.name,
     kind: s.kind,
-    startNs,
-    endNs,
+    startNs: s.startNs,
+    endNs: s.endNs,
     statusCode: s.status.code,
     bodyStart: where.bodyStart,
     bodyEnd: where.bodyEnd,
