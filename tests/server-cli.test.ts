@@ -59,7 +59,8 @@ describe('agentops serve, with the SDK configured from what it prints', () => {
   it('stores the sessions the SDK sends, with the same ids, parents and totals, and keeps them across a restart', async () => {
     server = await serve(['--port', '0', '--db', db.file]);
     expect(Object.keys(server.env).sort()).toEqual(['AGENTOPS_API_ENDPOINT', 'AGENTOPS_API_KEY', 'AGENTOPS_APP_URL', 'AGENTOPS_EXPORTER_ENDPOINT']);
-    const { AGENTOPS_API_KEY: key, AGENTOPS_APP_URL: base } = server.env as Record<string, string>;
+    const key = server.env.AGENTOPS_API_KEY!;
+    const base = server.env.AGENTOPS_APP_URL!;
     expect(server.stdout()).toContain(`viewer:   ${base}/sessions#key=`);
     expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
@@ -72,7 +73,7 @@ describe('agentops serve, with the SDK configured from what it prints', () => {
     sessions[1]!.record(new agentops.LLMEvent({ model: 'gpt-4o', prompt: 'hi', completion: 'hello', promptTokens: 7, completionTokens: 2, cost: 0.25 }));
     sessions[1]!.end('Fail', 'gave up');
     expect(await agentops.flush(5000)).toBe(true);
-    expect(agentops.stats().destinations.vendor!.spansSent).toBe(sent.getFinishedSpans().length);
+    expect(agentops.getClient()!.stats().destinations.vendor!.spansSent).toBe(sent.getFinishedSpans().length);
 
     // Shutting the SDK down clears the in-memory exporter: keep what was sent.
     const sentSpans = [...sent.getFinishedSpans()];

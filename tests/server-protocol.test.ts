@@ -78,7 +78,8 @@ describe('local backend protocol', () => {
     const body = protobufTraces(spans);
     const before = server.countSpans();
     const forged = `${token.slice(0, -4)}AAAA`;
-    for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: `Bearer ${forged}` }, { authorization: 'Basic abc' }]) {
+    const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer nope' }, { authorization: `Bearer ${forged}` }, { authorization: 'Basic abc' }];
+    for (const headers of attempts) {
       const r = await traces(body, { 'content-type': PROTOBUF, ...headers });
       expect(r.status).toBe(401);
       // The OTLP error body is a google.rpc.Status: code 16 UNAUTHENTICATED.

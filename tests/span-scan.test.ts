@@ -60,7 +60,7 @@ describe('scanSpan', () => {
     ];
     const body = encode([{ ...base, attributes, status: { code: 2, message: 'boom' }, events: [{ name: 'exception', time_unix_nano: '1', attributes }], links: [{ trace_id: Buffer.alloc(16, 3), span_id: Buffer.alloc(8, 4), attributes }] }]);
     const [e] = decodeTraceRequest(body);
-    const [{ span }] = splitTraceRequest(body, ALL_KEYS)[0]!.spans as [{ span: ReturnType<typeof scanSpan> }];
+    const { span } = splitTraceRequest(body, ALL_KEYS)[0]!.spans[0]!;
     const { 'not-asked': skipped, ...asked } = e!.attributes;
     expect(skipped).toBe('skipped');
     expect(span.attributes).toEqual(asked);
@@ -71,7 +71,7 @@ describe('scanSpan', () => {
 
   it('refuses malformed bytes anywhere in a span', () => {
     const good = encode([{ ...base, attributes: [{ key: 'kv', value: { kvlist_value: { values: [{ key: 'k', value: { string_value: 'v' } }] } } }] }]);
-    const [{ start, end }] = splitTraceRequest(good, ALL_KEYS)[0]!.spans as [{ start: number; end: number }];
+    const { start, end } = splitTraceRequest(good, ALL_KEYS)[0]!.spans[0]!;
     const span = good.subarray(start, end);
     const scan = (b: Buffer): unknown => scanSpan(b, 0, b.length, ALL_KEYS);
     expect(() => scan(span)).not.toThrow();
