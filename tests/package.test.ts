@@ -1,6 +1,8 @@
 /**
  * The built package (dist/, as `npm test` builds it first) loads with `require` and with `import`,
- * as one module instance, with type declarations; package.json and VERSION agree.
+ * as one module instance, with type declarations; the local backend is its own entry point
+ * (`agentops/server`) with the viewer's files and the `agentops` command beside it; package.json
+ * and VERSION agree.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -39,6 +41,17 @@ describe('the built package', () => {
     ].join('\n');
     const out = runNode(['--input-type=module', '-e', code]);
     expect(out.trim()).toBe('function true true');
+  });
+
+  it('exposes the local backend as agentops/server, to require() and import, without loading it from agentops', () => {
+    const cjs = runNode(['-e', "const s = require('agentops/server'); const core = require('agentops'); console.log(typeof s.startServer, typeof s.AgentOpsServerError, 'startServer' in core, Object.keys(require.cache).some((k) => k.includes('better-sqlite3')))"]);
+    expect(cjs.trim()).toBe('function function false true');
+    const core = runNode(['-e', "require('agentops'); console.log(Object.keys(require.cache).some((k) => k.includes('better-sqlite3')))"]);
+    expect(core.trim()).toBe('false');
+    const esm = runNode(['--input-type=module', '-e', "import { startServer } from 'agentops/server'; import def from 'agentops/server'; console.log(typeof startServer, def.startServer === startServer);"]);
+    expect(esm.trim()).toBe('function true');
+    for (const f of ['dist/cli.js', 'dist/server/index.d.ts', 'dist/server/index.mjs', 'dist/server/web/index.html', 'dist/server/web/app.js', 'dist/server/web/app.css']) expect(existsSync(join(root, f))).toBe(true);
+    expect(runNode(['dist/cli.js', '--version']).trim()).toBe(pkg.version);
   });
 
   it('keeps VERSION in step with package.json', () => {

@@ -4,12 +4,18 @@
  */
 import protobuf from 'protobufjs';
 import { OTLP_PROTO } from './otlp-schema';
+import { scanSpan, type KeySet, type ScannedSpan } from './span-scan';
 
 const root = protobuf.parse(OTLP_PROTO, { keepCase: true }).root;
-const TraceRequest = root.lookupType('otlp.ExportTraceServiceRequest');
-const MetricsRequest = root.lookupType('otlp.ExportMetricsServiceRequest');
+export const TraceRequest = root.lookupType('otlp.ExportTraceServiceRequest');
+export const MetricsRequest = root.lookupType('otlp.ExportMetricsServiceRequest');
 export const TraceResponse = root.lookupType('otlp.ExportTraceServiceResponse');
 export const MetricsResponse = root.lookupType('otlp.ExportMetricsServiceResponse');
+export const SpanType = root.lookupType('otlp.Span');
+const ResourceType = root.lookupType('otlp.Resource');
+const ScopeType = root.lookupType('otlp.InstrumentationScope');
+/** google.rpc.Status, the body of an OTLP/HTTP error answer. */
+export const RpcStatus = root.lookupType('otlp.Status_');
 
 export type AttributeMap = Record<string, unknown>;
 
@@ -77,6 +83,18 @@ export function hex(b: unknown): string {
   return Buffer.isBuffer(b) ? b.toString('hex') : Buffer.from(b as Uint8Array).toString('hex');
 }
 
+/**
+ * A 64-bit unsigned integer as a decimal string. Decoded messages hold protobufjs Long objects,
+ * whose own toString() divides in JavaScript; going through BigInt is several times faster.
+ */
+function u64(v: unknown): string {
+  if (typeof v === 'object' && v !== null && 'low' in v && 'high' in v) {
+    const l = v as { low: number; high: number };
+    return ((BigInt(l.high >>> 0) << 32n) | BigInt(l.low >>> 0)).toString();
+  }
+  return String(v ?? '0');
+}
+
 export function anyValue(v: unknown): unknown {
   if (v === null || v === undefined || typeof v !== 'object') return undefined;
   const o = v as Obj;
@@ -85,8 +103,12 @@ export function anyValue(v: unknown): unknown {
       return o.string_value;
     case 'bool_value':
       return o.bool_value;
-    case 'int_value':
-      return Number(o.int_value);
+    case 'int_value': {
+      // A protobufjs Long from a decoded message (its toNumber() is cheap; Number() would go
+      // through its slow toString()), or a string / number from the JSON decoder.
+      const v = o.int_value as { toNumber?: () => number } | string | number;
+      return typeof v === 'object' && v !== null && typeof v.toNumber === 'function' ? v.toNumber() : Number(v);
+    }
     case 'double_value':
       return o.double_value;
     case 'array_value':
@@ -113,10 +135,16 @@ function scopeOf(s: unknown): { name: string; version: string } {
 
 /** Every span in an ExportTraceServiceRequest, flattened, each with its resource and scope. */
 export function decodeTraceRequest(bytes: Uint8Array): DecodedSpan[] {
-  const msg = TraceRequest.toObject(TraceRequest.decode(bytes), TO_OBJECT) as Obj;
-  return flattenTraceRequest(msg);
+  // The decoded message is read as it is, without toObject(): its oneof getters, Long values
+  // and Buffers already give what flattenTraceRequest needs, and skipping the copy makes ingest
+  // about a third faster.
+  return flattenTraceRequest(TraceRequest.decode(bytes) as unknown as Obj);
 }
 
+/**
+ * Every span of a request in protobufjs object form: a decoded message, its `toObject()` copy, or
+ * what otlp-json.ts builds from OTLP/JSON (snake_case names, Buffers for ids).
+ */
 export function flattenTraceRequest(msg: Obj): DecodedSpan[] {
   const spans: DecodedSpan[] = [];
   for (const rs of (msg.resource_spans as Obj[]) ?? []) {
@@ -134,12 +162,12 @@ export function flattenTraceRequest(msg: Obj): DecodedSpan[] {
           flags: Number(s.flags ?? 0),
           name: s.name as string,
           kind: Number(s.kind ?? 0),
-          startTimeUnixNano: String(s.start_time_unix_nano ?? '0'),
-          endTimeUnixNano: String(s.end_time_unix_nano ?? '0'),
+          startTimeUnixNano: u64(s.start_time_unix_nano),
+          endTimeUnixNano: u64(s.end_time_unix_nano),
           attributes: keyValues(s.attributes),
           events: ((s.events as Obj[]) ?? []).map((e) => ({
             name: e.name as string,
-            timeUnixNano: String(e.time_unix_nano ?? '0'),
+            timeUnixNano: u64(e.time_unix_nano),
             attributes: keyValues(e.attributes),
           })),
           links: ((s.links as Obj[]) ?? []).map((l) => ({ traceId: hex(l.trace_id), spanId: hex(l.span_id), attributes: keyValues(l.attributes) })),
@@ -157,6 +185,11 @@ export function flattenTraceRequest(msg: Obj): DecodedSpan[] {
 /** Every metric in an ExportMetricsServiceRequest, flattened. */
 export function decodeMetricsRequest(bytes: Uint8Array): DecodedMetric[] {
   const msg = MetricsRequest.toObject(MetricsRequest.decode(bytes), TO_OBJECT) as Obj;
+  return flattenMetricsRequest(msg);
+}
+
+/** Every metric of a request already in protobufjs object form (snake_case, as `toObject` gives it). */
+export function flattenMetricsRequest(msg: Obj): DecodedMetric[] {
   const out: DecodedMetric[] = [];
   for (const rm of (msg.resource_metrics as Obj[]) ?? []) {
     const resource = keyValues((rm.resource as Obj | undefined)?.attributes);
@@ -197,4 +230,73 @@ function point(p: Obj): DecodedDataPoint {
   if (Array.isArray(p.bucket_counts)) dp.bucketCounts = (p.bucket_counts as unknown[]).map(Number);
   if (Array.isArray(p.explicit_bounds)) dp.explicitBounds = p.explicit_bounds as number[];
   return dp;
+}
+
+/** One span of a request: what was read of it, and where its bytes are in the request. */
+export interface SpanSlice {
+  span: ScannedSpan;
+  start: number;
+  end: number;
+}
+
+/** The spans of one ScopeSpans, with their resource and scope. */
+export interface SpanGroup {
+  resource: AttributeMap;
+  scope: { name: string; version: string };
+  spans: SpanSlice[];
+}
+
+const LEN = 2;
+
+/** Reads the length-delimited fields of the message in `bytes[start, end)`, calling `field` for each; skips the rest. Throws on malformed bytes. */
+function eachField(bytes: Uint8Array, start: number, end: number, field: (n: number, from: number, to: number) => void): void {
+  const r = protobuf.Reader.create(bytes.subarray(start, end));
+  while (r.pos < r.len) {
+    const tag = r.uint32();
+    if ((tag & 7) === LEN) {
+      const len = r.uint32();
+      const from = r.pos;
+      if (from + len > r.len) throw new RangeError(`field ${tag >>> 3} runs past the end of its message (offset ${start + from})`);
+      r.pos = from + len;
+      field(tag >>> 3, start + from, start + from + len);
+    } else {
+      r.skipType(tag & 7);
+    }
+  }
+}
+
+/**
+ * Splits an ExportTraceServiceRequest into its spans, each scanned (which checks it is well
+ * formed, reading only its header and the attributes in `keys`) and located in `bytes`, so a
+ * backend can keep a span's own bytes instead of re-serialising it. Throws on bytes that are not
+ * a valid request.
+ */
+export function splitTraceRequest(bytes: Buffer, keys: KeySet): SpanGroup[] {
+  const groups: SpanGroup[] = [];
+  eachField(bytes, 0, bytes.length, (n, from, to) => {
+    if (n !== 1) return;
+    let resource: AttributeMap = {};
+    const mine: SpanGroup[] = [];
+    eachField(bytes, from, to, (rn, rfrom, rto) => {
+      if (rn === 1) resource = keyValues((ResourceType.decode(bytes.subarray(rfrom, rto)) as unknown as Obj).attributes);
+      else if (rn === 2) {
+        const group: SpanGroup = { resource, scope: { name: '', version: '' }, spans: [] };
+        eachField(bytes, rfrom, rto, (sn, sfrom, sto) => {
+          if (sn === 1) group.scope = scopeOf(ScopeType.decode(bytes.subarray(sfrom, sto)));
+          else if (sn === 2) group.spans.push({ span: scanSpan(bytes, sfrom, sto, keys), start: sfrom, end: sto });
+        });
+        mine.push(group);
+      }
+    });
+    // The resource may come after the scopes in the bytes: every group of this ResourceSpans shares it.
+    for (const g of mine) g.resource = resource;
+    groups.push(...mine);
+  });
+  return groups;
+}
+
+/** One span's stored bytes -> the decoded span (its resource and scope are kept elsewhere: left empty here). */
+export function decodeSpan(bytes: Uint8Array): DecodedSpan {
+  const message = SpanType.decode(bytes) as unknown as Obj;
+  return flattenTraceRequest({ resource_spans: [{ scope_spans: [{ spans: [message] }] }] })[0]!;
 }

@@ -1,6 +1,7 @@
 /**
  * The subset of the OTLP protobuf schema (opentelemetry-proto v1) that the local backend and the
- * tests decode: traces, metrics, and the collector request/response messages. Field numbers are
+ * tests decode: traces, metrics, the collector request/response messages and google.rpc.Status
+ * (named `Status_` here, as OTLP's span status already takes `Status`). Field numbers are
  * those of the upstream .proto files.
  */
 export const OTLP_PROTO = `
@@ -80,6 +81,12 @@ message Span {
 message Status {
   string message = 2;
   int32 code = 3;
+}
+
+// google.rpc.Status: the body of an OTLP/HTTP error answer (details omitted).
+message Status_ {
+  int32 code = 1;
+  string message = 2;
 }
 
 message ExportMetricsServiceRequest { repeated ResourceMetrics resource_metrics = 1; }

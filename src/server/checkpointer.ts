@@ -1,0 +1,78 @@
+/**
+ * Copies the write-ahead log back into the database file on a thread of its own. SQLite's
+ * automatic checkpoint runs inside the commit that crosses its threshold, on the writing thread,
+ * and measured about half of the ingest time; here it runs beside the writer instead (PASSIVE: it
+ * never blocks the writer, it copies what no reader still needs). If this thread dies, the main
+ * connection turns SQLite's automatic checkpoints back on, so the log cannot grow without bound.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Storage } from './storage';
+
+// Runs in the worker: its own connection to the same file, a checkpoint every interval. PASSIVE
+// alone never catches up with a writer that commits without pause, so the log would grow for as
+// long as the load lasts (and every page lookup walks more of its index); past restartFrames the
+// worker runs a RESTART checkpoint, which holds new commits back for the moment it takes to copy
+// the rest, so the next commit starts the log again from its beginning.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 1000');
+db.pragma('journal_size_limit = ' + workerData.journalSizeLimit);
+const timer = setInterval(() => {
+  try {
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (r && r.log > workerData.restartFrames) db.pragma('wal_checkpoint(RESTART)');
+  } catch (err) { /* busy: the next round catches up */ }
+}, workerData.intervalMs);
+parentPort.on('message', (m) => {
+  if (m !== 'close') return;
+  clearInterval(timer);
+  db.close();
+  parentPort.close();
+});
+`;
+
+/** Frames (pages) the log may hold before a RESTART checkpoint: 8192 pages of 4 KiB, 32 MiB. */
+const RESTART_FRAMES = 8192;
+/** Size the log file is cut back to after a restart. */
+export const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
+
+const SQLITE_DEFAULT_AUTOCHECKPOINT = 1000;
+
+export class Checkpointer {
+  private readonly worker: Worker;
+  private readonly exited: Promise<void>;
+  private closing = false;
+
+  constructor(
+    private readonly storage: Storage,
+    intervalMs = 200,
+  ) {
+    storage.db.pragma('wal_autocheckpoint = 0');
+    this.worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { driver: require.resolve('better-sqlite3'), file: storage.path, intervalMs, restartFrames: RESTART_FRAMES, journalSizeLimit: JOURNAL_SIZE_LIMIT },
+    });
+    this.exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
+    this.worker.on('error', () => undefined);
+    void this.exited.then(() => {
+      if (!this.closing && storage.db.open) storage.db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
+    });
+  }
+
+  /** Stops the worker, then checkpoints everything and empties the log from this connection. */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.worker.postMessage('close');
+    await this.exited;
+    if (this.storage.db.open) {
+      try {
+        this.storage.db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch {
+        /* a reader in another process still holds the log: SQLite checkpoints it later */
+      }
+      this.storage.db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
+    }
+  }
+}
