@@ -8,6 +8,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { RandomIdGenerator, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { resolveConfig, resolveLogger, type Config, type Env, type InitOptions } from './config';
+import { raceDeadline } from './deadline';
 import { globalContextAccess, privateContextAccess, SESSION_KEY, type ContextAccess } from './context';
 import type { Event } from './events/event';
 import { EventRecorder } from './events/event-recorder';
@@ -322,7 +323,7 @@ export class Client implements SessionHost, ExitTarget {
     try {
       const pipelines = this.pipelines();
       const both = Promise.all([...pipelines.map((p) => p.flush(t)), this.metricsSetup?.flush(t) ?? true]).then((r) => r.every(Boolean));
-      return await withDeadline(both, t + 50, false);
+      return await raceDeadline(both, t + 50, false, true);
     } catch {
       return false;
     }
@@ -338,7 +339,7 @@ export class Client implements SessionHost, ExitTarget {
     const t = validTimeout(timeoutMs);
     // Patched LLM clients fall through to the original methods from here on.
     if (this.enabled) removeInstrumentation(this);
-    this.shutdownPromise = withDeadline(this.doShutdown(t), t + 100, undefined).catch(() => undefined);
+    this.shutdownPromise = raceDeadline(this.doShutdown(t), t + 100, undefined, true).catch(() => undefined);
     if (current === this) current = undefined;
     return this.shutdownPromise;
   }
@@ -360,7 +361,7 @@ export class Client implements SessionHost, ExitTarget {
     }
     await this.metricsAuth?.close();
     // The pipeline's processors are already shut down; this releases the provider's own state.
-    if (this.ownProvider) await withDeadline(this.ownProvider.shutdown().catch(() => undefined), 100, undefined);
+    if (this.ownProvider) await raceDeadline(this.ownProvider.shutdown(), 100, undefined);
   }
 
   /** Counters per destination and of sessions; a copy, safe to keep. */
@@ -579,25 +580,6 @@ function validTimeout(ms: unknown): number {
   return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_TIMEOUT_MS;
 }
 
-/**
- * `p`, or `fallback` after `ms`. The timer is not unref'd on purpose: a caller awaiting flush() or
- * shutdown() must see it resolve, so the process stays alive until then (never longer than `ms`).
- */
-function withDeadline<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
-  return new Promise<T>((resolve) => {
-    const timer = setTimeout(() => resolve(fallback), ms);
-    p.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      () => {
-        clearTimeout(timer);
-        resolve(fallback);
-      },
-    );
-  });
-}
 
 // ---- the module-level API: one current client ----
 

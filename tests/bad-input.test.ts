@@ -5,8 +5,8 @@
  */
 import * as agentops from '../src';
 import { CaptureLogger } from './helpers/capture-logger';
-import { SDK_ENV_CLEAR, setEnv } from './helpers/env';
-import { OtlpReceiver } from './helpers/otlp-receiver';
+import type { OtlpReceiver } from './helpers/otlp-receiver';
+import { useCollector } from './helpers/use-collector';
 
 function allStrings(v: unknown, out: string[] = []): string[] {
   if (typeof v === 'string') out.push(v);
@@ -16,17 +16,10 @@ function allStrings(v: unknown, out: string[] = []): string[] {
 }
 
 describe('bad input never throws and never exceeds the limit', () => {
+  const collector = useCollector();
   let receiver: OtlpReceiver;
-  let restoreEnv: () => void;
-
-  beforeEach(async () => {
-    receiver = await OtlpReceiver.start();
-    restoreEnv = setEnv({ ...SDK_ENV_CLEAR, OTLP_EXPORTER_ENDPOINT: receiver.url });
-  });
-  afterEach(async () => {
-    await agentops.shutdown(1000);
-    restoreEnv();
-    await receiver.close();
+  beforeEach(() => {
+    receiver = collector();
   });
 
   it.each([1000, 131072])('with attributeValueLengthLimit %d', async (limit) => {

@@ -3,20 +3,14 @@
  * code end as abandoned when their session ends; the registry holds only what is open.
  */
 import * as agentops from '../src';
-import { SDK_ENV_CLEAR, setEnv } from './helpers/env';
-import { OtlpReceiver } from './helpers/otlp-receiver';
+import type { OtlpReceiver } from './helpers/otlp-receiver';
+import { useCollector } from './helpers/use-collector';
 
 describe('session and span lifetimes', () => {
+  const collector = useCollector();
   let receiver: OtlpReceiver;
-  let restoreEnv: () => void;
-  beforeEach(async () => {
-    receiver = await OtlpReceiver.start();
-    restoreEnv = setEnv({ ...SDK_ENV_CLEAR, OTLP_EXPORTER_ENDPOINT: receiver.url });
-  });
-  afterEach(async () => {
-    await agentops.shutdown(1000);
-    restoreEnv();
-    await receiver.close();
+  beforeEach(() => {
+    receiver = collector();
   });
 
   it('ends a session older than sessionTtlMs as Indeterminate, reason stale', async () => {

@@ -5,20 +5,14 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import * as agentops from '../src';
-import { SDK_ENV_CLEAR, setEnv } from './helpers/env';
-import { OtlpReceiver } from './helpers/otlp-receiver';
+import type { OtlpReceiver } from './helpers/otlp-receiver';
+import { useCollector } from './helpers/use-collector';
 
 describe('logs correlated with sessions', () => {
+  const collector = useCollector();
   let receiver: OtlpReceiver;
-  let restoreEnv: () => void;
-  beforeEach(async () => {
-    receiver = await OtlpReceiver.start();
-    restoreEnv = setEnv({ ...SDK_ENV_CLEAR, OTLP_EXPORTER_ENDPOINT: receiver.url });
-  });
-  afterEach(async () => {
-    await agentops.shutdown(1000);
-    restoreEnv();
-    await receiver.close();
+  beforeEach(() => {
+    receiver = collector();
   });
 
   it('adds log events to the right spans, with level and attributes, and forwards them', async () => {

@@ -5,8 +5,8 @@
  * as a ratio measured in the same run).
  */
 import * as agentops from '../src';
-import { SDK_ENV_CLEAR, setEnv } from './helpers/env';
-import { OtlpReceiver } from './helpers/otlp-receiver';
+import type { OtlpReceiver } from './helpers/otlp-receiver';
+import { useCollector } from './helpers/use-collector';
 
 function cpuMs(): number {
   const u = process.cpuUsage();
@@ -14,16 +14,10 @@ function cpuMs(): number {
 }
 
 describe('a 30 s outage', () => {
+  const collector = useCollector({}, 2000);
   let receiver: OtlpReceiver;
-  let restoreEnv: () => void;
-  beforeEach(async () => {
-    receiver = await OtlpReceiver.start();
-    restoreEnv = setEnv({ ...SDK_ENV_CLEAR, OTLP_EXPORTER_ENDPOINT: receiver.url });
-  });
-  afterEach(async () => {
-    await agentops.shutdown(2000);
-    restoreEnv();
-    await receiver.close();
+  beforeEach(() => {
+    receiver = collector();
   });
 
   it('loses nothing, duplicates nothing, and does not slow recording down', async () => {

@@ -7,19 +7,14 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import * as agentops from '../src';
 import { SDK_ENV_CLEAR, setEnv } from './helpers/env';
-import { OtlpReceiver } from './helpers/otlp-receiver';
+import type { OtlpReceiver } from './helpers/otlp-receiver';
+import { useCollector } from './helpers/use-collector';
 
 describe('sampling whole sessions', () => {
+  const collector = useCollector();
   let receiver: OtlpReceiver;
-  let restoreEnv: () => void;
-  beforeEach(async () => {
-    receiver = await OtlpReceiver.start();
-    restoreEnv = setEnv({ ...SDK_ENV_CLEAR, OTLP_EXPORTER_ENDPOINT: receiver.url });
-  });
-  afterEach(async () => {
-    await agentops.shutdown(1000);
-    restoreEnv();
-    await receiver.close();
+  beforeEach(() => {
+    receiver = collector();
   });
 
   it('keeps 25% +/- 3% of 4,000 sessions, each one whole', async () => {

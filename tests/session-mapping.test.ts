@@ -6,8 +6,8 @@
  */
 import * as agentops from '../src';
 import type { DecodedSpan } from '../src/otlp/otlp-decode';
-import { SDK_ENV_CLEAR, setEnv } from './helpers/env';
-import { OtlpReceiver } from './helpers/otlp-receiver';
+import type { OtlpReceiver } from './helpers/otlp-receiver';
+import { useCollector } from './helpers/use-collector';
 
 const INTERNAL = 1;
 const CLIENT = 3;
@@ -20,18 +20,10 @@ function nanos(ms: number): bigint {
 }
 
 describe('a session arrives as one trace', () => {
+  const collector = useCollector();
   let receiver: OtlpReceiver;
-  let restoreEnv: () => void;
-
-  beforeEach(async () => {
-    receiver = await OtlpReceiver.start();
-    restoreEnv = setEnv({ ...SDK_ENV_CLEAR, OTLP_EXPORTER_ENDPOINT: receiver.url });
-  });
-
-  afterEach(async () => {
-    await agentops.shutdown(1000);
-    restoreEnv();
-    await receiver.close();
+  beforeEach(() => {
+    receiver = collector();
   });
 
   it('maps session, LLM, action, nested tool and error to spans with the recorded times', async () => {

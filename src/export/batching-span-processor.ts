@@ -6,6 +6,7 @@
 import type { Context } from '@opentelemetry/api';
 import { TraceFlags } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { settledWithin } from '../deadline';
 import type { DropReason } from './destination-stats';
 
 export interface BatchSink {
@@ -72,7 +73,7 @@ export class BatchingSpanProcessor implements SpanProcessor {
         if (this.exporting) {
           const left = deadline - Date.now();
           if (left <= 0) return false;
-          await raceTimeout(this.exporting, left);
+          await settledWithin(this.exporting, left);
           if (Date.now() >= deadline) return false;
           continue;
         }
@@ -151,19 +152,3 @@ export class BatchingSpanProcessor implements SpanProcessor {
   }
 }
 
-function raceTimeout(p: Promise<unknown>, ms: number): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    t.unref();
-    p.then(
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-    );
-  });
-}

@@ -3,6 +3,7 @@
  * and jitter (honouring Retry-After), counted. A slow or failing destination only ever fills its
  * own queue, so it cannot delay or drop another destination's spans.
  */
+import { sleep } from '../deadline';
 import type { SdkLogger } from '../log';
 import type { DropReason, DestinationStats } from './destination-stats';
 import type { SendResult, Transport } from './send-result';
@@ -301,9 +302,3 @@ export class DeliveryQueue {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    t.unref();
-  });
-}

@@ -2,6 +2,7 @@
 import { context } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { settledWithin } from '../deadline';
 import type { SdkLogger } from '../log';
 import type { BatchSink } from './batching-span-processor';
 import type { DestinationStats } from './destination-stats';
@@ -58,17 +59,17 @@ export class ExporterSink implements BatchSink {
 
   async flush(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    if (this.inFlight) await withTimeout(this.inFlight, timeoutMs);
+    if (this.inFlight) await settledWithin(this.inFlight, timeoutMs);
     const left = deadline - Date.now();
     if (left <= 0) return false;
     if (typeof this.exporter.forceFlush === 'function') {
-      return withTimeout(callSafely(() => this.exporter.forceFlush!()), left);
+      return settledWithin(callSafely(() => this.exporter.forceFlush!()), left);
     }
     return true;
   }
 
   async shutdown(timeoutMs: number): Promise<void> {
-    await withTimeout(callSafely(() => this.exporter.shutdown()), timeoutMs);
+    await settledWithin(callSafely(() => this.exporter.shutdown()), timeoutMs);
   }
 }
 
@@ -80,20 +81,3 @@ function callSafely(fn: () => Promise<void>): Promise<void> {
   }
 }
 
-/** True when `p` settled in time. */
-function withTimeout(p: Promise<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(false), ms);
-    t.unref();
-    p.then(
-      () => {
-        clearTimeout(t);
-        resolve(true);
-      },
-      () => {
-        clearTimeout(t);
-        resolve(true);
-      },
-    );
-  });
-}

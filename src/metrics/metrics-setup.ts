@@ -18,6 +18,7 @@ import type { VendorAuth } from '../export/vendor-auth';
 import { VendorTransport } from '../export/vendor-transport';
 import type { SdkLogger } from '../log';
 import { USER_AGENT, VERSION } from '../version';
+import { settledWithin } from '../deadline';
 import { GenAiMetrics } from './genai-metrics';
 import { NOOP_METER, type Meter } from './meter';
 import { MeterFacade } from './meter-facade';
@@ -91,7 +92,7 @@ export function buildMetrics(config: Config, resource: Resource, auth: VendorAut
     async flush(timeoutMs) {
       if (closed) return true;
       const deadline = Date.now() + timeoutMs;
-      const collected = await within(provider.forceFlush({ timeoutMillis: timeoutMs }), timeoutMs);
+      const collected = await settledWithin(provider.forceFlush({ timeoutMillis: timeoutMs }), timeoutMs);
       const delivered = await flushQueues(Math.max(deadline - Date.now(), 0));
       return collected && delivered;
     },
@@ -100,25 +101,9 @@ export function buildMetrics(config: Config, resource: Resource, auth: VendorAut
       closed = true;
       const deadline = Date.now() + timeoutMs;
       // The final collection puts the last values into the queues before they are drained.
-      await within(provider.shutdown({ timeoutMillis: timeoutMs }), timeoutMs);
+      await settledWithin(provider.shutdown({ timeoutMillis: timeoutMs }), timeoutMs);
       await Promise.all(queues.map((q) => q.shutdown(Math.max(deadline - Date.now(), 0))));
     },
   };
 }
 
-function within(p: Promise<unknown>, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(false), ms);
-    t.unref();
-    p.then(
-      () => {
-        clearTimeout(t);
-        resolve(true);
-      },
-      () => {
-        clearTimeout(t);
-        resolve(false);
-      },
-    );
-  });
-}

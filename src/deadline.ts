@@ -1,0 +1,43 @@
+/**
+ * Waiting with a bound. Background waits use unref'd timers, so they never keep a process alive;
+ * a wait the user asked for (`await agentops.flush()`) keeps it alive until the bound, never longer.
+ */
+
+/** True when `p` settled (either way) within `ms`, false when the bound came first. */
+export function settledWithin(p: Promise<unknown>, ms: number, holdProcess = false): Promise<boolean> {
+  return raceDeadline(
+    p.then(
+      () => true,
+      () => true,
+    ),
+    ms,
+    false,
+    holdProcess,
+  );
+}
+
+/** `p`'s value, or `fallback` when `p` rejects or `ms` passes first. */
+export function raceDeadline<T>(p: Promise<T>, ms: number, fallback: T, holdProcess = false): Promise<T> {
+  return new Promise<T>((resolve) => {
+    const timer = setTimeout(() => resolve(fallback), ms);
+    if (!holdProcess) timer.unref();
+    p.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(fallback);
+      },
+    );
+  });
+}
+
+/** Resolves after `ms`, without keeping the process alive. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    t.unref();
+  });
+}
