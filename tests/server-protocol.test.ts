@@ -10,6 +10,8 @@ import Database from 'better-sqlite3';
 import * as agentops from '../src';
 import { RpcStatus, TraceRequest, TraceResponse } from '../src/otlp/otlp-decode';
 import { startServer, type LocalServer, type SessionSummary, type SpanView } from '../src/server';
+import { Auth } from '../src/server/auth';
+import { Storage } from '../src/server/storage';
 import { SDK_ENV_CLEAR, setEnv } from './helpers/env';
 import { jsonMetrics, jsonTraces, protobufMetrics, protobufTraces, sampleMetrics, sampleSpans } from './helpers/otlp-fixtures';
 import { tempDb } from './helpers/temp-db';
@@ -313,5 +315,28 @@ describe('local backend protocol', () => {
     expect((await getJson(`${server.url}/api/sessions/not-a-session`, token)).status).toBe(404);
     expect((await getJson(`${server.url}/api/nothing`, token)).status).toBe(404);
     expect(agentops.getClient()).toBeUndefined();
+  });
+});
+
+describe('token lifetime', () => {
+  // Whole-second expiry once cut up to a second off the lifetime: a token issued at x.999 s with a
+  // one-second lifetime expired a millisecond later.
+  it('lasts exactly the lifetime it was issued with, to the millisecond', () => {
+    const db = tempDb();
+    const storage = Storage.open(db.file);
+    try {
+      const { apiKey } = storage.createProject('ttl');
+      let now = 1_700_000_000_999;
+      const auth = new Auth(storage, 1, () => now);
+      const issued = auth.issueToken(apiKey)!;
+      expect(issued.expiresAt.getTime()).toBe(now + 1000);
+      now += 999;
+      expect(auth.verifyToken(issued.token)?.projectId).toBe(issued.projectId);
+      now += 1;
+      expect(auth.verifyToken(issued.token)).toBeUndefined();
+    } finally {
+      storage.close();
+      db.remove();
+    }
   });
 });

@@ -1,16 +1,17 @@
 /**
- * POSTs encoded OTLP batches with undici. Each destination owns one of these and its own connection
- * pool, so a slow destination cannot hold sockets another one needs.
+ * POSTs encoded OTLP batches with undici (loaded as undici-client.ts explains). Each destination
+ * owns one of these and its own connection pool, so a slow destination cannot hold sockets another
+ * one needs.
  */
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { Agent, request } from 'undici';
 import { errorSummary, isRetryableError, isRetryableStatus } from './is-retryable';
 import { parseRetryAfter } from './retry-after';
 import type { SendResult, Transport } from './send-result';
+import { createAgent, post, type UndiciAgent } from './undici-client';
 
 export interface HttpTransportOptions {
   url: string;
@@ -29,12 +30,12 @@ const gzipAsync = promisify(gzip);
 const MAX_ERROR_BODY = 1024;
 
 export class HttpTransport implements Transport {
-  private readonly agent: Agent;
+  private readonly agent: UndiciAgent;
   private readonly controllers = new Set<AbortController>();
   private readonly baseHeaders: Record<string, string>;
 
   constructor(private readonly options: HttpTransportOptions) {
-    this.agent = new Agent({
+    this.agent = createAgent({
       connections: options.connections,
       keepAliveTimeout: 4_000,
       connect: { timeout: Math.min(options.timeoutMs, 10_000) },
@@ -64,14 +65,11 @@ export class HttpTransport implements Transport {
     try {
       // Compressed per destination: only destinations that asked for gzip pay for it.
       const payload = this.options.compression === 'gzip' ? await gzipAsync(body) : body;
-      const res = await request(this.options.url, {
-        method: 'POST',
+      const res = await post(this.agent, this.options.url, {
         headers: extraHeaders ? { ...this.baseHeaders, ...extraHeaders } : this.baseHeaders,
         body: payload,
-        dispatcher: this.agent,
         signal: controller.signal,
-        headersTimeout: this.options.timeoutMs,
-        bodyTimeout: this.options.timeoutMs,
+        timeoutMs: this.options.timeoutMs,
       });
       const status = res.statusCode;
       if (status >= 200 && status < 300) {

@@ -3,7 +3,7 @@
  * `{token, project_id}`. One exchange is shared by every caller waiting for a token; a rejected key
  * is reported once and stays rejected (retrying cannot fix it); network trouble is retryable.
  */
-import { Agent, request } from 'undici';
+import { createAgent, post } from './undici-client';
 import { maskSecret, type SdkLogger } from '../log';
 import { errorSummary, isRetryableStatus } from './is-retryable';
 
@@ -19,7 +19,7 @@ export class VendorAuth {
   private pending: Promise<TokenResult> | undefined;
   private current: TokenResult | undefined;
   private lastReexchange = 0;
-  private readonly agent = new Agent({ connections: 1, keepAliveTimeout: 1_000 });
+  private readonly agent = createAgent({ connections: 1, keepAliveTimeout: 1_000 });
   private closed = false;
   projectId: string | undefined;
   exchanges = 0;
@@ -71,13 +71,10 @@ export class VendorAuth {
     if (this.closed) return { kind: 'retryable', message: 'shut down' };
     this.exchanges++;
     try {
-      const res = await request(this.url, {
-        method: 'POST',
+      const res = await post(this.agent, this.url, {
         headers: { 'content-type': 'application/json', 'user-agent': this.userAgent },
         body: JSON.stringify({ api_key: this.apiKey }),
-        dispatcher: this.agent,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
+        timeoutMs: this.timeoutMs,
       });
       const text = await res.body.text();
       if (res.statusCode >= 200 && res.statusCode < 300) {

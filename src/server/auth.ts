@@ -31,9 +31,10 @@ export class Auth {
   issueToken(apiKey: string): IssuedToken | undefined {
     const owner = this.storage.ownerOfKey(apiKey);
     if (owner === undefined) return undefined;
-    const exp = Math.floor(this.now() / 1000) + this.tokenTtlSeconds;
+    // Milliseconds: a whole-second expiry would cut up to a second off the lifetime promised.
+    const exp = this.now() + this.tokenTtlSeconds * 1000;
     const payload = Buffer.from(JSON.stringify({ p: owner.projectId, k: owner.keyId, e: exp })).toString('base64url');
-    return { token: `${TOKEN_PREFIX}${payload}.${this.sign(payload)}`, projectId: owner.projectId, expiresAt: new Date(exp * 1000) };
+    return { token: `${TOKEN_PREFIX}${payload}.${this.sign(payload)}`, projectId: owner.projectId, expiresAt: new Date(exp) };
   }
 
   /** A valid, unexpired token whose key still exists -> its caller; anything else -> undefined. */
@@ -51,7 +52,7 @@ export class Auth {
       return undefined;
     }
     if (typeof claims.p !== 'string' || typeof claims.k !== 'number' || typeof claims.e !== 'number') return undefined;
-    if (claims.e * 1000 <= this.now()) return undefined;
+    if (claims.e <= this.now()) return undefined;
     if (!this.storage.keyBelongs(claims.k, claims.p)) return undefined;
     return { projectId: claims.p, via: 'token' };
   }
