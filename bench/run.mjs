@@ -1,7 +1,10 @@
 // `npm run bench`: interleaved runs of every contender against one sink process; medians as ratios
 // to the raw OpenTelemetry SDK (the floor) measured in the same run. Options (env):
 //   BENCH_RUNS (default 5), BENCH_N (default 20000), BENCH_N_BIG (default 200000),
-//   BENCH_N_LONG (default 1000000; 0 skips), BENCH_ONLY (comma list of scenario ids).
+//   BENCH_N_LONG (default 1000000; 0 skips), BENCH_ONLY (comma list of scenario ids),
+//   BENCH_SKIP (comma list of the benches that follow the table: openai, ingest).
+// After the table it runs bench/openai-overhead.mjs (instrumented OpenAI call) and bench/ingest.mjs
+// (local backend ingest), which print their own figures.
 import { fork } from 'node:child_process';
 import { cpus } from 'node:os';
 import { writeFileSync, mkdirSync } from 'node:fs';
@@ -90,7 +93,7 @@ for (let run = 0; run < RUNS; run++) {
     record(`${s[0]}@${N}`, await runOnce(s, N));
     console.error(`  run ${run + 1}/${RUNS} ${s[0]} N=${N} done`);
   }
-  for (const s of order.filter((x) => ['floor', 'agentops'].includes(x[0]))) record(`${s[0]}@${N_BIG}`, await runOnce(s, N_BIG));
+  if (N_BIG > 0) for (const s of order.filter((x) => ['floor', 'agentops'].includes(x[0]))) record(`${s[0]}@${N_BIG}`, await runOnce(s, N_BIG));
   for (const s of order.filter((x) => ['floor', 'agentops'].includes(x[0]))) record(`${s[0]}@2000`, await runOnce(s, 2000));
 }
 if (N_LONG > 0) {
@@ -137,4 +140,16 @@ for (const [key, s] of Object.entries(summary)) {
 for (const [key, s] of Object.entries(summary)) {
   if (!key.endsWith('@long')) continue;
   console.log(`\nRSS growth over a ${N_LONG}-event session (after the first 100,000): ${key.split('@')[0]} ${s.rssGrowthMb.toFixed(1)} MiB, ${(s.cpuPerEventUs).toFixed(2)} us/event, ${s.lost} lost`);
+}
+
+const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
+for (const [id, script] of [['openai', 'openai-overhead.mjs'], ['ingest', 'ingest.mjs']]) {
+  if (SKIP.has(id)) continue;
+  console.log('');
+  const child = fork(new URL(`./${script}`, import.meta.url), [], { stdio: 'inherit' });
+  const code = await new Promise((r) => child.once('exit', r));
+  if (code !== 0) {
+    console.error(`${script} failed with exit code ${code}`);
+    process.exitCode = 1;
+  }
 }
