@@ -1,9 +1,10 @@
 /**
- * Loading and using the SDK leaves the process's `fetch` alone: importing undici's entry point would
- * install undici's Agent as the global dispatcher behind Node's built-in `fetch` (a non-configurable
- * property nobody could undo), changing the connection pool under every HTTP call the agent makes.
- * The built package is run in a child process so no other test's imports can set that slot first;
- * it authenticates with and exports to a loopback vendor stub, so the real HTTP paths have run.
+ * Loading and using the SDK leaves the process's `fetch` alone. undici's entry point, for one,
+ * installs its Agent as the global dispatcher behind Node's built-in `fetch` (a non-configurable
+ * property nobody could undo), which would change the connection pool under every HTTP call the
+ * agent makes; the SDK sends over Node's own `http`. The built package is run in a child process so
+ * no other test's imports can set that slot first; it authenticates with and exports to a loopback
+ * vendor stub, so the real HTTP paths have run.
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';

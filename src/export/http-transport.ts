@@ -1,7 +1,6 @@
 /**
- * POSTs encoded OTLP batches with undici (loaded as undici-client.ts explains). Each destination
- * owns one of these and its own connection pool, so a slow destination cannot hold sockets another
- * one needs.
+ * POSTs encoded OTLP batches over HTTP(S). Each destination owns one of these and its own
+ * connection pool, so a slow destination cannot hold sockets another one needs.
  */
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
@@ -11,7 +10,7 @@ import { gzip } from 'node:zlib';
 import { errorSummary, isRetryableError, isRetryableStatus } from './is-retryable';
 import { parseRetryAfter } from './retry-after';
 import type { SendResult, Transport } from './send-result';
-import { createAgent, post, type UndiciAgent } from './undici-client';
+import { createAgent, post, readBody, type PostAgent } from './http-post';
 
 export interface HttpTransportOptions {
   url: string;
@@ -28,18 +27,16 @@ const gzipAsync = promisify(gzip);
 
 // Error bodies are read for the log line only; a backend answering megabytes must not cost memory.
 const MAX_ERROR_BODY = 1024;
+// A success body is an ExportTraceServiceResponse: a partial-success count and a message.
+const MAX_SUCCESS_BODY = 64 * 1024;
 
 export class HttpTransport implements Transport {
-  private readonly agent: UndiciAgent;
+  private readonly agent: PostAgent;
   private readonly controllers = new Set<AbortController>();
   private readonly baseHeaders: Record<string, string>;
 
   constructor(private readonly options: HttpTransportOptions) {
-    this.agent = createAgent({
-      connections: options.connections,
-      keepAliveTimeout: 4_000,
-      connect: { timeout: Math.min(options.timeoutMs, 10_000) },
-    });
+    this.agent = createAgent(options.url, { connections: options.connections, keepAliveMs: 4_000 });
     this.baseHeaders = {
       ...options.headers,
       'content-type': options.contentType,
@@ -53,7 +50,7 @@ export class HttpTransport implements Transport {
   }
 
   send(body: Uint8Array, extraHeaders?: Readonly<Record<string, string>>): Promise<SendResult> {
-    // Our own HTTP calls must never become spans (an undici instrumentation would loop on them).
+    // Our own HTTP calls must never become spans (an HTTP instrumentation would loop on them).
     return context.with(suppressTracing(context.active()), () => this.sendNow(body, extraHeaders));
   }
 
@@ -73,10 +70,10 @@ export class HttpTransport implements Transport {
       });
       const status = res.statusCode;
       if (status >= 200 && status < 300) {
-        const bytes = new Uint8Array(await res.body.arrayBuffer());
+        const bytes = await readBody(res.body, MAX_SUCCESS_BODY);
         return { kind: 'success', status, ...this.partialSuccess(bytes, res.headers['content-type']) };
       }
-      const text = await readLimited(res.body);
+      const text = await readText(res.body);
       const message = `HTTP ${status}${text ? `: ${text}` : ''}`;
       if (isRetryableStatus(status)) {
         return { kind: 'retryable', status, retryAfterMs: parseRetryAfter(res.headers['retry-after'] as string | undefined), message };
@@ -114,7 +111,7 @@ export class HttpTransport implements Transport {
 
   async close(): Promise<void> {
     for (const c of this.controllers) c.abort(new ClosedError());
-    await this.agent.destroy().catch(() => undefined);
+    this.agent.destroy();
   }
 }
 
@@ -132,18 +129,11 @@ class ClosedError extends Error {
   }
 }
 
-async function readLimited(body: AsyncIterable<Uint8Array> & { dump?: () => Promise<void> }): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
+async function readText(body: Parameters<typeof readBody>[0]): Promise<string> {
   try {
-    for await (const chunk of body) {
-      if (size < MAX_ERROR_BODY) {
-        chunks.push(Buffer.from(chunk));
-        size += chunk.length;
-      }
-    }
+    return (await readBody(body, MAX_ERROR_BODY)).toString('utf8').trim();
   } catch {
-    /* a body cut short still tells us the status */
+    // A body cut short still tells us the status.
+    return '';
   }
-  return Buffer.concat(chunks).toString('utf8').slice(0, MAX_ERROR_BODY).trim();
 }

@@ -3,7 +3,7 @@
  * `{token, project_id}`. One exchange is shared by every caller waiting for a token; a rejected key
  * is reported once and stays rejected (retrying cannot fix it); network trouble is retryable.
  */
-import { createAgent, post } from './undici-client';
+import { createAgent, post, readBody, type PostAgent } from './http-post';
 import { maskSecret, type SdkLogger } from '../log';
 import { errorSummary, isRetryableStatus } from './is-retryable';
 
@@ -19,7 +19,7 @@ export class VendorAuth {
   private pending: Promise<TokenResult> | undefined;
   private current: TokenResult | undefined;
   private lastReexchange = 0;
-  private readonly agent = createAgent({ connections: 1, keepAliveTimeout: 1_000 });
+  private readonly agent: PostAgent;
   private closed = false;
   projectId: string | undefined;
   exchanges = 0;
@@ -30,7 +30,9 @@ export class VendorAuth {
     private readonly timeoutMs: number,
     private readonly userAgent: string,
     private readonly logger: SdkLogger,
-  ) {}
+  ) {
+    this.agent = createAgent(this.url, { connections: 1, keepAliveMs: 1_000 });
+  }
 
   get url(): string {
     return `${this.apiEndpoint}/v3/auth/token`;
@@ -64,7 +66,7 @@ export class VendorAuth {
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.agent.destroy().catch(() => undefined);
+    this.agent.destroy();
   }
 
   private async exchange(): Promise<TokenResult> {
@@ -76,7 +78,8 @@ export class VendorAuth {
         body: JSON.stringify({ api_key: this.apiKey }),
         timeoutMs: this.timeoutMs,
       });
-      const text = await res.body.text();
+      // A token answer is small; anything past 64 KiB is not one.
+      const text = (await readBody(res.body, 64 * 1024)).toString('utf8');
       if (res.statusCode >= 200 && res.statusCode < 300) {
         let body: { token?: unknown; project_id?: unknown };
         try {
