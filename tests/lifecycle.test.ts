@@ -8,7 +8,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import * as agentops from '../src';
 import { CaptureLogger } from './helpers/capture-logger';
 import { SDK_ENV_CLEAR, setEnv } from './helpers/env';
-import { OtlpReceiver } from './helpers/otlp-receiver';
+import { closedPort, OtlpReceiver } from './helpers/otlp-receiver';
 
 describe('lifecycle', () => {
   let receiver: OtlpReceiver;
@@ -170,11 +170,41 @@ describe('lifecycle', () => {
   });
 
   it('shutdown() and flush() never reject, and calls after shutdown do not throw', async () => {
-    agentops.init({ autoStartSession: false, logLevel: 'silent' });
+    const memory = new InMemorySpanExporter();
+    agentops.init({ autoStartSession: false, logLevel: 'silent', exporters: [memory] });
     const s = agentops.startSession();
-    await expect(agentops.shutdown(-5)).resolves.toBeUndefined();
+    s.record(new agentops.ToolEvent({ name: 'early' }));
+    // A live client: an invalid deadline falls back to the default and the flush still delivers.
     await expect(agentops.flush(Number.NaN)).resolves.toBe(true);
+    await expect(agentops.flush(-1)).resolves.toBe(true);
+    expect(memory.getFinishedSpans().map((x) => x.name)).toEqual(['execute_tool early']);
+    await expect(agentops.shutdown(-5)).resolves.toBeUndefined();
+    expect(s.ended).toBe(true);
+    // No client any more: these are no-ops that still resolve.
+    await expect(agentops.flush(Number.NaN)).resolves.toBe(true);
+    await expect(agentops.shutdown(Number.NaN)).resolves.toBeUndefined();
     expect(() => s.record(new agentops.ToolEvent({ name: 'late' }))).not.toThrow();
     expect(() => s.end()).not.toThrow();
+  });
+
+  it('flush() with the only destination down resolves false at its deadline and leaves sessions open', async () => {
+    const restore = setEnv({ OTLP_EXPORTER_ENDPOINT: `http://127.0.0.1:${await closedPort()}` });
+    try {
+      const client = agentops.init({ autoStartSession: false, logLevel: 'silent', batch: { scheduledDelayMillis: 10 }, delivery: { initialRetryDelayMs: 50 } });
+      const s = agentops.startSession();
+      s.record(new agentops.ToolEvent({ name: 'waiting' }));
+      const started = Date.now();
+      await expect(agentops.flush(400)).resolves.toBe(false);
+      const took = Date.now() - started;
+      expect(took).toBeGreaterThanOrEqual(350);
+      expect(took).toBeLessThan(2000);
+      expect(s.ended).toBe(false);
+      // Still queued for retry, not dropped.
+      expect(client.stats().destinations.collector!.spansQueued).toBe(1);
+      expect(Object.values(client.stats().destinations.collector!.spansDropped).every((n) => n === 0)).toBe(true);
+    } finally {
+      await agentops.shutdown(200);
+      restore();
+    }
   });
 });

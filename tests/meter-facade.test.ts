@@ -58,6 +58,20 @@ describe('the Meter facade', () => {
     for (const p of h.dataPoints) expect(p.value.sum).toBeGreaterThanOrEqual(0);
   });
 
+  it('measureDuration records seconds, in a histogram with unit s and the GenAI duration buckets', async () => {
+    const started = performance.now();
+    await agentops.meter.measureDuration('nap.duration', () => new Promise((r) => setTimeout(r, 120)));
+    const elapsedSeconds = (performance.now() - started) / 1000;
+    const h = (await collected('nap.duration')) as HistogramMetricData;
+    expect(h.descriptor.unit).toBe('s');
+    const p = h.dataPoints[0]!;
+    expect(p.value.count).toBe(1);
+    // Seconds, not milliseconds: at least the 120 ms slept, at most the time the call took.
+    expect(p.value.sum).toBeGreaterThanOrEqual(0.115);
+    expect(p.value.sum).toBeLessThanOrEqual(elapsedSeconds);
+    expect(p.value.buckets.boundaries).toEqual([0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92]);
+  });
+
   it('reports invalid names and values once each, never throws, and keeps recording valid ones', async () => {
     const m = agentops.meter;
     for (let i = 0; i < 3; i++) {

@@ -1,10 +1,12 @@
 /**
  * Acceptance (issue: function wrappers): table-driven over every kind of result a function can
  * give (sync value, promise, sync throw, rejection, async iterable consumed / abandoned / failing,
- * ReadableStream consumed / failing) and every wrapper (tool, action, agent, operation): the span's
- * status, exception event, captured input and output, and that the caller sees exactly what the
- * unwrapped function gives (the same objects, `this` and arguments). Then sessions, nesting,
- * decorators (standard and legacy), content capture off and the uninitialised case.
+ * ReadableStream read / iterated / abandoned / failing, promises of either) and every wrapper
+ * (tool, action, agent, operation): the span's status, exception event, captured input and output,
+ * and that the caller sees exactly what the unwrapped function gives (the same objects, `this` and
+ * arguments). Then sessions, nesting,
+ * byte streams with BYOB readers, every other way of consuming a ReadableStream, decorators
+ * (standard and legacy), content capture off and the uninitialised case.
  */
 import OpenAI from 'openai';
 import * as ts from 'typescript';
@@ -61,6 +63,25 @@ async function drainStream(stream: ReadableStream<unknown>): Promise<Outcome> {
   } catch (error) {
     return { chunks, error };
   }
+}
+
+async function iterateStream(stream: ReadableStream<unknown>, stopAfter = Infinity): Promise<Outcome> {
+  const chunks: unknown[] = [];
+  try {
+    for await (const c of stream as unknown as AsyncIterable<unknown>) {
+      chunks.push(c);
+      if (chunks.length >= stopAfter) break;
+    }
+  } catch (error) {
+    return { chunks, error };
+  }
+  return { chunks };
+}
+
+/** Hands `v` to `produced` and returns it. */
+function tap<T>(produced: (v: unknown) => void, v: T): T {
+  produced(v);
+  return v;
 }
 
 function streamOf(items: unknown[], failAfter?: number): ReadableStream<unknown> {
@@ -175,18 +196,42 @@ const CASES: ResultCase[] = [
   },
   {
     label: 'a ReadableStream read to the end',
-    make: () => () => streamOf(ITEMS),
+    make: (produced) => () => tap(produced, streamOf(ITEMS)),
     consume: (r) => drainStream(r() as ReadableStream<unknown>),
     status: StatusCode.OK,
     outcome: 'completed',
     output: ITEMS,
   },
   {
+    label: 'a ReadableStream read with for await',
+    make: (produced) => () => tap(produced, streamOf(ITEMS)),
+    consume: (r) => iterateStream(r() as ReadableStream<unknown>),
+    status: StatusCode.OK,
+    outcome: 'completed',
+    output: ITEMS,
+  },
+  {
+    label: 'a ReadableStream abandoned after one chunk',
+    make: (produced) => () => tap(produced, streamOf(ITEMS)),
+    consume: (r) => iterateStream(r() as ReadableStream<unknown>, 1),
+    status: StatusCode.OK,
+    outcome: 'cancelled',
+    output: [ITEMS[0]],
+  },
+  {
     label: 'a ReadableStream that errors',
-    make: () => () => streamOf(ITEMS, 2),
+    make: (produced) => () => tap(produced, streamOf(ITEMS, 2)),
     consume: (r) => drainStream(r() as ReadableStream<unknown>),
     status: StatusCode.ERROR,
     outcome: 'error',
+  },
+  {
+    label: 'a promise of a ReadableStream',
+    make: (produced) => async () => tap(produced, streamOf(ITEMS)),
+    consume: async (r) => drainStream((await r()) as ReadableStream<unknown>),
+    status: StatusCode.OK,
+    outcome: 'completed',
+    output: ITEMS,
   },
 ];
 
@@ -259,8 +304,8 @@ describe('wrappers', () => {
         expect(got.chunks).toHaveLength(plain.chunks.length);
         got.chunks!.forEach((chunk, i) => expect(chunk).toBe(ITEMS[i]));
       }
-      // An async generator (or a promise of one) is handed back as the very same object.
-      if (produced !== undefined && typeof (produced as { next?: unknown }).next === 'function') {
+      // An async generator or a ReadableStream (or a promise of either) is handed back as the very same object.
+      if (produced instanceof ReadableStream || (produced !== undefined && typeof (produced as { next?: unknown }).next === 'function')) {
         expect(returned instanceof Promise ? await returned : returned).toBe(produced);
       }
 
@@ -280,6 +325,55 @@ describe('wrappers', () => {
         expect(JSON.parse(span.attributes[w.output] as string)).toEqual(c.output);
       }
     });
+  });
+
+  it('hands back a byte stream as the same object: a BYOB reader works, and the span ends when it is read', async () => {
+    run.init();
+    let made: ReadableStream<Uint8Array> | undefined;
+    const bytes = agentops.traceTool('bytes', () => {
+      let sent = false;
+      made = new ReadableStream({
+        type: 'bytes',
+        pull(controller) {
+          if (sent) {
+            controller.close();
+            // A BYOB read waiting on a closed byte stream is answered with an empty view.
+            controller.byobRequest?.respond(0);
+          } else controller.enqueue(new Uint8Array([1, 2, 3]));
+          sent = true;
+        },
+      });
+      return made;
+    });
+    const session = agentops.startSession();
+    const stream = session.run(() => bytes());
+    expect(stream).toBe(made);
+    const reader = stream.getReader({ mode: 'byob' });
+    const first = await reader.read(new Uint8Array(8));
+    expect(Array.from(first.value!)).toEqual([1, 2, 3]);
+    expect((await reader.read(new Uint8Array(8))).done).toBe(true);
+    session.end();
+    const span = only((await run.spans()).filter((x) => x.name === 'execute_tool bytes'), 'bytes');
+    expect(span.attributes['agentops.stream.outcome']).toBe('completed');
+  });
+
+  it.each([
+    ['pipeTo()', async (st: ReadableStream<unknown>) => st.pipeTo(new WritableStream())],
+    ['pipeThrough()', async (st: ReadableStream<unknown>) => drainStream(st.pipeThrough(new TransformStream()))],
+    ['tee()', async (st: ReadableStream<unknown>) => Promise.all(st.tee().map((b) => drainStream(b)))],
+    ['new Response(stream).text()', async (st: ReadableStream<unknown>) => new Response(st.pipeThrough(new TextEncoderStream())).text()],
+    ['cancel()', async (st: ReadableStream<unknown>) => st.cancel('enough')],
+  ])('a ReadableStream consumed through %s ends its span', async (_label, consume) => {
+    run.init();
+    const words = agentops.traceTool('words', () => streamOf(['a', 'b']));
+    const session = agentops.startSession();
+    await session.run(async () => {
+      await consume(words());
+    });
+    session.end();
+    const span = only((await run.spans()).filter((x) => x.name === 'execute_tool words'), 'words');
+    expect(span.attributes['agentops.stream.abandoned']).toBeUndefined();
+    expect(span.attributes['agentops.stream.outcome']).toBe(_label === 'cancel()' ? 'cancelled' : 'completed');
   });
 
   it('ends the span of a streamed result only when consumption ends', async () => {

@@ -155,55 +155,128 @@ export function watchedIterable<T>(source: AsyncIterable<T>, observer: StreamObs
 }
 
 /**
- * A pass-through ReadableStream over `source`: the same chunks (the same objects), the same error,
- * and `cancel()` reaches the source. It pulls only when its consumer reads (high-water mark 0), so
- * nothing is read ahead. A new object is unavoidable: consumers such as `new Response(stream)` or
- * `pipeTo` read a stream through internal slots that cannot be observed on the original.
+ * Watches a ReadableStream in place and returns nothing: the user keeps the very same object (a
+ * byte stream stays a byte stream, BYOB readers work). The public ways of consuming it are replaced
+ * on the instance, each calling the original:
+ *
+ * - `getReader()`: the reader's own `read()` and `cancel()` report items and the end (this also
+ *   covers consumers that read through a reader, such as `Readable.fromWeb()` and `new Response()`);
+ * - `values()` / `[Symbol.asyncIterator]()` (`for await`): the iterator is watched;
+ * - `cancel()`: ends as cancelled;
+ * - `pipeTo()`: ends when the pipe settles (no items: the pipe reads internally);
+ * - `pipeThrough()` and `tee()`: the streams they return are watched in place the same way, and
+ *   the first of them to finish ends the watch.
+ *
+ * Nothing is read ahead of the consumer. A consumer that reads through the stream's internal slots
+ * only is not seen; the span is then ended with its session. Returns false when the object cannot be
+ * changed (frozen).
  */
-export function watchedReadableStream<T>(source: ReadableStream<T>, observer: StreamObserver, enter: Enter = directly): ReadableStream<T> {
-  let reader: ReadableStreamDefaultReader<T> | undefined;
+export function watchReadableStreamInPlace(stream: ReadableStream<unknown>, observer: StreamObserver, enter: Enter = directly): boolean {
+  if (!Object.isExtensible(stream)) return false;
   let ended = false;
-  const end = (outcome: StreamOutcome, err?: unknown): void => {
-    if (ended) return;
-    ended = true;
-    try {
-      observer.end(outcome, err);
-    } catch {
-      /* instrumentation must not fail the stream */
-    }
-  };
-  return new ReadableStream<T>(
-    {
-      async pull(controller) {
-        reader ??= source.getReader();
-        let r: Awaited<ReturnType<ReadableStreamDefaultReader<T>['read']>>;
-        try {
-          const current = reader;
-          r = await enter(() => current.read());
-        } catch (err) {
-          end('error', err);
-          controller.error(err);
-          return;
-        }
-        if (r.done) {
-          end('completed');
-          controller.close();
-          return;
-        }
-        try {
-          observer.item(r.value);
-        } catch {
-          /* see end() */
-        }
-        controller.enqueue(r.value);
-      },
-      cancel(reason) {
-        end('cancelled');
-        return (reader ?? source).cancel(reason);
-      },
+  const watch: StreamObserver = {
+    item(value) {
+      if (ended) return;
+      try {
+        observer.item(value);
+      } catch {
+        /* instrumentation must not fail the stream */
+      }
     },
-    { highWaterMark: 0 },
-  );
+    end(outcome, err) {
+      if (ended) return;
+      ended = true;
+      try {
+        observer.end(outcome, err);
+      } catch {
+        /* see item() */
+      }
+    },
+  };
+  instrumentStream(stream, watch, enter);
+  return true;
+}
+
+function instrumentStream(stream: ReadableStream<unknown>, watch: StreamObserver, enter: Enter): void {
+  const proto = Object.getPrototypeOf(stream) as ReadableStream<unknown>;
+  const getReader = proto.getReader;
+  const cancel = proto.cancel;
+  const pipeTo = proto.pipeTo;
+  const pipeThrough = proto.pipeThrough;
+  const tee = proto.tee;
+  const iterate = (proto as unknown as Record<PropertyKey, unknown>)[Symbol.asyncIterator] as ((this: unknown, ...a: unknown[]) => AsyncIterator<unknown>) | undefined;
+  const values = (proto as unknown as { values?: (this: unknown, ...a: unknown[]) => AsyncIterator<unknown> }).values;
+
+  define(stream, 'getReader', function (this: unknown, ...args: unknown[]) {
+    const reader = Reflect.apply(getReader, this, args) as ReadableStreamDefaultReader<unknown>;
+    instrumentReader(reader, watch, enter);
+    return reader;
+  });
+  define(stream, 'cancel', function (this: unknown, ...args: unknown[]) {
+    watch.end('cancelled');
+    return Reflect.apply(cancel, this, args) as Promise<void>;
+  });
+  if (typeof iterate === 'function') {
+    define(stream, Symbol.asyncIterator, function (this: unknown, ...args: unknown[]) {
+      return new WatchedIterator(enter(() => Reflect.apply(iterate, this, args)), watch);
+    });
+  }
+  if (typeof values === 'function') {
+    define(stream, 'values', function (this: unknown, ...args: unknown[]) {
+      return new WatchedIterator(enter(() => Reflect.apply(values, this, args)), watch);
+    });
+  }
+  define(stream, 'pipeTo', function (this: unknown, ...args: unknown[]) {
+    const signal = (args[1] as { signal?: AbortSignal } | undefined)?.signal;
+    const p = enter(() => Reflect.apply(pipeTo, this, args) as Promise<void>);
+    p.then(
+      () => watch.end('completed'),
+      (err: unknown) => watch.end(signal?.aborted === true ? 'aborted' : 'error', err),
+    );
+    return p;
+  });
+  define(stream, 'pipeThrough', function (this: unknown, ...args: unknown[]) {
+    const out = enter(() => Reflect.apply(pipeThrough, this, args) as ReadableStream<unknown>);
+    if (Object.isExtensible(out)) instrumentStream(out, endOnly(watch), enter);
+    return out;
+  });
+  define(stream, 'tee', function (this: unknown, ...args: unknown[]) {
+    const branches = Reflect.apply(tee, this, args) as [ReadableStream<unknown>, ReadableStream<unknown>];
+    // Items are taken from the first branch; the end from whichever branch finishes first.
+    if (Object.isExtensible(branches[0])) instrumentStream(branches[0], watch, enter);
+    if (Object.isExtensible(branches[1])) instrumentStream(branches[1], endOnly(watch), enter);
+    return branches;
+  });
+}
+
+/** The same watch, without items (a derived stream's chunks are not the source's). */
+function endOnly(watch: StreamObserver): StreamObserver {
+  return { item: () => undefined, end: (outcome, err) => watch.end(outcome, err) };
+}
+
+type ReadableStreamReadResultOf = Awaited<ReturnType<ReadableStreamDefaultReader<unknown>['read']>>;
+
+function instrumentReader(reader: ReadableStreamDefaultReader<unknown>, watch: StreamObserver, enter: Enter): void {
+  if (!Object.isExtensible(reader)) return;
+  const proto = Object.getPrototypeOf(reader) as ReadableStreamDefaultReader<unknown>;
+  const read = proto.read as (this: unknown, ...a: unknown[]) => Promise<ReadableStreamReadResultOf>;
+  const cancel = proto.cancel;
+  const onResult = (r: ReadableStreamReadResultOf): ReadableStreamReadResultOf => {
+    if (r.done) watch.end('completed');
+    else watch.item(r.value);
+    return r;
+  };
+  const onError = (err: unknown): never => {
+    watch.end('error', err);
+    throw err;
+  };
+  define(reader, 'read', function (this: unknown, ...args: unknown[]) {
+    return enter(() => Reflect.apply(read, this, args)).then(onResult, onError);
+  });
+  define(reader, 'cancel', function (this: unknown, ...args: unknown[]) {
+    watch.end('cancelled');
+    return Reflect.apply(cancel, this, args) as Promise<void>;
+  });
 }
 
 function define(obj: object, key: PropertyKey, value: unknown): void {

@@ -23,7 +23,7 @@ import {
   isReadableStream,
   watchAsyncIterableInPlace,
   watchedIterable,
-  watchedReadableStream,
+  watchReadableStreamInPlace,
   type Enter,
   type StreamObserver,
   type StreamOutcome,
@@ -282,7 +282,7 @@ class TracedCall implements StreamObserver {
         );
         return result;
       }
-      if (isReadableStream(result)) return watchedReadableStream(result, this, this.enter);
+      if (isReadableStream(result) && watchReadableStreamInPlace(result, this, this.enter)) return result;
       if (typeof result !== 'string' && isAsyncIterable(result)) {
         if (watchAsyncIterableInPlace(result, this, this.enter)) return result;
         return watchedIterable(result, this);
@@ -296,8 +296,8 @@ class TracedCall implements StreamObserver {
 
   /** A promise resolved: an async iterable it resolved to is watched in place until consumed. */
   private settled(v: unknown): void {
+    if (isReadableStream(v) && watchReadableStreamInPlace(v, this, this.enter)) return;
     if (v !== null && typeof v === 'object' && !isReadableStream(v) && isAsyncIterable(v) && watchAsyncIterableInPlace(v, this, this.enter)) return;
-    // A ReadableStream inside a promise cannot be replaced: the span ends now, without its chunks.
     this.settle(false, isReadableStream(v) ? undefined : v);
   }
 

@@ -8,6 +8,7 @@ import { isThenable } from '../instrumentation/watch-result';
 import type { SdkLogger } from '../log';
 import { describeValue } from '../errors';
 import { AttributeSets, attributesKey, OVERFLOW_ATTRIBUTES } from './attribute-sets';
+import { DURATION_BUCKETS } from './genai-metrics';
 import type { Meter } from './meter';
 
 // The OpenTelemetry instrument-name syntax.
@@ -45,8 +46,13 @@ export class MeterFacade implements Meter {
   }
 
   recordHistogram(name: string, value: number, attributes?: Attributes): void {
+    this.recordInto(name, value, attributes, false);
+  }
+
+  /** `duration`: a histogram this creates is in seconds, with the GenAI duration buckets. */
+  private recordInto(name: string, value: number, attributes: Attributes | undefined, duration: boolean): void {
     try {
-      const h = this.histogram(name);
+      const h = this.histogram(name, duration);
       if (h === undefined) return;
       if (typeof value !== 'number' || !Number.isFinite(value)) {
         this.logger.once(`meter:value:${name}`, 'warn', `meter.recordHistogram("${name}") needs a finite number; got ${describeValue(value)}, ignored (reported once per instrument)`);
@@ -81,7 +87,7 @@ export class MeterFacade implements Meter {
   private recordSeconds(name: string, start: number, attributes: Attributes | undefined, err: unknown): void {
     const seconds = (performance.now() - start) / 1000;
     const attrs = err === undefined ? attributes : { ...attributes, 'error.type': describeError(err, 200).type };
-    this.recordHistogram(name, seconds, attrs);
+    this.recordInto(name, seconds, attrs, true);
   }
 
   private bounded(sets: AttributeSets, attributes: Attributes | undefined): Attributes {
@@ -103,7 +109,7 @@ export class MeterFacade implements Meter {
     return made;
   }
 
-  private histogram(name: string): Instrument<Histogram> | undefined {
+  private histogram(name: string, duration: boolean): Instrument<Histogram> | undefined {
     const found = this.histograms.get(name);
     if (found) return found;
     if (!this.validName(name, 'recordHistogram')) return undefined;
@@ -112,7 +118,9 @@ export class MeterFacade implements Meter {
       return undefined;
     }
     if (!this.roomFor(name)) return undefined;
-    const made = { instrument: this.meter.createHistogram(name), sets: this.sets(name) };
+    // A duration histogram with the default buckets (0, 5, 10, 25, ...) would put nearly every call in one.
+    const options = duration ? { unit: 's', advice: { explicitBucketBoundaries: DURATION_BUCKETS } } : undefined;
+    const made = { instrument: this.meter.createHistogram(name, options), sets: this.sets(name) };
     this.histograms.set(name, made);
     return made;
   }
