@@ -4,10 +4,11 @@
  * the kill, with no duplicates, and leaves the spool empty.
  */
 import { execFileSync, fork } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SDK_ENV_CLEAR } from './helpers/env';
+import * as agentops from '../src';
+import { SDK_ENV_CLEAR, setEnv } from './helpers/env';
 import { closedPort, OtlpReceiver } from './helpers/otlp-receiver';
 
 const root = join(__dirname, '..');
@@ -44,8 +45,9 @@ describe('durable mode (spoolDir)', () => {
     expect(spooled.length).toBeGreaterThan(0);
     expect(spooled.every((f) => f.endsWith('.otlp'))).toBe(true);
     // A half-written batch of the dead process must be ignored, not sent.
-    const pid = Number(spooled[0]!.split('-')[0]);
-    writeFileSync(join(spoolDir, 'collector', `${pid}-1-999.otlp.tmp`), Buffer.from([0x0a, 0xff]));
+    const owner = spooled[0]!.split('-')[0]!;
+    expect(owner).toMatch(/^\d+\.[0-9a-f]+$/);
+    writeFileSync(join(spoolDir, 'collector', `${owner}-1-999.otlp.tmp`), Buffer.from([0x0a, 0xff]));
 
     const receiver = await OtlpReceiver.start();
     try {
@@ -60,6 +62,33 @@ describe('durable mode (spoolDir)', () => {
       expect(result.stats.destinations.collector.spansSent).toBe(600);
       expect(readdirSync(join(spoolDir, 'collector'))).toEqual([]);
     } finally {
+      await receiver.close();
+    }
+  });
+
+  it('a process restarted with the same pid (PID 1 in a container) adopts what its predecessor left', async () => {
+    const down = `http://127.0.0.1:${await closedPort()}`;
+    const writer = run('write', down, spoolDir);
+    const { ended, traceId } = (await writer.message) as { ended: string[]; traceId: string };
+    writer.child.kill('SIGKILL');
+    await writer.exit;
+    // The predecessor had this process's pid: rename its files as it would have named them.
+    const dir = join(spoolDir, 'collector');
+    for (const f of readdirSync(dir)) renameSync(join(dir, f), join(dir, f.replace(/^\d+\./, `${process.pid}.`)));
+    expect(readdirSync(dir).every((f) => f.startsWith(`${process.pid}.`))).toBe(true);
+
+    const receiver = await OtlpReceiver.start();
+    const restore = setEnv({ ...SDK_ENV_CLEAR, OTLP_EXPORTER_ENDPOINT: receiver.url });
+    try {
+      const client = agentops.init({ autoStartSession: false, logLevel: 'silent', spoolDir });
+      await expect(agentops.flush(10_000)).resolves.toBe(true);
+      expect(client.stats().destinations.collector!.spansRecovered).toBe(600);
+      expect(new Set(receiver.spans().filter((x) => x.traceId === traceId).map((x) => x.spanId))).toEqual(new Set(ended));
+      expect(receiver.duplicates()).toEqual([]);
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      await agentops.shutdown(1000);
+      restore();
       await receiver.close();
     }
   });

@@ -7,13 +7,17 @@
  *   batch that would be sent; a leftover `.tmp` is deleted at recovery.
  * - A file is deleted only after its batch was delivered (or dropped, and counted). A batch is
  *   never both in memory and recovered from disk by the same process, and a live process's files
- *   are never taken by another one: files carry the writer's pid, and only files of processes that
- *   are gone are adopted (by an atomic rename, so two starting processes cannot both take one).
+ *   are never taken by another one: files carry the writer's pid and a token of its spool, and
+ *   only files of processes that are gone are adopted (by an atomic rename, so two starting
+ *   processes cannot both take one). A file with this process's pid but another token was left by
+ *   an earlier process that had the same pid (an agent restarted as PID 1 in a container), or by a
+ *   client of this process that was shut down: adopted.
  * - Delivery is at least once for a batch whose request was on the wire when the process died: the
  *   sender cannot know whether it arrived. Backends that key spans by trace and span id (the local
  *   backend does) store it once.
  */
 import { mkdirSync, promises as fsp, readdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { SdkLogger } from '../log';
 
@@ -26,11 +30,16 @@ export interface SpooledBatch {
   writing?: Promise<void>;
 }
 
-const FILE = /^(\d+)-(\d+)-(\d+)\.otlp$/;
+// {pid}.{token}-{epoch ms}-{seq}.otlp; files without a token are read too.
+const FILE = /^(\d+)(?:\.([0-9a-f]+))?-(\d+)-(\d+)\.otlp(\.tmp)?$/;
 
 export class Spool {
   readonly dir: string;
   private seq = 0;
+  // Tells this spool's files from those of an earlier process that had the same pid, or of an
+  // earlier client in this process that was shut down with batches undelivered.
+  private readonly token = randomBytes(6).toString('hex');
+  private readonly owner = `${process.pid}.${this.token}`;
 
   constructor(root: string, destination: string, private readonly logger: SdkLogger) {
     this.dir = join(root, destination.replace(/[^A-Za-z0-9_.-]/g, '_'));
@@ -39,7 +48,7 @@ export class Spool {
 
   /** Starts writing `batch` to disk; never throws, never blocks. */
   persist(batch: SpooledBatch): void {
-    const name = `${process.pid}-${Date.now()}-${this.seq++}.otlp`;
+    const name = `${this.owner}-${Date.now()}-${this.seq++}.otlp`;
     const file = join(this.dir, name);
     const tmp = `${file}.tmp`;
     batch.writing = fsp
@@ -85,19 +94,21 @@ export class Spool {
     }
     const found: Array<{ at: number; seq: number; batch: SpooledBatch }> = [];
     for (const name of names) {
-      if (name.endsWith('.tmp')) {
-        const pid = Number(name.split('-')[0]);
-        // A half-written batch of a dead process was never durable: remove it.
-        if (!isAlive(pid)) await fsp.unlink(join(this.dir, name)).catch(() => undefined);
-        continue;
-      }
       const m = FILE.exec(name);
       if (!m) continue;
       const pid = Number(m[1]);
-      if (pid === process.pid || isAlive(pid)) continue;
-      // Our pid and counter make the name unique (rename would silently replace an existing file);
-      // the original time keeps the order if this process dies too.
-      const adopted = join(this.dir, `${process.pid}-${m[2]}-${this.seq++}.otlp`);
+      const token = m[2];
+      if (pid === process.pid && token === this.token) continue; // ours, and in memory
+      // Our own pid with another token: that process (or client) is gone, this one succeeds it.
+      if (pid !== process.pid && isAlive(pid)) continue;
+      if (m[5] !== undefined) {
+        // A half-written batch of a dead process was never durable: remove it.
+        await fsp.unlink(join(this.dir, name)).catch(() => undefined);
+        continue;
+      }
+      // Our pid, token and counter make the name unique (rename would silently replace an existing
+      // file); the original time keeps the order if this process dies too.
+      const adopted = join(this.dir, `${this.owner}-${m[3]}-${this.seq++}.otlp`);
       try {
         await fsp.rename(join(this.dir, name), adopted);
       } catch {
@@ -105,7 +116,7 @@ export class Spool {
       }
       try {
         const body = new Uint8Array(await fsp.readFile(adopted));
-        found.push({ at: Number(m[2]), seq: Number(m[3]), batch: { body, spans: countSpans(body), file: adopted } });
+        found.push({ at: Number(m[3]), seq: Number(m[4]), batch: { body, spans: countSpans(body), file: adopted } });
       } catch (err) {
         this.logger.warn(`could not read spooled batch ${adopted}: ${String(err)}`);
       }
