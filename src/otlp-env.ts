@@ -42,12 +42,22 @@ export function exporterNames(env: EnvSource, signal: Signal): Set<ExporterName>
   const raw = env.raw(name);
   if (raw === undefined) return fallback;
   const out = new Set<ExporterName>();
+  let known = 0;
+  const unknown: string[] = [];
   for (const part of raw.split(',').map((p) => p.trim().toLowerCase()).filter(Boolean)) {
     if (!EXPORTER_NAMES.includes(part)) {
-      env.bad(name, EXPORTER_NAMES.join(', '), fallback.size ? 'otlp' : 'none');
-      return fallback;
+      unknown.push(part);
+      continue;
     }
+    known++;
     if (part !== 'none') out.add(part as ExporterName);
+  }
+  // An unknown name is skipped and the rest of the list kept (otlp,zipkin is otlp); a list with no
+  // known name at all falls back to the default.
+  if (unknown.length > 0) {
+    const used = known > 0 ? [...out].join(', ') || 'none' : fallback.size ? 'otlp' : 'none';
+    env.bad(name, `${EXPORTER_NAMES.join(', ')}; ${unknown.join(', ')} ignored`, used);
+    return known > 0 ? out : fallback;
   }
   return out;
 }

@@ -40,10 +40,31 @@ describe.each([
     const withoutIt: Record<string, string> = { ...base };
     delete withoutIt[name];
     const defaults = resolveConfig({}, withoutIt, quiet);
-    expect(config!.sampling).toEqual(defaults.sampling);
-    expect(config!.propagators).toEqual(defaults.propagators);
-    expect(config!.collectorTraces?.protocol).toBe(defaults.collectorTraces?.protocol);
-    expect(config!.collectorTraces?.compression).toBe(defaults.collectorTraces?.compression);
-    expect(config!.collectorTraces?.timeoutMs).toBe(defaults.collectorTraces?.timeoutMs);
+    expect(interop(config!)).toEqual(interop(defaults));
+  });
+});
+
+/** Every setting the interoperability variables decide. */
+function interop(c: ReturnType<typeof resolveConfig>): Record<string, unknown> {
+  return {
+    sampling: c.sampling,
+    propagators: c.propagators,
+    collectorTraces: c.collectorTraces,
+    collectorMetrics: c.collectorMetrics,
+    consoleTraces: c.consoleTraces,
+    consoleMetrics: c.consoleMetrics,
+  };
+}
+
+describe('a list of exporters with an unknown name', () => {
+  it('keeps the known names, reports the unknown one once', () => {
+    const sink = new CaptureLogger();
+    const env = { OTEL_TRACES_EXPORTER: 'otlp,zipkin,console' };
+    const config = resolveConfig({}, env, new SdkLogger('warn', sink));
+    expect(config.collectorTraces?.url).toBe('http://localhost:4318/v1/traces');
+    expect(config.consoleTraces).toBe(true);
+    expect(sink.lines).toHaveLength(1);
+    expect(sink.lines[0]!.message).toContain('OTEL_TRACES_EXPORTER');
+    expect(sink.lines[0]!.message).toContain('zipkin ignored');
   });
 });
