@@ -4,7 +4,7 @@
  * `init({ global: false })` next to a Sentry-style global provider: neither side loses spans and
  * the globals stay theirs.
  */
-import { context, trace } from '@opentelemetry/api';
+import { context, createContextKey, ROOT_CONTEXT, trace, type ProxyTracerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -94,6 +94,9 @@ describe('bring your own OpenTelemetry', () => {
     // Nothing of ours was registered or unregistered.
     expect(trace.setGlobalTracerProvider(new BasicTracerProvider())).toBe(false);
     expect(context.setGlobalContextManager(new AsyncLocalStorageContextManager())).toBe(false);
-    expect(trace.getTracerProvider()).toBeDefined();
+    // The globals are still theirs: the API hands out their provider and their context manager's context.
+    expect((trace.getTracerProvider() as ProxyTracerProvider).getDelegate()).toBe(theirProvider);
+    const marker = createContextKey('theirs');
+    theirContext.with(ROOT_CONTEXT.setValue(marker, 1), () => expect(context.active().getValue(marker)).toBe(1));
   });
 });

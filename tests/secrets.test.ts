@@ -2,6 +2,9 @@
  * Acceptance (reliability): the API key and tokens never appear in a log line or an exported byte;
  * captured content goes through the built-in redactor and the user's mask, which fails closed.
  */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import * as agentops from '../src';
 import { Redactor } from '../src/serialize/redact';
 import { CaptureLogger } from './helpers/capture-logger';
@@ -63,6 +66,39 @@ describe('secrets never leave the process', () => {
     expect(spans.find((x) => x.name === 'execute_tool fails')!.events[0]!.attributes['exception.message']).toBe('request with <redacted:openai-key> failed');
     // The resource carries nothing secret either (checked above byte-wise); the key was sent only to the auth endpoint.
     expect(vendor.authRequests).toHaveLength(1);
+  });
+
+  it.each([
+    ['accepted', 200],
+    ['rejected', 401],
+  ])('nothing a process prints holds the key, a token or a secret (key %s): debug logs on stderr, a console exporter on stdout', async (_label, authStatus) => {
+    const stub = await OtlpReceiver.start({ vendor: { apiKey: API_KEY, authStatus, token: (n) => `tok-${n}-SECRETTOKENVALUE` } });
+    const script = `
+      const a = require('agentops');
+      const { ConsoleSpanExporter } = require('@opentelemetry/sdk-trace-base');
+      const e = process.env;
+      a.init({ apiKey: e.KEY, apiEndpoint: e.VENDOR, exporterEndpoint: e.VENDOR + '/v1/traces', autoStartSession: false, logLevel: 'debug', exporters: [new ConsoleSpanExporter()] });
+      const s = a.startSession();
+      s.record(new a.LLMEvent({ model: 'gpt-4o', prompt: 'my key ' + e.KEY + ' and ' + e.S_OPENAI, completion: e.S_BEARER }));
+      s.record(new a.ToolEvent({ name: 'fails', params: { aws: e.S_AWS }, error: new Error('request with ' + e.S_GITHUB + ' failed') }));
+      a.logger.info('deploying with ' + e.S_GOOGLE);
+      s.end();
+      a.shutdown(3000);`;
+    try {
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, ['-e', script], {
+        cwd: join(__dirname, '..'),
+        env: { ...process.env, ...SDK_ENV_CLEAR, NODE_OPTIONS: '', KEY: API_KEY, VENDOR: stub.url, S_OPENAI: SECRETS.openai, S_BEARER: `Bearer ${SECRETS.bearer}`, S_AWS: SECRETS.awsId, S_GITHUB: SECRETS.github, S_GOOGLE: SECRETS.google },
+      });
+      // Both outputs were produced: the console exporter's spans, and the debug log lines.
+      expect(stdout).toContain('chat gpt-4o');
+      expect(stderr).toContain(authStatus === 200 ? 'authenticated' : 'was rejected');
+      for (const secret of [API_KEY, SECRETS.openai, SECRETS.bearer, SECRETS.awsId, SECRETS.github, SECRETS.google, 'SECRETTOKENVALUE']) {
+        expect(stdout).not.toContain(secret);
+        expect(stderr).not.toContain(secret);
+      }
+    } finally {
+      await stub.close();
+    }
   });
 
   it("applies the user's mask after redaction, and fails closed when it throws", async () => {
