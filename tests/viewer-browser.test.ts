@@ -16,6 +16,20 @@ import { protobufTraces, sampleSpans } from './helpers/otlp-fixtures';
 import { launchBrowser, type Browser } from './helpers/browser';
 import { tempDb } from './helpers/temp-db';
 
+// What the page-side callbacks use of the DOM (the tests compile without the DOM library).
+interface Scrollable {
+  scrollTop: number;
+  scrollHeight: number;
+  clientHeight: number;
+  querySelector(selector: string): unknown;
+}
+interface PageWindow {
+  scrollY: number;
+  innerHeight: number;
+  scrollTo(x: number, y: number): void;
+  document: { documentElement: { scrollHeight: number } };
+}
+
 function flatten(tree: SpanNode[]): SpanNode[] {
   return tree.flatMap((n) => [n, ...flatten(n.children)]);
 }
@@ -151,11 +165,34 @@ describe('session viewer in Chromium', () => {
     expect(await page.locator('.session-head .state').innerText()).toBe('running');
     expect(await page.locator('.wf-row[data-span-id]').count()).toBe(children.length);
 
+    // The reader is in the middle of something: a span selected, its panel scrolled down with the
+    // resource section open, the page scrolled. A short window makes both scrollable.
+    await page.setViewportSize({ width: 1100, height: 260 });
+    const picked = children[children.length - 1]!.spanContext().spanId;
+    await page.locator(`.wf-row[data-span-id="${picked}"]`).click();
+    await page.locator('#span-panel details summary').click();
+    const before = await page.locator('#span-panel').evaluate((panel: Scrollable) => {
+      const w = globalThis as unknown as PageWindow;
+      panel.scrollTop = 120;
+      w.scrollTo(0, 90);
+      return { panel: panel.scrollTop, window: w.scrollY, scrollable: panel.scrollHeight > panel.clientHeight && w.document.documentElement.scrollHeight > w.innerHeight };
+    });
+    expect(before).toEqual({ panel: 120, window: 90, scrollable: true });
+
     // The root span arrives while the page is open: it shows it without a reload.
     await send(spans.filter((s) => s.parentSpanContext === undefined));
     await page.locator('.session-head .state.Success').waitFor({ timeout: 15_000 });
     expect(await page.locator('.wf-row[data-span-id]').count()).toBe(spans.length);
     expect(await page.locator('.session-head h1').innerText()).toContain('live-0');
+
+    // ... and the refresh left the reader where they were.
+    expect(await page.locator('.wf-row.selected').getAttribute('data-span-id')).toBe(picked);
+    const after = await page.locator('#span-panel').evaluate((panel: Scrollable) => ({
+      panel: panel.scrollTop,
+      window: (globalThis as unknown as PageWindow).scrollY,
+      resourceOpen: (panel.querySelector('details') as unknown as { open: boolean }).open,
+    }));
+    expect(after).toEqual({ panel: 120, window: 90, resourceOpen: true });
     await page.close();
     expect(pageErrors).toEqual([]);
   });

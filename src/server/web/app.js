@@ -368,9 +368,22 @@
       h('span', {}, h('span', { class: 'err-mark' }, '✗'), 'error'),
     );
     const waterfall = h('div', { class: 'waterfall', id: 'waterfall' }, h('div', { class: 'wf-row head' }, h('div', { class: 'wf-label' }, `${rows.length} spans`), h('div', { class: 'wf-ticks' }, ticks)), wfRows);
-    main.replaceChildren(head, legend, h('div', { class: 'layout' }, waterfall, h('aside', { class: 'panel', id: 'span-panel' })));
+    // A refresh of a running session keeps what the reader was doing: the page's scroll position,
+    // and the side panel as it was (its scroll, open sections, selected text) while its span is unchanged.
     const sel = spans.get(selectedSpanId);
-    if (sel) renderPanel(sel);
+    const selSig = sel ? JSON.stringify(sel) : '';
+    const oldPanel = first ? null : document.getElementById('span-panel');
+    const keep = oldPanel !== null && selSig !== '' && oldPanel.dataset.sig === selSig;
+    const scrollX = window.scrollX;
+    const scrollY = window.scrollY;
+    const panelScroll = keep ? oldPanel.scrollTop : 0;
+    const panel = keep ? oldPanel : h('aside', { class: 'panel', id: 'span-panel' });
+    main.replaceChildren(head, legend, h('div', { class: 'layout' }, waterfall, panel));
+    if (!keep && sel) renderPanel(sel);
+    if (!first) {
+      window.scrollTo(scrollX, scrollY);
+      panel.scrollTop = panelScroll;
+    }
   }
 
   // ---- the selected span ----
@@ -469,6 +482,7 @@
     sections.push(h('h3', {}, 'Attributes'), kvTable(a));
     sections.push(h('details', {}, h('summary', {}, 'Resource'), kvTable(span.resource)));
     panel.replaceChildren(...sections.flat());
+    panel.dataset.sig = JSON.stringify(span);
   }
 
   document.getElementById('logout').addEventListener('click', logout);
