@@ -1,13 +1,14 @@
 /**
  * Acceptance (local backend, bad input): 1,000 random, truncated and wrongly typed bodies each get
- * a 400 with a Status body; the server stays up and what was stored before is intact. A body over
- * the size cap gets 413, whether its length is declared, streamed, or only reached by gunzip.
+ * a 400 with a Status body; the server stays up and what was stored before is intact. The same
+ * for `/v1/metrics`. A body over the size cap gets 413, whether its length is declared, streamed,
+ * or only reached by gunzip.
  */
 import { gzipSync } from 'node:zlib';
 import { RpcStatus } from '../src/otlp/otlp-decode';
 import { startServer, type LocalServer, type SpanView } from '../src/server';
 import { SDK_ENV_CLEAR, setEnv } from './helpers/env';
-import { jsonTraces, protobufTraces, sampleSpans } from './helpers/otlp-fixtures';
+import { jsonMetrics, jsonTraces, protobufMetrics, protobufTraces, sampleMetrics, sampleSpans } from './helpers/otlp-fixtures';
 import { tempDb } from './helpers/temp-db';
 
 /** mulberry32: a seeded generator, so a failure can be replayed. */
@@ -79,8 +80,25 @@ describe('bad input', () => {
     db.remove();
   });
 
-  const post = (body: Buffer | string, headers: Record<string, string>): Promise<Response> =>
-    fetch(`${server.url}/v1/traces`, { method: 'POST', body, headers: { authorization: `Bearer ${token}`, ...headers } });
+  const post = (body: Buffer | string, headers: Record<string, string>, path = '/v1/traces'): Promise<Response> =>
+    fetch(`${server.url}${path}`, { method: 'POST', body, headers: { authorization: `Bearer ${token}`, ...headers } });
+
+  /** Posts the bodies 20 at a time; each must get a 400 with a Status in the request's encoding. */
+  async function expectAll400(bodies: Body[], path: string): Promise<void> {
+    const failures: string[] = [];
+    for (let i = 0; i < bodies.length; i += 20) {
+      await Promise.all(
+        bodies.slice(i, i + 20).map(async (b) => {
+          const res = await post(b.body, { 'content-type': b.type, ...(b.gzip ? { 'content-encoding': 'gzip' } : {}) }, path);
+          const body = Buffer.from(await res.arrayBuffer());
+          if (res.status !== 400) failures.push(`${b.what}: HTTP ${res.status}`);
+          else if (b.type === 'application/json') expect((JSON.parse(body.toString()) as { code: number }).code).toBe(3);
+          else expect(RpcStatus.toObject(RpcStatus.decode(body))).toMatchObject({ code: 3 });
+        }),
+      );
+    }
+    expect(failures).toEqual([]);
+  }
 
   async function storedSpans(traceId: string): Promise<SpanView[]> {
     const res = await fetch(`${server.url}/api/sessions/${traceId}/spans`, { headers: { authorization: `Bearer ${token}` } });
@@ -127,20 +145,7 @@ describe('bad input', () => {
       }
     }
 
-    const failures: string[] = [];
-    for (let i = 0; i < bodies.length; i += 20) {
-      await Promise.all(
-        bodies.slice(i, i + 20).map(async (b) => {
-          const res = await post(b.body, { 'content-type': b.type, ...(b.gzip ? { 'content-encoding': 'gzip' } : {}) });
-          const body = Buffer.from(await res.arrayBuffer());
-          if (res.status !== 400) failures.push(`${b.what}: HTTP ${res.status}`);
-          // The answer is a Status in the request's own encoding.
-          else if (b.type === 'application/json') expect((JSON.parse(body.toString()) as { code: number }).code).toBe(3);
-          else expect(RpcStatus.toObject(RpcStatus.decode(body))).toMatchObject({ code: 3 });
-        }),
-      );
-    }
-    expect(failures).toEqual([]);
+    await expectAll400(bodies, '/v1/traces');
 
     // Still up, nothing new stored, the earlier session as it was, and new data still accepted.
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
@@ -149,6 +154,64 @@ describe('bad input', () => {
     const after = await sampleSpans(1, 'after');
     expect((await post(jsonTraces(after), { 'content-type': 'application/json' })).status).toBe(200);
     expect(await storedSpans(after[0]!.spanContext().traceId)).toHaveLength(after.length);
+  });
+
+  it('answers 500 undecodable metrics bodies with 400, stays up, and keeps earlier points intact', async () => {
+    const metrics = await sampleMetrics();
+    expect((await post(protobufMetrics(metrics), { 'content-type': 'application/x-protobuf' }, '/v1/metrics')).status).toBe(200);
+    const stored = async (): Promise<{ points: unknown[] }> => {
+      const res = await fetch(`${server.url}/api/metrics/gen_ai.client.token.usage`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+      return (await res.json()) as { points: unknown[] };
+    };
+    const before = await stored();
+    expect(before.points).toHaveLength(1);
+
+    const random = rng(20_261_121);
+    const bytes = (n: number): Buffer => Buffer.from(Array.from({ length: n }, () => Math.floor(random() * 256)));
+    const validProto = protobufMetrics(metrics);
+    const validJsonText = jsonMetrics(metrics);
+    const valid = JSON.parse(validJsonText.toString()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    // The request with its histogram changed by `mutate`.
+    const histogram = (mutate: (m: Record<string, any>) => void): unknown => { // eslint-disable-line @typescript-eslint/no-explicit-any
+      const c = JSON.parse(JSON.stringify(valid)) as typeof valid;
+      const ms = c.resourceMetrics[0].scopeMetrics[0].metrics as Array<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      mutate(ms.find((m) => m.histogram)!);
+      return c;
+    };
+    const typed: Array<[string, unknown]> = [
+      ['root is null', null],
+      ['root is an array', []],
+      ['resourceMetrics is a string', { resourceMetrics: 'x' }],
+      ['scopeMetrics is an object', { resourceMetrics: [{ scopeMetrics: {} }] }],
+      ['metric is a number', { resourceMetrics: [{ scopeMetrics: [{ metrics: [7] }] }] }],
+      ['name is a number', histogram((m) => (m.name = 5))],
+      ['dataPoints is a string', histogram((m) => (m.histogram.dataPoints = 'x'))],
+      ['bucketCounts is an object', histogram((m) => (m.histogram.dataPoints[0].bucketCounts = { a: 1 }))],
+      ['explicitBounds holds text', histogram((m) => (m.histogram.dataPoints[0].explicitBounds = ['a']))],
+      ['count is a float string', histogram((m) => (m.histogram.dataPoints[0].count = '1.5'))],
+      ['time is a boolean', histogram((m) => (m.histogram.dataPoints[0].timeUnixNano = true))],
+      ['attribute key is a number', histogram((m) => (m.histogram.dataPoints[0].attributes = [{ key: 1, value: { stringValue: 'x' } }]))],
+    ];
+    const bodies: Body[] = typed.map(([what, value]) => ({ what: `JSON with wrong types: ${what}`, body: Buffer.from(JSON.stringify(value)), type: 'application/json' }));
+    while (bodies.length < 500) {
+      const pick = bodies.length % 6;
+      const len = 1 + Math.floor(random() * 600);
+      if (pick === 0) bodies.push({ what: 'random protobuf (bad wire type)', body: Buffer.concat([Buffer.from([0x0f]), bytes(len)]), type: 'application/x-protobuf' });
+      else if (pick === 1) bodies.push({ what: 'random protobuf (overlong field)', body: Buffer.concat([Buffer.from([0x0a, 0xff, 0xff, 0x03]), bytes(len)]), type: 'application/x-protobuf' });
+      // One ResourceMetrics spans the whole request: any cut inside it leaves it incomplete.
+      else if (pick === 2) bodies.push({ what: 'truncated protobuf', body: validProto.subarray(0, 1 + Math.floor(random() * (validProto.length - 1))), type: 'application/x-protobuf' });
+      else if (pick === 3) bodies.push({ what: 'truncated JSON', body: validJsonText.subarray(0, 1 + Math.floor(random() * (validJsonText.length - 1))), type: 'application/json' });
+      else if (pick === 4) bodies.push({ what: 'random bytes as JSON', body: Buffer.concat([Buffer.from([0x01]), bytes(len)]), type: 'application/json' });
+      else bodies.push({ what: 'gzip header on bytes that are not gzip', body: bytes(len), type: 'application/x-protobuf', gzip: true });
+    }
+    await expectAll400(bodies, '/v1/metrics');
+
+    // Still up, the earlier points as they were, and new points still accepted.
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect(await stored()).toEqual(before);
+    expect((await post(jsonMetrics(await sampleMetrics()), { 'content-type': 'application/json' }, '/v1/metrics')).status).toBe(200);
+    expect((await stored()).points).toHaveLength(2);
   });
 
   it('answers 413 to a body over the cap, declared, streamed or inflated, and keeps serving', async () => {
