@@ -90,10 +90,20 @@ program
   .description('List the projects and their API keys (creating the first project and key when the database has none).')
   .option('--db <file>', 'SQLite database file', DEFAULT_DB_PATH)
   .option('--create <project>', 'add a new API key to the named project')
-  .action((opts: { db: string; create?: string }) => {
+  .option('--revoke <key>', 'delete an API key: the key and every token issued for it stop working at once, in a running server too')
+  .action((opts: { db: string; create?: string; revoke?: string }) => {
     let storage: Storage | undefined;
     try {
+      if (opts.create !== undefined && opts.revoke !== undefined) throw new Error('--create and --revoke cannot be used together');
       storage = Storage.open(opts.db);
+      if (opts.revoke !== undefined) {
+        const revoked = storage.revokeKey(opts.revoke.trim());
+        if (revoked === undefined) throw new Error('no such API key in this database; see `agentops keys`');
+        const { project, keysLeft } = revoked;
+        process.stdout.write(`revoked a key of project ${project.name} (${project.id}); ${keysLeft} key${keysLeft === 1 ? '' : 's'} left\n`);
+        if (keysLeft === 0) process.stdout.write(`add one with: agentops keys --create ${JSON.stringify(project.name)}${opts.db === DEFAULT_DB_PATH ? '' : ` --db ${JSON.stringify(opts.db)}`}\n`);
+        return;
+      }
       if (opts.create !== undefined) {
         const project = storage.projectByName(opts.create);
         if (project === undefined) throw new Error(`no project named ${JSON.stringify(opts.create)}; see \`agentops keys\``);

@@ -3,7 +3,8 @@
  * through AGENTOPS_API_KEY and the endpoint variables `agentops serve` prints, sends sessions that
  * the REST API returns with the same trace id, span count, parents and totals as sent; stopped and
  * restarted on the same database, the server still has every session; `keys` and `projects create`
- * manage keys; a non-loopback --host needs --allow-remote and prints a warning.
+ * manage keys, and a revoked key and its tokens stop working in a running server at once; a
+ * non-loopback --host needs --allow-remote and prints a warning.
  */
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import * as agentops from '../src';
@@ -144,6 +145,44 @@ describe('agentops serve, with the SDK configured from what it prints', () => {
     expect(text).toContain('(default: 4319)');
     expect(text).toContain('(default: "127.0.0.1")');
     expect(text).toContain('anything but loopback');
+  });
+
+  it('revokes a key: the exchange refuses it and its tokens stop working, in the running server', async () => {
+    const created = await run(['projects', 'create', 'revoke-me', '--db', db.file]);
+    expect(created.code).toBe(0);
+    const key = /aol_\S+/.exec(created.stdout)![0];
+    server = await serve(['--port', '0', '--db', db.file]);
+    const base = server.env.AGENTOPS_APP_URL!;
+    const exchange = (): Promise<Response> =>
+      fetch(`${base}/v3/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ api_key: key }) });
+    const res = await exchange();
+    expect(res.status).toBe(200);
+    const { token } = (await res.json()) as { token: string };
+    expect((await getJson(`${base}/api/sessions`, token)).status).toBe(200);
+    expect((await getJson(`${base}/api/sessions`, key)).status).toBe(200);
+
+    const revoked = await run(['keys', '--revoke', key, '--db', db.file]);
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toMatch(/^revoked a key of project revoke-me \([0-9a-f-]{36}\); 0 keys left\nadd one with: agentops keys --create "revoke-me" --db .+\n$/);
+    expect(revoked.stdout).not.toContain(key);
+
+    // The server was not restarted: the key, and the token it was exchanged for, are refused now.
+    expect((await exchange()).status).toBe(401);
+    expect((await getJson(`${base}/api/sessions`, token)).status).toBe(401);
+    expect((await getJson(`${base}/api/sessions`, key)).status).toBe(401);
+    const post = await fetch(`${base}/v1/traces`, { method: 'POST', body: new Uint8Array(0), headers: { 'content-type': 'application/x-protobuf', authorization: `Bearer ${token}` } });
+    expect(post.status).toBe(401);
+    // The other projects' keys still work.
+    expect((await getJson(`${base}/api/sessions`, server.env.AGENTOPS_API_KEY!)).status).toBe(200);
+    expect((await run(['keys', '--db', db.file])).stdout).not.toContain(key);
+
+    const again = await run(['keys', '--revoke', key, '--db', db.file]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('no such API key');
+    expect(again.stderr).not.toContain(key);
+    const both = await run(['keys', '--revoke', key, '--create', 'revoke-me', '--db', db.file]);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toContain('cannot be used together');
   });
 
   it('refuses a non-loopback --host without --allow-remote, and warns with it', async () => {

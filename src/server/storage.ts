@@ -311,6 +311,19 @@ export class Storage {
     return key;
   }
 
+  /**
+   * Deletes an API key (`agentops keys --revoke`): the exchange refuses it from then on, and the
+   * tokens issued for it stop working at once, in a server running on this database too.
+   * Returns the project it belonged to and how many keys that project has left.
+   */
+  revokeKey(key: string): { project: Project; keysLeft: number } | undefined {
+    const owner = this.ownerOfKey(key);
+    if (owner === undefined) return undefined;
+    this.stmt.deleteKey.run(owner.keyId);
+    const project = this.projectById(owner.projectId)!;
+    return { project, keysLeft: this.stmt.keysOfProject.all(owner.projectId).length };
+  }
+
   /** The first project, created with a key when the database has none. */
   defaultProject(): { project: Project; apiKey: string; created: boolean } {
     const first = this.listProjects()[0];
@@ -424,6 +437,7 @@ function prepare(db: Database.Database) {
     keysOfProject: db.prepare('SELECT key FROM api_keys WHERE project_id = ? ORDER BY id'),
     keyOwner: db.prepare('SELECT id, project_id FROM api_keys WHERE key = ?'),
     keyById: db.prepare('SELECT 1 FROM api_keys WHERE id = ? AND project_id = ?'),
+    deleteKey: db.prepare('DELETE FROM api_keys WHERE id = ?'),
     getSession: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE project_id = ? AND trace_id = ?`),
     traceOfSessionId: db.prepare('SELECT trace_id FROM sessions WHERE project_id = ? AND session_id = ? ORDER BY start_ns DESC LIMIT 1'),
     spansOf: db.prepare(`SELECT ${SPAN_COLUMNS} FROM spans WHERE project_id = ? AND trace_id = ? ORDER BY start_ns, span_id`),
