@@ -19,6 +19,15 @@ function positiveArg(value: string): number {
   return Number(value);
 }
 
+const AGE_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `30d`, `12h`, `90m`, `45s` -> milliseconds. */
+function ageArg(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([smhd])$/.exec(value.trim());
+  if (!m || Number(m[1]) <= 0) throw new InvalidArgumentError('expected a positive number and a unit: s, m, h or d (e.g. 30d, 12h).');
+  return Number(m[1]) * AGE_UNITS[m[2]!]!;
+}
+
 /** What `serve` prints: where the viewer is and what an agent needs in its environment. */
 export function banner(server: LocalServer): string {
   const env = server.env();
@@ -114,6 +123,36 @@ program
       for (const p of storage.listProjects()) {
         process.stdout.write(`project ${p.name} (${p.id})\n`);
         for (const k of p.keys) process.stdout.write(`  ${k}\n`);
+      }
+    } catch (err) {
+      fail(err);
+    } finally {
+      storage?.close();
+    }
+  });
+
+program
+  .command('prune')
+  .description('Delete old data: the sessions whose last span ended longer ago than --older-than, with their spans, and the metric points taken before then. Safe while `serve` runs on the same database.')
+  .requiredOption('--older-than <age>', 'age of the data to delete: a number and a unit, s, m, h or d (e.g. 30d, 12h)', ageArg)
+  .option('--project <name>', 'only this project (default: every project)')
+  .option('--vacuum', 'then shrink the database file (rewrites it; best with the server stopped)', false)
+  .option('--db <file>', 'SQLite database file', DEFAULT_DB_PATH)
+  .action((opts: { olderThan: number; project?: string; vacuum: boolean; db: string }) => {
+    let storage: Storage | undefined;
+    try {
+      storage = Storage.open(opts.db);
+      let projectId: string | undefined;
+      if (opts.project !== undefined) {
+        projectId = storage.projectByName(opts.project)?.id;
+        if (projectId === undefined) throw new Error(`no project named ${JSON.stringify(opts.project)}; see \`agentops keys\``);
+      }
+      const cutoff = Date.now() - opts.olderThan;
+      const n = storage.prune(cutoff, projectId);
+      process.stdout.write(`deleted ${n.sessions} sessions (${n.spans} spans) that ended before ${new Date(cutoff).toISOString()}, and ${n.metricPoints} metric points${opts.project === undefined ? '' : ` of project ${opts.project}`}\n`);
+      if (opts.vacuum) {
+        storage.vacuum();
+        process.stdout.write('vacuumed the database file\n');
       }
     } catch (err) {
       fail(err);

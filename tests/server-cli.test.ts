@@ -3,7 +3,8 @@
  * through AGENTOPS_API_KEY and the endpoint variables `agentops serve` prints, sends sessions that
  * the REST API returns with the same trace id, span count, parents and totals as sent; stopped and
  * restarted on the same database, the server still has every session; `keys` and `projects create`
- * manage keys, and a revoked key and its tokens stop working in a running server at once; a
+ * manage keys, and a revoked key and its tokens stop working in a running server at once; `prune`
+ * deletes old sessions and metric points, and nothing else, while the server runs; a
  * non-loopback --host needs --allow-remote and prints a warning.
  */
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
@@ -11,6 +12,7 @@ import * as agentops from '../src';
 import type { SessionSummary, SpanNode, Totals } from '../src/server';
 import { run, serve, type ServeProcess } from './helpers/cli-process';
 import { SDK_ENV_CLEAR, setEnv } from './helpers/env';
+import { jsonMetrics, jsonTraces, sampleMetrics, sampleSpans } from './helpers/otlp-fixtures';
 import { tempDb } from './helpers/temp-db';
 import { recordSampleSession } from './helpers/workload';
 
@@ -23,6 +25,16 @@ interface SessionDetail {
 async function getJson<T>(url: string, credential: string): Promise<{ status: number; body: T }> {
   const res = await fetch(url, { headers: { authorization: `Bearer ${credential}` } });
   return { status: res.status, body: (await res.json()) as T };
+}
+
+/** An OTLP/JSON request with every timestamp moved `ms` into the past. */
+function aged(body: Buffer, ms: number): Buffer {
+  const shift = BigInt(ms) * 1_000_000n;
+  return Buffer.from(
+    JSON.stringify(JSON.parse(body.toString()), (k, v: unknown) =>
+      /^(start|end)?[tT]imeUnixNano$/.test(k) && v !== undefined && v !== '0' && v !== 0 ? String(BigInt(v as string) - shift) : v,
+    ),
+  );
 }
 
 function flatten(tree: SpanNode[]): SpanNode[] {
@@ -183,6 +195,70 @@ describe('agentops serve, with the SDK configured from what it prints', () => {
     const both = await run(['keys', '--revoke', key, '--create', 'revoke-me', '--db', db.file]);
     expect(both.code).toBe(1);
     expect(both.stderr).toContain('cannot be used together');
+  });
+
+  it('prunes sessions and metric points older than asked, with a server running, and keeps the rest', async () => {
+    const pdb = tempDb();
+    try {
+      const restore = setEnv(SDK_ENV_CLEAR);
+      const oldSpans = await sampleSpans(1, 'old').finally(restore);
+      const restore2 = setEnv(SDK_ENV_CLEAR);
+      const newSpans = await sampleSpans(1, 'new').finally(restore2);
+      const metrics = await sampleMetrics();
+      server = await serve(['--port', '0', '--db', pdb.file]);
+      const base = server.env.AGENTOPS_APP_URL!;
+      const key = server.env.AGENTOPS_API_KEY!;
+      const send = async (path: string, body: Buffer): Promise<void> => {
+        const res = await fetch(`${base}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` } });
+        expect(res.status).toBe(200);
+      };
+      const twoDays = 2 * 86_400_000;
+      await send('/v1/traces', aged(jsonTraces(oldSpans), twoDays));
+      await send('/v1/traces', jsonTraces(newSpans));
+      await send('/v1/metrics', aged(jsonMetrics(metrics), twoDays));
+      await send('/v1/metrics', jsonMetrics(await sampleMetrics()));
+      const oldId = oldSpans[0]!.spanContext().traceId;
+      const newId = newSpans[0]!.spanContext().traceId;
+      const points = async (): Promise<number> =>
+        (await getJson<{ points: unknown[] }>(`${base}/api/metrics/agentops.tool.calls`, key)).body.points.length;
+      const sessions = async (): Promise<string[]> =>
+        (await getJson<{ sessions: SessionSummary[] }>(`${base}/api/sessions`, key)).body.sessions.map((x) => x.traceId).sort();
+      expect(await sessions()).toEqual([oldId, newId].sort());
+      expect(await points()).toBe(2);
+      const before = await getJson<SessionDetail>(`${base}/api/sessions/${newId}`, key);
+
+      const pruned = await run(['prune', '--older-than', '1d', '--db', pdb.file]);
+      expect(pruned.code).toBe(0);
+      expect(pruned.stdout).toMatch(new RegExp(`^deleted 1 sessions \\(${oldSpans.length} spans\\) that ended before \\S+Z, and 2 metric points\\n$`));
+
+      // The running server sees the old session and points gone, the recent ones as they were.
+      expect(await sessions()).toEqual([newId]);
+      expect((await getJson(`${base}/api/sessions/${oldId}`, key)).status).toBe(404);
+      expect(await getJson<SessionDetail>(`${base}/api/sessions/${newId}`, key)).toEqual(before);
+      expect(await points()).toBe(1);
+      // It still stores what arrives.
+      await send('/v1/traces', aged(jsonTraces(oldSpans), 60_000));
+      expect(await sessions()).toEqual([oldId, newId].sort());
+
+      const nothing = await run(['prune', '--older-than', '1d', '--project', 'default', '--db', pdb.file]);
+      expect(nothing.stdout).toMatch(/^deleted 0 sessions \(0 spans\) .* and 0 metric points of project default\n$/);
+      const bad = await run(['prune', '--older-than', '3 weeks', '--db', pdb.file]);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain('expected a positive number and a unit');
+      const unknown = await run(['prune', '--older-than', '1d', '--project', 'nope', '--db', pdb.file]);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain('no project named "nope"');
+
+      await server.stop();
+      server = undefined;
+      const vacuumed = await run(['prune', '--older-than', '30s', '--vacuum', '--db', pdb.file]);
+      expect(vacuumed.code).toBe(0);
+      expect(vacuumed.stdout).toMatch(/^deleted 1 sessions .*\nvacuumed the database file\n$/);
+    } finally {
+      await server?.stop();
+      server = undefined;
+      pdb.remove();
+    }
   });
 
   it('refuses a non-loopback --host without --allow-remote, and warns with it', async () => {

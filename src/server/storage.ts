@@ -324,6 +324,31 @@ export class Storage {
     return { project, keysLeft: this.stmt.keysOfProject.all(owner.projectId).length };
   }
 
+  /**
+   * Retention (`agentops prune`): deletes the sessions whose last span ended before `cutoffMs`,
+   * with all their spans, and the metric points taken before it; in one project or all. A session
+   * still receiving spans has a recent end and is kept.
+   */
+  prune(cutoffMs: number, projectId?: string): { sessions: number; spans: number; metricPoints: number } {
+    const cutoffNs = BigInt(Math.floor(cutoffMs)) * 1_000_000n;
+    const scope = projectId === undefined ? '' : ' AND project_id = ?';
+    const args = projectId === undefined ? [cutoffNs] : [cutoffNs, projectId];
+    return this.db.transaction(() => {
+      const spans = this.db
+        .prepare(`DELETE FROM spans WHERE (project_id, trace_id) IN (SELECT project_id, trace_id FROM sessions WHERE end_ns < ?${scope})`)
+        .run(...args).changes;
+      const sessions = this.db.prepare(`DELETE FROM sessions WHERE end_ns < ?${scope}`).run(...args).changes;
+      const metricPoints = this.db.prepare(`DELETE FROM metric_points WHERE time_ns < ?${scope}`).run(...args).changes;
+      return { sessions, spans, metricPoints };
+    })();
+  }
+
+  /** Gives the space of deleted rows back to the file system (`agentops prune --vacuum`). */
+  vacuum(): void {
+    this.db.exec('VACUUM');
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
   /** The first project, created with a key when the database has none. */
   defaultProject(): { project: Project; apiKey: string; created: boolean } {
     const first = this.listProjects()[0];
