@@ -188,6 +188,14 @@ describe('agentops serve, with the SDK configured from what it prints', () => {
     expect((await getJson(`${base}/api/sessions`, server.env.AGENTOPS_API_KEY!)).status).toBe(200);
     expect((await run(['keys', '--db', db.file])).stdout).not.toContain(key);
 
+    // A new key of the project may get the revoked key's row id from SQLite: the old token stays dead.
+    const replacement = await run(['keys', '--create', 'revoke-me', '--db', db.file]);
+    expect(replacement.code).toBe(0);
+    const newKey = replacement.stdout.trim();
+    expect((await getJson(`${base}/api/sessions`, newKey)).status).toBe(200);
+    expect((await getJson(`${base}/api/sessions`, token)).status).toBe(401);
+    expect((await exchange()).status).toBe(401);
+
     const again = await run(['keys', '--revoke', key, '--db', db.file]);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('no such API key');

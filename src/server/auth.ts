@@ -1,9 +1,11 @@
 /**
  * Who is calling: API keys belong to projects; `/v3/auth/token` exchanges a key for a token signed
- * with HMAC-SHA256 under the database's secret, carrying the project, the key and an expiry. A
- * token is checked without a database lookup of the token itself, and dies with its key.
+ * with HMAC-SHA256 under the database's secret, carrying the project, the key (its row id and a
+ * digest of the key itself) and an expiry. A token is checked without a database lookup of the
+ * token itself, and dies with its key: SQLite may give a revoked key's row id to a later key, so
+ * the id alone would let the revoked key's tokens work again.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Storage } from './storage';
 
 export interface Caller {
@@ -33,7 +35,7 @@ export class Auth {
     if (owner === undefined) return undefined;
     // Milliseconds: a whole-second expiry would cut up to a second off the lifetime promised.
     const exp = this.now() + this.tokenTtlSeconds * 1000;
-    const payload = Buffer.from(JSON.stringify({ p: owner.projectId, k: owner.keyId, e: exp })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ p: owner.projectId, k: owner.keyId, h: keyDigest(apiKey), e: exp })).toString('base64url');
     return { token: `${TOKEN_PREFIX}${payload}.${this.sign(payload)}`, projectId: owner.projectId, expiresAt: new Date(exp) };
   }
 
@@ -45,15 +47,16 @@ export class Auth {
     const expected = Buffer.from(this.sign(payload));
     const given = Buffer.from(sig);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-    let claims: { p?: unknown; k?: unknown; e?: unknown };
+    let claims: { p?: unknown; k?: unknown; h?: unknown; e?: unknown };
     try {
       claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as typeof claims;
     } catch {
       return undefined;
     }
-    if (typeof claims.p !== 'string' || typeof claims.k !== 'number' || typeof claims.e !== 'number') return undefined;
+    if (typeof claims.p !== 'string' || typeof claims.k !== 'number' || typeof claims.h !== 'string' || typeof claims.e !== 'number') return undefined;
     if (claims.e <= this.now()) return undefined;
-    if (!this.storage.keyBelongs(claims.k, claims.p)) return undefined;
+    const key = this.storage.keyById(claims.k, claims.p);
+    if (key === undefined || keyDigest(key) !== claims.h) return undefined;
     return { projectId: claims.p, via: 'token' };
   }
 
@@ -75,4 +78,9 @@ export class Auth {
   private sign(payload: string): string {
     return createHmac('sha256', this.storage.tokenSecret).update(payload).digest('base64url');
   }
+}
+
+/** Names a key inside a token without revealing it: 72 bits of its SHA-256. */
+function keyDigest(key: string): string {
+  return createHash('sha256').update(key).digest('base64url').slice(0, 12);
 }

@@ -382,9 +382,9 @@ export class Storage {
     return row && { keyId: row.id, projectId: row.project_id };
   }
 
-  /** Whether key `keyId` still exists and belongs to `projectId` (a token dies with its key). */
-  keyBelongs(keyId: number, projectId: string): boolean {
-    return this.stmt.keyById.get(keyId, projectId) !== undefined;
+  /** The key with row id `keyId` in `projectId`, while it exists (a token dies with its key). */
+  keyById(keyId: number, projectId: string): string | undefined {
+    return (this.stmt.keyById.get(keyId, projectId) as { key: string } | undefined)?.key;
   }
 
   // Spans and metric points are written by write-worker.js, on its own thread and connection.
@@ -461,7 +461,7 @@ function prepare(db: Database.Database) {
     projectById: db.prepare('SELECT id, name, created_ms FROM projects WHERE id = ?'),
     keysOfProject: db.prepare('SELECT key FROM api_keys WHERE project_id = ? ORDER BY id'),
     keyOwner: db.prepare('SELECT id, project_id FROM api_keys WHERE key = ?'),
-    keyById: db.prepare('SELECT 1 FROM api_keys WHERE id = ? AND project_id = ?'),
+    keyById: db.prepare('SELECT key FROM api_keys WHERE id = ? AND project_id = ?'),
     deleteKey: db.prepare('DELETE FROM api_keys WHERE id = ?'),
     getSession: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE project_id = ? AND trace_id = ?`),
     traceOfSessionId: db.prepare('SELECT trace_id FROM sessions WHERE project_id = ? AND session_id = ? ORDER BY start_ns DESC LIMIT 1'),
