@@ -371,9 +371,9 @@
     // A refresh of a running session keeps what the reader was doing: the page's scroll position,
     // and the side panel as it was (its scroll, open sections, selected text) while its span is unchanged.
     const sel = spans.get(selectedSpanId);
-    const selSig = sel ? JSON.stringify(sel) : '';
+    const selSig = sel ? spanSig(sel) : '';
     const oldPanel = first ? null : document.getElementById('span-panel');
-    const keep = oldPanel !== null && selSig !== '' && oldPanel.dataset.sig === selSig;
+    const keep = oldPanel !== null && selSig !== '' && panelSig === selSig;
     const scrollX = window.scrollX;
     const scrollY = window.scrollY;
     const panelScroll = keep ? oldPanel.scrollTop : 0;
@@ -387,6 +387,19 @@
   }
 
   // ---- the selected span ----
+
+  // What the side panel shows of a span: the span itself, not the subtree under it.
+  const sigOf = new WeakMap();
+  let panelSig = ''; // the span the side panel shows, as spanSig() names it
+  function spanSig(span) {
+    let sig = sigOf.get(span);
+    if (sig === undefined) {
+      const { children, ...own } = span;
+      sig = JSON.stringify(own);
+      sigOf.set(span, sig);
+    }
+    return sig;
+  }
 
   function kvTable(obj) {
     const keys = Object.keys(obj || {}).sort();
@@ -482,7 +495,7 @@
     sections.push(h('h3', {}, 'Attributes'), kvTable(a));
     sections.push(h('details', {}, h('summary', {}, 'Resource'), kvTable(span.resource)));
     panel.replaceChildren(...sections.flat());
-    panel.dataset.sig = JSON.stringify(span);
+    panelSig = spanSig(span);
   }
 
   document.getElementById('logout').addEventListener('click', logout);
