@@ -46,7 +46,7 @@ describe('durable mode (spoolDir)', () => {
     expect(spooled.every((f) => f.endsWith('.otlp'))).toBe(true);
     // A half-written batch of the dead process must be ignored, not sent.
     const owner = spooled[0]!.split('-')[0]!;
-    expect(owner).toMatch(/^\d+\.[0-9a-f]+$/);
+    expect(owner).toMatch(/^[0-9a-f]{8}_\d+_[0-9a-f]{12}$/);
     writeFileSync(join(spoolDir, 'collector', `${owner}-1-999.otlp.tmp`), Buffer.from([0x0a, 0xff]));
 
     const receiver = await OtlpReceiver.start();
@@ -74,8 +74,8 @@ describe('durable mode (spoolDir)', () => {
     await writer.exit;
     // The predecessor had this process's pid: rename its files as it would have named them.
     const dir = join(spoolDir, 'collector');
-    for (const f of readdirSync(dir)) renameSync(join(dir, f), join(dir, f.replace(/^\d+\./, `${process.pid}.`)));
-    expect(readdirSync(dir).every((f) => f.startsWith(`${process.pid}.`))).toBe(true);
+    for (const f of readdirSync(dir)) renameSync(join(dir, f), join(dir, f.replace(/^([0-9a-f]{8})_\d+_/, `$1_${process.pid}_`)));
+    expect(readdirSync(dir).every((f) => f.includes(`_${process.pid}_`))).toBe(true);
 
     const receiver = await OtlpReceiver.start();
     const restore = setEnv({ ...SDK_ENV_CLEAR, OTLP_EXPORTER_ENDPOINT: receiver.url });

@@ -175,6 +175,7 @@ export class DeliveryQueue {
     const inFlight = [...this.sending];
     await this.transport.close();
     await Promise.race([Promise.allSettled(inFlight), sleep(250)]);
+    this.spool?.close();
     this.flushDropLog();
   }
 

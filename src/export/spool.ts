@@ -7,17 +7,20 @@
  *   batch that would be sent; a leftover `.tmp` is deleted at recovery.
  * - A file is deleted only after its batch was delivered (or dropped, and counted). A batch is
  *   never both in memory and recovered from disk by the same process, and a live process's files
- *   are never taken by another one: files carry the writer's pid and a token of its spool, and
- *   only files of processes that are gone are adopted (by an atomic rename, so two starting
- *   processes cannot both take one). A file with this process's pid but another token was left by
- *   an earlier process that had the same pid (an agent restarted as PID 1 in a container), or by a
- *   client of this process that was shut down: adopted.
+ *   are never taken by another one: files carry the writer's host, pid and a token of its spool,
+ *   and only files of processes that are gone are adopted (by an atomic rename, so two starting
+ *   processes cannot both take one). A file with this host and pid but a token no live spool of
+ *   this process holds was left by an earlier process that had the same pid (an agent restarted as
+ *   PID 1 in a container), or by a client of this process that was shut down: adopted. Whether a
+ *   process on another host is alive cannot be known from here, so its files are left alone (and
+ *   reported): a spool directory belongs to one host.
  * - Delivery is at least once for a batch whose request was on the wire when the process died: the
  *   sender cannot know whether it arrived. Backends that key spans by trace and span id (the local
  *   backend does) store it once.
  */
 import { mkdirSync, promises as fsp, readdirSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { SdkLogger } from '../log';
 
@@ -30,8 +33,15 @@ export interface SpooledBatch {
   writing?: Promise<void>;
 }
 
-// {pid}.{token}-{epoch ms}-{seq}.otlp; files without a token are read too.
-const FILE = /^(\d+)(?:\.([0-9a-f]+))?-(\d+)-(\d+)\.otlp(\.tmp)?$/;
+// {host}_{pid}_{token}-{epoch ms}-{seq}.otlp, or {pid}-{epoch ms}-{seq}.otlp (written by earlier
+// versions, on this host): 1 host, 2 pid, 3 token, 4 pid (old form), 5 ms, 6 seq, 7 .tmp
+const FILE = /^(?:([0-9a-f]{8})_(\d+)_([0-9a-f]{12})|(\d+))-(\d+)-(\d+)\.otlp(\.tmp)?$/;
+
+// The host in file names: 32 bits of the SHA-256 of its name, so no name needs escaping.
+const HOST = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+
+// Tokens of this process's spools that are open: their files are theirs, in memory, being sent.
+const LIVE = new Set<string>();
 
 export class Spool {
   readonly dir: string;
@@ -39,11 +49,18 @@ export class Spool {
   // Tells this spool's files from those of an earlier process that had the same pid, or of an
   // earlier client in this process that was shut down with batches undelivered.
   private readonly token = randomBytes(6).toString('hex');
-  private readonly owner = `${process.pid}.${this.token}`;
+  private readonly owner = `${HOST}_${process.pid}_${this.token}`;
+  private foreignReported = false;
 
   constructor(root: string, destination: string, private readonly logger: SdkLogger) {
     this.dir = join(root, destination.replace(/[^A-Za-z0-9_.-]/g, '_'));
     mkdirSync(this.dir, { recursive: true });
+    LIVE.add(this.token);
+  }
+
+  /** The destination shut down: a later spool of this process may adopt what is left on disk. */
+  close(): void {
+    LIVE.delete(this.token);
   }
 
   /** Starts writing `batch` to disk; never throws, never blocks. */
@@ -93,22 +110,31 @@ export class Spool {
       return [];
     }
     const found: Array<{ at: number; seq: number; batch: SpooledBatch }> = [];
+    let foreign = 0;
     for (const name of names) {
       const m = FILE.exec(name);
       if (!m) continue;
-      const pid = Number(m[1]);
-      const token = m[2];
-      if (pid === process.pid && token === this.token) continue; // ours, and in memory
-      // Our own pid with another token: that process (or client) is gone, this one succeeds it.
-      if (pid !== process.pid && isAlive(pid)) continue;
-      if (m[5] !== undefined) {
+      if (m[1] !== undefined && m[1] !== HOST) {
+        if (m[7] === undefined) foreign++;
+        continue;
+      }
+      const pid = Number(m[2] ?? m[4]);
+      const token = m[3];
+      if (pid === process.pid) {
+        // A live spool of this process (this one included) owns it; another token is of a process
+        // that had this pid before (or a client shut down here): this one succeeds it.
+        if (token !== undefined && LIVE.has(token)) continue;
+      } else if (isAlive(pid)) {
+        continue;
+      }
+      if (m[7] !== undefined) {
         // A half-written batch of a dead process was never durable: remove it.
         await fsp.unlink(join(this.dir, name)).catch(() => undefined);
         continue;
       }
       // Our pid, token and counter make the name unique (rename would silently replace an existing
       // file); the original time keeps the order if this process dies too.
-      const adopted = join(this.dir, `${this.owner}-${m[3]}-${this.seq++}.otlp`);
+      const adopted = join(this.dir, `${this.owner}-${m[5]}-${this.seq++}.otlp`);
       try {
         await fsp.rename(join(this.dir, name), adopted);
       } catch {
@@ -116,10 +142,14 @@ export class Spool {
       }
       try {
         const body = new Uint8Array(await fsp.readFile(adopted));
-        found.push({ at: Number(m[3]), seq: Number(m[4]), batch: { body, spans: countSpans(body), file: adopted } });
+        found.push({ at: Number(m[5]), seq: Number(m[6]), batch: { body, spans: countSpans(body), file: adopted } });
       } catch (err) {
         this.logger.warn(`could not read spooled batch ${adopted}: ${String(err)}`);
       }
+    }
+    if (foreign > 0 && !this.foreignReported) {
+      this.foreignReported = true;
+      this.logger.warn(`spool ${this.dir}: ${foreign} batches written on another host are left alone (whether their process is alive cannot be known from here); give each host its own spool directory`);
     }
     found.sort((a, b) => a.at - b.at || a.seq - b.seq);
     return found.map((f) => f.batch);
