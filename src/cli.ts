@@ -19,14 +19,22 @@ function positiveArg(value: string): number {
   return Number(value);
 }
 
-const AGE_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const AGE_UNITS: Record<string, number> = { s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
+const MAX_AGE_MS = 100 * 365 * 86_400_000;
 
-/** `30d`, `12h`, `90m`, `45s` -> milliseconds. */
+/** `30d`, `12h`, `90min`, `45s`, `2w` -> milliseconds. No `m`: on a command that deletes, minutes and months must not be confused. */
 function ageArg(value: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([smhd])$/.exec(value.trim());
-  if (!m || Number(m[1]) <= 0) throw new InvalidArgumentError('expected a positive number and a unit: s, m, h or d (e.g. 30d, 12h).');
-  return Number(m[1]) * AGE_UNITS[m[2]!]!;
+  const m = /^(\d+(?:\.\d+)?)\s*(s|min|h|d|w)$/.exec(value.trim());
+  if (!m || Number(m[1]) <= 0) throw new InvalidArgumentError('expected a positive number and a unit: s, min, h, d or w (e.g. 30d, 12h, 90min).');
+  const ms = Number(m[1]) * AGE_UNITS[m[2]!]!;
+  if (ms > MAX_AGE_MS) throw new InvalidArgumentError('at most 100 years.');
+  return ms;
 }
+
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+/** A word as a POSIX shell reads it back unchanged. */
+const shellWord = (w: string): string => (/^[A-Za-z0-9_./:=-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`);
 
 /** What `serve` prints: where the viewer is and what an agent needs in its environment. */
 export function banner(server: LocalServer): string {
@@ -110,7 +118,7 @@ program
         if (revoked === undefined) throw new Error('no such API key in this database; see `agentops keys`');
         const { project, keysLeft } = revoked;
         process.stdout.write(`revoked a key of project ${project.name} (${project.id}); ${keysLeft} key${keysLeft === 1 ? '' : 's'} left\n`);
-        if (keysLeft === 0) process.stdout.write(`add one with: agentops keys --create ${JSON.stringify(project.name)}${opts.db === DEFAULT_DB_PATH ? '' : ` --db ${JSON.stringify(opts.db)}`}\n`);
+        if (keysLeft === 0) process.stdout.write(`add one with: agentops keys --create ${shellWord(project.name)}${opts.db === DEFAULT_DB_PATH ? '' : ` --db ${shellWord(opts.db)}`}\n`);
         return;
       }
       if (opts.create !== undefined) {
@@ -133,12 +141,13 @@ program
 
 program
   .command('prune')
-  .description('Delete old data: the sessions whose last span ended longer ago than --older-than, with their spans, and the metric points taken before then. Safe while `serve` runs on the same database.')
-  .requiredOption('--older-than <age>', 'age of the data to delete: a number and a unit, s, m, h or d (e.g. 30d, 12h)', ageArg)
+  .description('Delete old data: the sessions whose last span ended, and that the server last heard of, longer ago than --older-than, with their spans, and the metric points taken before then. Safe while `serve` runs on the same database.')
+  .requiredOption('--older-than <age>', 'age of the data to delete: a number and a unit, s, min, h, d or w (e.g. 30d, 12h, 90min)', ageArg)
   .option('--project <name>', 'only this project (default: every project)')
-  .option('--vacuum', 'then shrink the database file (rewrites it; best with the server stopped)', false)
+  .option('--dry-run', 'only count what would be deleted', false)
+  .option('--vacuum', 'then shrink the database file (rewrites it; needs free disk of twice its size; best with the server stopped)', false)
   .option('--db <file>', 'SQLite database file', DEFAULT_DB_PATH)
-  .action((opts: { olderThan: number; project?: string; vacuum: boolean; db: string }) => {
+  .action((opts: { olderThan: number; project?: string; dryRun: boolean; vacuum: boolean; db: string }) => {
     let storage: Storage | undefined;
     try {
       storage = Storage.open(opts.db);
@@ -148,11 +157,13 @@ program
         if (projectId === undefined) throw new Error(`no project named ${JSON.stringify(opts.project)}; see \`agentops keys\``);
       }
       const cutoff = Date.now() - opts.olderThan;
-      const n = storage.prune(cutoff, projectId);
-      process.stdout.write(`deleted ${n.sessions} sessions (${n.spans} spans) that ended before ${new Date(cutoff).toISOString()}, and ${n.metricPoints} metric points${opts.project === undefined ? '' : ` of project ${opts.project}`}\n`);
-      if (opts.vacuum) {
-        storage.vacuum();
-        process.stdout.write('vacuumed the database file\n');
+      const n = storage.prune(cutoff, projectId, opts.dryRun);
+      process.stdout.write(
+        `${opts.dryRun ? 'would delete' : 'deleted'} ${plural(n.sessions, 'session', 'sessions')} (${plural(n.spans, 'span', 'spans')}) that ended before ${new Date(cutoff).toISOString()}, and ${plural(n.metricPoints, 'metric point', 'metric points')}${opts.project === undefined ? '' : ` of project ${opts.project}`}\n`,
+      );
+      if (opts.vacuum && !opts.dryRun) {
+        const done = storage.vacuum();
+        process.stdout.write(done ? 'vacuumed the database file\n' : 'vacuumed the database; a server is using its log, so the file shrinks at its next checkpoint\n');
       }
     } catch (err) {
       fail(err);

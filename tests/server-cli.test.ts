@@ -8,6 +8,7 @@
  * non-loopback --host needs --allow-remote and prints a warning.
  */
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import Database from 'better-sqlite3';
 import * as agentops from '../src';
 import type { SessionSummary, SpanNode, Totals } from '../src/server';
 import { run, serve, type ServeProcess } from './helpers/cli-process';
@@ -175,7 +176,7 @@ describe('agentops serve, with the SDK configured from what it prints', () => {
 
     const revoked = await run(['keys', '--revoke', key, '--db', db.file]);
     expect(revoked.code).toBe(0);
-    expect(revoked.stdout).toMatch(/^revoked a key of project revoke-me \([0-9a-f-]{36}\); 0 keys left\nadd one with: agentops keys --create "revoke-me" --db .+\n$/);
+    expect(revoked.stdout).toMatch(/^revoked a key of project revoke-me \([0-9a-f-]{36}\); 0 keys left\nadd one with: agentops keys --create revoke-me --db \S+\n$/);
     expect(revoked.stdout).not.toContain(key);
 
     // The server was not restarted: the key, and the token it was exchanged for, are refused now.
@@ -205,14 +206,16 @@ describe('agentops serve, with the SDK configured from what it prints', () => {
     expect(both.stderr).toContain('cannot be used together');
   });
 
-  it('prunes sessions and metric points older than asked, with a server running, and keeps the rest', async () => {
+  it('prunes what is older than asked by both clocks, with a server running, and keeps the rest', async () => {
     const pdb = tempDb();
     try {
-      const restore = setEnv(SDK_ENV_CLEAR);
-      const oldSpans = await sampleSpans(1, 'old').finally(restore);
-      const restore2 = setEnv(SDK_ENV_CLEAR);
-      const newSpans = await sampleSpans(1, 'new').finally(restore2);
-      const metrics = await sampleMetrics();
+      const record = async (tag: string): Promise<ReadableSpan[]> => {
+        const restore = setEnv(SDK_ENV_CLEAR);
+        return sampleSpans(1, tag).finally(restore);
+      };
+      const oldSpans = await record('old');
+      const skewed = await record('skewed');
+      const newSpans = await record('new');
       server = await serve(['--port', '0', '--db', pdb.file]);
       const base = server.env.AGENTOPS_APP_URL!;
       const key = server.env.AGENTOPS_API_KEY!;
@@ -222,46 +225,69 @@ describe('agentops serve, with the SDK configured from what it prints', () => {
       };
       const twoDays = 2 * 86_400_000;
       await send('/v1/traces', aged(jsonTraces(oldSpans), twoDays));
+      // A client whose clock is two days behind: its spans look old, but the server got them just now.
+      await send('/v1/traces', aged(jsonTraces(skewed), twoDays));
       await send('/v1/traces', jsonTraces(newSpans));
-      await send('/v1/metrics', aged(jsonMetrics(metrics), twoDays));
+      await send('/v1/metrics', aged(jsonMetrics(await sampleMetrics()), twoDays));
       await send('/v1/metrics', jsonMetrics(await sampleMetrics()));
-      const oldId = oldSpans[0]!.spanContext().traceId;
-      const newId = newSpans[0]!.spanContext().traceId;
+      const [oldId, skewedId, newId] = [oldSpans, skewed, newSpans].map((x) => x[0]!.spanContext().traceId);
+      // The old session reached the server two days ago, as far as the server's own record goes.
+      const db = new Database(pdb.file);
+      try {
+        db.pragma('busy_timeout = 5000');
+        expect(db.prepare('UPDATE sessions SET updated_ms = updated_ms - ? WHERE trace_id = ?').run(twoDays, oldId).changes).toBe(1);
+      } finally {
+        db.close();
+      }
       const points = async (): Promise<number> =>
         (await getJson<{ points: unknown[] }>(`${base}/api/metrics/agentops.tool.calls`, key)).body.points.length;
       const sessions = async (): Promise<string[]> =>
         (await getJson<{ sessions: SessionSummary[] }>(`${base}/api/sessions`, key)).body.sessions.map((x) => x.traceId).sort();
-      expect(await sessions()).toEqual([oldId, newId].sort());
+      expect(await sessions()).toEqual([oldId, skewedId, newId].sort());
       expect(await points()).toBe(2);
       const before = await getJson<SessionDetail>(`${base}/api/sessions/${newId}`, key);
+      const beforeSkewed = await getJson<SessionDetail>(`${base}/api/sessions/${skewedId}`, key);
+
+      const dry = await run(['prune', '--older-than', '1d', '--dry-run', '--db', pdb.file]);
+      expect(dry.code).toBe(0);
+      expect(dry.stdout).toMatch(new RegExp(`^would delete 1 session \\(${oldSpans.length} spans\\) that ended before \\S+Z, and 2 metric points\\n$`));
+      expect(await sessions()).toEqual([oldId, skewedId, newId].sort());
 
       const pruned = await run(['prune', '--older-than', '1d', '--db', pdb.file]);
       expect(pruned.code).toBe(0);
-      expect(pruned.stdout).toMatch(new RegExp(`^deleted 1 sessions \\(${oldSpans.length} spans\\) that ended before \\S+Z, and 2 metric points\\n$`));
+      expect(pruned.stdout).toMatch(new RegExp(`^deleted 1 session \\(${oldSpans.length} spans\\) that ended before \\S+Z, and 2 metric points\\n$`));
 
-      // The running server sees the old session and points gone, the recent ones as they were.
-      expect(await sessions()).toEqual([newId]);
+      // The running server sees the old session and point gone, the others as they were.
+      expect(await sessions()).toEqual([skewedId, newId].sort());
       expect((await getJson(`${base}/api/sessions/${oldId}`, key)).status).toBe(404);
       expect(await getJson<SessionDetail>(`${base}/api/sessions/${newId}`, key)).toEqual(before);
+      expect(await getJson<SessionDetail>(`${base}/api/sessions/${skewedId}`, key)).toEqual(beforeSkewed);
       expect(await points()).toBe(1);
-      // It still stores what arrives.
+      // It still stores what arrives, with its resource.
       await send('/v1/traces', aged(jsonTraces(oldSpans), 60_000));
-      expect(await sessions()).toEqual([oldId, newId].sort());
+      expect(await sessions()).toEqual([oldId, skewedId, newId].sort());
+      expect((await getJson<SessionDetail>(`${base}/api/sessions/${oldId}`, key)).body.tree[0]!.resource).toEqual(before.body.tree[0]!.resource);
 
       const nothing = await run(['prune', '--older-than', '1d', '--project', 'default', '--db', pdb.file]);
       expect(nothing.stdout).toMatch(/^deleted 0 sessions \(0 spans\) .* and 0 metric points of project default\n$/);
-      const bad = await run(['prune', '--older-than', '3 weeks', '--db', pdb.file]);
-      expect(bad.code).toBe(1);
-      expect(bad.stderr).toContain('expected a positive number and a unit');
+      for (const [age, message] of [
+        ['3 weeks', 'expected a positive number and a unit'],
+        ['6m', 'expected a positive number and a unit: s, min, h, d or w'],
+        ['200000w', 'at most 100 years'],
+      ]) {
+        const bad = await run(['prune', '--older-than', age!, '--db', pdb.file]);
+        expect(bad.code).toBe(1);
+        expect(bad.stderr).toContain(message);
+      }
       const unknown = await run(['prune', '--older-than', '1d', '--project', 'nope', '--db', pdb.file]);
       expect(unknown.code).toBe(1);
       expect(unknown.stderr).toContain('no project named "nope"');
 
       await server.stop();
       server = undefined;
-      const vacuumed = await run(['prune', '--older-than', '30s', '--vacuum', '--db', pdb.file]);
+      const vacuumed = await run(['prune', '--older-than', '1d', '--vacuum', '--db', pdb.file]);
       expect(vacuumed.code).toBe(0);
-      expect(vacuumed.stdout).toMatch(/^deleted 1 sessions .*\nvacuumed the database file\n$/);
+      expect(vacuumed.stdout).toMatch(/^deleted 0 sessions .*\nvacuumed the database file\n$/);
     } finally {
       await server?.stop();
       server = undefined;

@@ -120,6 +120,15 @@ export interface ProjectWithKeys extends Project {
   keys: string[];
 }
 
+export interface PruneCounts {
+  sessions: number;
+  spans: number;
+  metricPoints: number;
+}
+
+// Sessions per prune transaction (metric points: ten times as many).
+const PRUNE_CHUNK = 500;
+
 export interface KeyOwner {
   keyId: number;
   projectId: string;
@@ -325,28 +334,62 @@ export class Storage {
   }
 
   /**
-   * Retention (`agentops prune`): deletes the sessions whose last span ended before `cutoffMs`,
-   * with all their spans, and the metric points taken before it; in one project or all. A session
-   * still receiving spans has a recent end and is kept.
+   * Retention (`agentops prune`): deletes the sessions whose last span ended before `cutoffMs` and
+   * that this server last wrote before it (so a client whose clock is behind, or a long-quiet
+   * session that is still running, is not cut), with all their spans; the metric points taken
+   * before it; and the resources no span uses any more. In one project or all. Deletes in small
+   * transactions, so a server running on the database keeps writing in between. With `dryRun`,
+   * only counts.
    */
-  prune(cutoffMs: number, projectId?: string): { sessions: number; spans: number; metricPoints: number } {
+  prune(cutoffMs: number, projectId?: string, dryRun = false): PruneCounts {
     const cutoffNs = BigInt(Math.floor(cutoffMs)) * 1_000_000n;
+    const ms = Math.floor(cutoffMs);
     const scope = projectId === undefined ? '' : ' AND project_id = ?';
-    const args = projectId === undefined ? [cutoffNs] : [cutoffNs, projectId];
-    return this.db.transaction(() => {
-      const spans = this.db
-        .prepare(`DELETE FROM spans WHERE (project_id, trace_id) IN (SELECT project_id, trace_id FROM sessions WHERE end_ns < ?${scope})`)
-        .run(...args).changes;
-      const sessions = this.db.prepare(`DELETE FROM sessions WHERE end_ns < ?${scope}`).run(...args).changes;
-      const metricPoints = this.db.prepare(`DELETE FROM metric_points WHERE time_ns < ?${scope}`).run(...args).changes;
-      return { sessions, spans, metricPoints };
-    })();
+    const p = projectId === undefined ? [] : [projectId];
+    const sessionsWhere = `end_ns < ? AND updated_ms < ?${scope}`;
+    const sessionArgs = [cutoffNs, ms, ...p];
+    const pointsWhere = `time_ns < ?${scope}`;
+    if (dryRun) {
+      return {
+        sessions: (this.db.prepare(`SELECT count(*) AS n FROM sessions WHERE ${sessionsWhere}`).get(...sessionArgs) as { n: number }).n,
+        spans: (this.db.prepare(`SELECT count(*) AS n FROM spans WHERE (project_id, trace_id) IN (SELECT project_id, trace_id FROM sessions WHERE ${sessionsWhere})`).get(...sessionArgs) as { n: number }).n,
+        metricPoints: (this.db.prepare(`SELECT count(*) AS n FROM metric_points WHERE ${pointsWhere}`).get(cutoffNs, ...p) as { n: number }).n,
+      };
+    }
+    // The server's writer holds the lock for one group commit at a time: wait for it, not fail.
+    this.db.pragma('busy_timeout = 30000');
+    const counts: PruneCounts = { sessions: 0, spans: 0, metricPoints: 0 };
+    const pick = this.db.prepare(`SELECT project_id, trace_id FROM sessions WHERE ${sessionsWhere} LIMIT ${PRUNE_CHUNK}`);
+    const delSpans = this.db.prepare('DELETE FROM spans WHERE project_id = ? AND trace_id = ?');
+    const delSession = this.db.prepare('DELETE FROM sessions WHERE project_id = ? AND trace_id = ?');
+    const sessionChunk = this.db.transaction((): number => {
+      const rows = pick.all(...sessionArgs) as Array<{ project_id: string; trace_id: string }>;
+      for (const r of rows) {
+        counts.spans += delSpans.run(r.project_id, r.trace_id).changes;
+        counts.sessions += delSession.run(r.project_id, r.trace_id).changes;
+      }
+      return rows.length;
+    });
+    while (sessionChunk() === PRUNE_CHUNK);
+    const delPoints = this.db.prepare(`DELETE FROM metric_points WHERE id IN (SELECT id FROM metric_points WHERE ${pointsWhere} LIMIT ${PRUNE_CHUNK * 10})`);
+    for (;;) {
+      const n = delPoints.run(cutoffNs, ...p).changes;
+      counts.metricPoints += n;
+      if (n < PRUNE_CHUNK * 10) break;
+    }
+    // The writer looks resources up inside its own transaction, so one deleted here is re-created there.
+    this.db.prepare(`DELETE FROM resources WHERE id NOT IN (SELECT DISTINCT resource_id FROM spans)${scope}`).run(...p);
+    return counts;
   }
 
-  /** Gives the space of deleted rows back to the file system (`agentops prune --vacuum`). */
-  vacuum(): void {
+  /**
+   * Gives the space of deleted rows back to the file system (`agentops prune --vacuum`); false when
+   * the write-ahead log could not be emptied yet (a server was using it), so the file shrinks later.
+   */
+  vacuum(): boolean {
     this.db.exec('VACUUM');
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    const [r] = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+    return r === undefined || r.busy === 0;
   }
 
   /** The first project, created with a key when the database has none. */
