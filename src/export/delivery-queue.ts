@@ -3,7 +3,7 @@
  * and jitter (honouring Retry-After), counted. A slow or failing destination only ever fills its
  * own queue, so it cannot delay or drop another destination's spans.
  */
-import { sleep } from '../deadline';
+import { settledWithin, sleep } from '../deadline';
 import type { SdkLogger } from '../log';
 import type { DropReason, DestinationStats } from './destination-stats';
 import type { SendResult, Transport } from './send-result';
@@ -118,7 +118,11 @@ export class DeliveryQueue {
   async flush(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     if (this.recovering) await Promise.race([this.recovering, sleep(timeoutMs)]);
-    return this.flushQueued(Math.max(deadline - Date.now(), 0));
+    const delivered = await this.flushQueued(Math.max(deadline - Date.now(), 0));
+    // A delivered batch's file is deleted after the answer: wait for that too, so that a process
+    // that ends right after a successful flush leaves nothing to send again on the next start.
+    if (delivered && this.spool) return settledWithin(this.spool.removed(), Math.max(deadline - Date.now(), 0));
+    return delivered;
   }
 
   private flushQueued(timeoutMs: number): Promise<boolean> {

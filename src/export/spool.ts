@@ -51,6 +51,7 @@ export class Spool {
   private readonly token = randomBytes(6).toString('hex');
   private readonly owner = `${HOST}_${process.pid}_${this.token}`;
   private foreignReported = false;
+  private readonly removing = new Set<Promise<void>>();
 
   constructor(root: string, destination: string, private readonly logger: SdkLogger) {
     this.dir = join(root, destination.replace(/[^A-Za-z0-9_.-]/g, '_'));
@@ -82,15 +83,21 @@ export class Spool {
 
   /** Deletes the batch's file (after its write finished); never throws. */
   remove(batch: SpooledBatch): void {
-    const done = (): void => {
+    const done = async (): Promise<void> => {
       if (batch.file) {
         const f = batch.file;
         batch.file = undefined;
-        void fsp.unlink(f).catch(() => undefined);
+        await fsp.unlink(f).catch(() => undefined);
       }
     };
-    if (batch.writing) void batch.writing.then(done);
-    else done();
+    const removal = (batch.writing ?? Promise.resolve()).then(done);
+    this.removing.add(removal);
+    void removal.finally(() => this.removing.delete(removal));
+  }
+
+  /** Settles when every file of a delivered batch is gone: a flush is not done while one is still on disk. */
+  async removed(): Promise<void> {
+    while (this.removing.size > 0) await Promise.all([...this.removing]);
   }
 
   /** Waits until every write started so far is on disk (or failed). */
