@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { HttpTransport } from '../src/export/http-transport';
-import { TraceResponse } from '../src/otlp/otlp-decode';
+import { MetricsResponse, TraceResponse } from '../src/otlp/otlp-decode';
 
 type Handler = (req: IncomingMessage, body: Buffer, res: ServerResponse) => void;
 
@@ -99,6 +99,25 @@ describe('HTTP transport', () => {
     const json = transport(server.url, { contentType: 'application/json' });
     try {
       expect(await json.send(BODY)).toEqual({ kind: 'success', status: 200, rejectedSpans: 2, rejectMessage: 'bad ids' });
+    } finally {
+      await json.close();
+    }
+  });
+
+  it('reports partial success of a metrics export, whose count is of data points, in JSON and protobuf', async () => {
+    const proto = Buffer.from(MetricsResponse.encode(MetricsResponse.fromObject({ partial_success: { rejected_data_points: 4, error_message: 'bad unit' } })).finish());
+    server = await TestServer.start((req, _body, res) => {
+      if (req.headers['content-type'] === 'application/json') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ partialSuccess: { rejectedDataPoints: '5', errorMessage: 'too many series' } }));
+      } else {
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(proto);
+      }
+    });
+    t = transport(server.url, { signal: 'metrics' });
+    expect(await t.send(BODY)).toEqual({ kind: 'success', status: 200, rejectedSpans: 4, rejectMessage: 'bad unit' });
+    const json = transport(server.url, { contentType: 'application/json', signal: 'metrics' });
+    try {
+      expect(await json.send(BODY)).toEqual({ kind: 'success', status: 200, rejectedSpans: 5, rejectMessage: 'too many series' });
     } finally {
       await json.close();
     }

@@ -34,5 +34,6 @@ export function collectorTransport(target: OtlpTarget, signal: 'traces' | 'metri
     connections,
     userAgent: USER_AGENT,
     compression: target.compression,
+    signal,
   });
 }

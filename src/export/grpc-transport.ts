@@ -5,8 +5,8 @@
  */
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import { ProtobufMetricsSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { Client, credentials, Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { partialSuccessOf } from './partial-success';
 import type { SendResult, Transport } from './send-result';
 
 export interface GrpcTransportOptions {
@@ -60,7 +60,7 @@ export class GrpcTransport implements Transport {
         { deadline: Date.now() + this.options.timeoutMs },
         (err: ServiceError | null, response?: Buffer) => {
           if (!err) {
-            resolve({ kind: 'success', status: 200, ...this.partialSuccess(response) });
+            resolve({ kind: 'success', status: 200, ...partialSuccessOf(response, this.options.signal, false) });
             return;
           }
           const message = `gRPC ${status[err.code] ?? err.code}: ${err.details || err.message}`;
@@ -69,22 +69,6 @@ export class GrpcTransport implements Transport {
         },
       );
     });
-  }
-
-  private partialSuccess(response: Buffer | undefined): { rejectedSpans?: number; rejectMessage?: string } {
-    if (!response || response.length === 0) return {};
-    try {
-      if (this.options.signal === 'traces') {
-        const r = ProtobufTraceSerializer.deserializeResponse(response);
-        const n = Number(r.partialSuccess?.rejectedSpans ?? 0);
-        return n > 0 ? { rejectedSpans: n, rejectMessage: r.partialSuccess?.errorMessage } : {};
-      }
-      const r = ProtobufMetricsSerializer.deserializeResponse(response);
-      const n = Number(r.partialSuccess?.rejectedDataPoints ?? 0);
-      return n > 0 ? { rejectedSpans: n, rejectMessage: r.partialSuccess?.errorMessage } : {};
-    } catch {
-      return {};
-    }
   }
 
   async close(): Promise<void> {

@@ -4,10 +4,10 @@
  */
 import { context } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
-import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { errorSummary, isRetryableError, isRetryableStatus } from './is-retryable';
+import { partialSuccessOf, type Signal } from './partial-success';
 import { parseRetryAfter } from './retry-after';
 import type { SendResult, Transport } from './send-result';
 import { createAgent, post, readBody, type PostAgent } from './http-post';
@@ -21,6 +21,8 @@ export interface HttpTransportOptions {
   connections: number;
   userAgent: string;
   compression?: 'gzip' | 'none';
+  /** What the answers are to (their partial-success field differs); traces when not said. */
+  signal?: Signal;
 }
 
 const gzipAsync = promisify(gzip);
@@ -71,7 +73,7 @@ export class HttpTransport implements Transport {
       const status = res.statusCode;
       if (status >= 200 && status < 300) {
         const bytes = await readBody(res.body, MAX_SUCCESS_BODY);
-        return { kind: 'success', status, ...this.partialSuccess(bytes, res.headers['content-type']) };
+        return { kind: 'success', status, ...partialSuccessOf(bytes, this.options.signal ?? 'traces', isJson(res.headers['content-type'])) };
       }
       const text = await readText(res.body);
       const message = `HTTP ${status}${text ? `: ${text}` : ''}`;
@@ -89,23 +91,6 @@ export class HttpTransport implements Transport {
     } finally {
       clearTimeout(timer);
       this.controllers.delete(controller);
-    }
-  }
-
-  private partialSuccess(bytes: Uint8Array, contentType: unknown): { rejectedSpans?: number; rejectMessage?: string } {
-    if (bytes.length === 0) return {};
-    try {
-      if (typeof contentType === 'string' && contentType.includes('json')) {
-        const parsed = JSON.parse(Buffer.from(bytes).toString('utf8')) as { partialSuccess?: { rejectedSpans?: number | string; errorMessage?: string } };
-        const ps = parsed.partialSuccess;
-        const n = ps?.rejectedSpans === undefined ? 0 : Number(ps.rejectedSpans);
-        return n > 0 ? { rejectedSpans: n, rejectMessage: ps?.errorMessage } : {};
-      }
-      const parsed = ProtobufTraceSerializer.deserializeResponse(bytes);
-      const n = Number(parsed.partialSuccess?.rejectedSpans ?? 0);
-      return n > 0 ? { rejectedSpans: n, rejectMessage: parsed.partialSuccess?.errorMessage } : {};
-    } catch {
-      return {};
     }
   }
 
@@ -136,4 +121,8 @@ async function readText(body: Parameters<typeof readBody>[0]): Promise<string> {
     // A body cut short still tells us the status.
     return '';
   }
+}
+
+function isJson(contentType: unknown): boolean {
+  return typeof contentType === 'string' && contentType.includes('json');
 }

@@ -53,6 +53,7 @@ export function buildMetrics(config: Config, resource: Resource, auth: VendorAut
     timeoutMs: config.delivery.requestTimeoutMs,
     connections: 1,
     userAgent: USER_AGENT,
+    signal: 'metrics',
   });
   const destinations: Destination[] = [];
   if (auth !== undefined) {
