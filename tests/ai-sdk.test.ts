@@ -10,7 +10,6 @@ import { embed, generateText, stepCountIs, streamText, tool, type LanguageModel 
 import OpenAI from 'openai';
 import { z } from 'zod/v4';
 import * as agentops from '../src';
-import type { DecodedSpan } from '../src/otlp/otlp-decode';
 import { allText, InstrumentedRun, json, llmSpans, only, SpanKindCode } from './helpers/instrumented-run';
 
 const weatherTool = tool({
@@ -30,18 +29,12 @@ describe('Vercel AI SDK telemetry', () => {
     await run.close();
   });
 
-  async function inSession(fn: () => Promise<void>): Promise<{ session: agentops.Session; spans: DecodedSpan[] }> {
-    const session = agentops.startSession({ name: 'agent' });
-    await session.run(fn);
-    session.end('Success');
-    return { session, spans: await run.spans() };
-  }
 
   it('lands a generateText tool loop inside the session: model calls become LLM spans, the tool call a tool span', async () => {
     run.init();
     const provider = createOpenAI({ baseURL: run.stub.openaiBaseURL, apiKey: 'sk-test' });
     let text = '';
-    const { session, spans } = await inSession(async () => {
+    const { session, spans } = await run.inSession(async () => {
       const r = await generateText({
         model: provider.chat('gpt-4o-mini'),
         prompt: 'Weather in Paris?',
@@ -101,7 +94,7 @@ describe('Vercel AI SDK telemetry', () => {
     run.init();
     const provider = createOpenAI({ baseURL: run.stub.openaiBaseURL, apiKey: 'sk-test' });
     let streamed = '';
-    const { spans } = await inSession(async () => {
+    const { spans } = await run.inSession(async () => {
       const s = streamText({ model: provider('gpt-4o-mini'), prompt: 'stream this', experimental_telemetry: agentops.aiSdkTelemetry() });
       for await (const part of s.textStream) streamed += part;
       await embed({ model: provider.embedding('text-embedding-3-small'), value: 'hello', experimental_telemetry: agentops.aiSdkTelemetry() });
@@ -118,7 +111,7 @@ describe('Vercel AI SDK telemetry', () => {
   it('records no prompt, response, tool argument or result when content capture is off', async () => {
     run.init({ captureContent: false });
     const provider = createOpenAI({ baseURL: run.stub.openaiBaseURL, apiKey: 'sk-test' });
-    const { spans } = await inSession(async () => {
+    const { spans } = await run.inSession(async () => {
       await generateText({
         model: provider.chat('gpt-4o-mini'),
         prompt: 'secret question',
@@ -163,7 +156,7 @@ describe('Vercel AI SDK telemetry', () => {
       run.init({ instrument: { openai: OpenAI } });
       const client = new OpenAI({ baseURL: run.stub.openaiBaseURL, apiKey: 'sk-test', maxRetries: 0 });
       let text = '';
-      const { spans } = await inSession(async () => {
+      const { spans } = await run.inSession(async () => {
         const r = await generateText({ model: customModel(client), prompt: 'outer', experimental_telemetry: telemetry ? agentops.aiSdkTelemetry() : undefined });
         text = r.text;
       });

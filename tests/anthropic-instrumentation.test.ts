@@ -9,7 +9,6 @@ import Anthropic from '@anthropic-ai/sdk';
 import { propagation } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import * as agentops from '../src';
-import type { DecodedSpan } from '../src/otlp/otlp-decode';
 import { allText, InstrumentedRun, json, llmSpans, only, SpanKindCode, StatusCode } from './helpers/instrumented-run';
 import { anthropicError, anthropicEvents, anthropicMessage } from './helpers/llm-stub';
 
@@ -30,12 +29,6 @@ describe('@anthropic-ai/sdk', () => {
     await run.close();
   });
 
-  async function inSession(fn: () => Promise<void>): Promise<{ session: agentops.Session; spans: DecodedSpan[] }> {
-    const session = agentops.startSession({ name: 'agent' });
-    await session.run(fn);
-    session.end('Success');
-    return { session, spans: await run.spans() };
-  }
 
   it('records messages.create as one CLIENT span with system, tool use, cache-aware usage and cost; the SDK records no span of its own', async () => {
     run.init({ instrument: { anthropic: Anthropic } });
@@ -43,7 +36,7 @@ describe('@anthropic-ai/sdk', () => {
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
     run.stub.enqueue({ json: anthropicMessage({ model: MODEL, text: 'Let me look.', toolUse: { id: 'toolu_1', name: 'get_weather', input: { city: 'Paris' } } }) });
     let stop: string | null | undefined;
-    const { session, spans } = await inSession(async () => {
+    const { session, spans } = await run.inSession(async () => {
       const msg = await client.messages.create({
         model: MODEL,
         max_tokens: 256,
@@ -93,7 +86,7 @@ describe('@anthropic-ai/sdk', () => {
 
   it('without agentops instrumentation the SDK traces the call itself (what the test above guards against doubling)', async () => {
     run.init({ instrument: false });
-    await inSession(async () => {
+    await run.inSession(async () => {
       await client.messages.create({ model: MODEL, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] });
     });
     const spans = await run.spans();
@@ -104,7 +97,7 @@ describe('@anthropic-ai/sdk', () => {
   it('streams with stream: true: the user reads the very events the API sent; the span assembles the message', async () => {
     run.init({ instrument: { anthropic: Anthropic } });
     const events: unknown[] = [];
-    const { spans } = await inSession(async () => {
+    const { spans } = await run.inSession(async () => {
       const stream = await client.messages.create({ model: MODEL, max_tokens: 64, messages: [{ role: 'user', content: 'tell me' }], stream: true });
       for await (const e of stream) events.push(e);
     });
@@ -133,7 +126,7 @@ describe('@anthropic-ai/sdk', () => {
     run.stub.enqueue({ sse: anthropicEvents(anthropicMessage({ model: MODEL, text: 'Checking.', toolUse: { id: 'toolu_2', name: 'get_weather', input: { city: 'Lima' } } })) });
     const texts: string[] = [];
     let final: Anthropic.Message | undefined;
-    const { spans } = await inSession(async () => {
+    const { spans } = await run.inSession(async () => {
       const stream = client.messages.stream({ model: MODEL, max_tokens: 64, messages: [{ role: 'user', content: 'Lima?' }] });
       stream.on('text', (t) => texts.push(t));
       final = await stream.finalMessage();
@@ -159,7 +152,7 @@ describe('@anthropic-ai/sdk', () => {
     run.init({ instrument: { anthropic: Anthropic } });
     run.stub.enqueue({ sse: anthropicEvents(anthropicMessage({ model: MODEL, text: 'this will never finish' })), hangAfter: 4 });
     let aborted: unknown;
-    const { spans } = await inSession(async () => {
+    const { spans } = await run.inSession(async () => {
       const ms = client.messages.stream({ model: MODEL, max_tokens: 64, messages: [{ role: 'user', content: 'long' }] });
       ms.on('text', () => ms.abort());
       aborted = await ms.finalMessage().then(
@@ -186,7 +179,7 @@ describe('@anthropic-ai/sdk', () => {
     run.init({ instrument: { anthropic: Anthropic } });
     run.stub.enqueue({ sse: anthropicEvents(anthropicMessage({ model: MODEL, text: 'cut short here' })), dropAfter: 4 });
     let thrown: unknown;
-    const { spans } = await inSession(async () => {
+    const { spans } = await run.inSession(async () => {
       const raw = await client.messages.create({ model: MODEL, max_tokens: 64, messages: [{ role: 'user', content: 'x' }], stream: true });
       try {
         for await (const _ of raw) void _;
@@ -208,7 +201,7 @@ describe('@anthropic-ai/sdk', () => {
     run.init({ instrument: { anthropic: Anthropic } });
     run.stub.enqueue(reply);
     let thrown: unknown;
-    const { spans } = await inSession(async () => {
+    const { spans } = await run.inSession(async () => {
       thrown = await client.messages.create({ model: MODEL, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] }).then(
         () => undefined,
         (err: unknown) => err,
@@ -228,7 +221,7 @@ describe('@anthropic-ai/sdk', () => {
     agentops.instrument(client);
     agentops.instrument(client);
     const other = new Anthropic({ baseURL: run.stub.url, apiKey: 'sk-ant-test', maxRetries: 0, openTelemetry: false });
-    const { spans } = await inSession(async () => {
+    const { spans } = await run.inSession(async () => {
       await client.messages.create({ model: MODEL, max_tokens: 16, system: 'system secret', messages: [{ role: 'user', content: 'prompt secret' }] });
       const s = client.messages.stream({ model: MODEL, max_tokens: 16, messages: [{ role: 'user', content: 'stream secret' }] });
       await s.finalMessage();

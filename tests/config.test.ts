@@ -9,18 +9,10 @@ import { resolveConfig, resolveLogger } from '../src/config';
 import { signalUrl } from '../src/otlp-env';
 import { SdkLogger } from '../src/log';
 import { CaptureLogger } from './helpers/capture-logger';
+import { configError } from './helpers/config-error';
 
 const quiet = new SdkLogger('silent');
 
-function configError(options: unknown): AgentOpsConfigError {
-  try {
-    resolveConfig(options as agentops.InitOptions, {}, quiet);
-  } catch (err) {
-    if (err instanceof AgentOpsConfigError) return err;
-    throw err;
-  }
-  throw new Error(`no error for ${JSON.stringify(options)}`);
-}
 
 describe('init() options', () => {
   it.each([

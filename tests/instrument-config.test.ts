@@ -6,22 +6,13 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import * as agentops from '../src';
-import { AgentOpsConfigError } from '../src';
 import { resolveConfig } from '../src/config';
 import { SdkLogger } from '../src/log';
 import { CaptureLogger } from './helpers/capture-logger';
+import { configError } from './helpers/config-error';
 
 const quiet = new SdkLogger('silent');
 
-function configError(options: unknown): AgentOpsConfigError {
-  try {
-    resolveConfig(options as agentops.InitOptions, {}, quiet);
-  } catch (err) {
-    if (err instanceof AgentOpsConfigError) return err;
-    throw err;
-  }
-  throw new Error(`no error for ${JSON.stringify(options)}`);
-}
 
 describe('init({ instrument })', () => {
   it.each([

@@ -9,7 +9,6 @@ import OpenAI6 from 'openai';
 import OpenAI4 from 'openai-v4';
 import * as agentops from '../src';
 import { instrument } from '../src';
-import type { DecodedSpan } from '../src/otlp/otlp-decode';
 import { allText, InstrumentedRun, json, llmSpans, only, SpanKindCode, StatusCode } from './helpers/instrumented-run';
 import { openaiChatChunks, openaiChatCompletion, openaiError, openaiResponse, openaiResponseEvents } from './helpers/llm-stub';
 
@@ -44,17 +43,10 @@ describe.each(VERSIONS)('%s', (_label, OpenAI) => {
     await run.close();
   });
 
-  /** Runs `fn` in a new session and returns the session with every exported span. */
-  async function inSession(fn: () => Promise<void>): Promise<{ session: agentops.Session; spans: DecodedSpan[] }> {
-    const session = agentops.startSession({ name: 'agent' });
-    await session.run(fn);
-    session.end('Success');
-    return { session, spans: await run.spans() };
-  }
 
   it('records a chat completion as one CLIENT span inside the session, with request, response, usage, messages and cost', async () => {
     let content: string | null | undefined;
-    const { session, spans } = await inSession(async () => {
+    const { session, spans } = await run.inSession(async () => {
       const res = await client.chat.completions.create({
         model: 'gpt-4o-mini',
         messages: [
@@ -107,7 +99,7 @@ describe.each(VERSIONS)('%s', (_label, OpenAI) => {
       json: openaiChatCompletion({ model: 'gpt-4o', content: null, toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' }], usage: { prompt: 40, completion: 12, cached: 32 } }),
     });
     let args: string | undefined;
-    const { spans } = await inSession(async () => {
+    const { spans } = await run.inSession(async () => {
       const res = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Weather in Paris?' }], tools: [WEATHER_TOOL] });
       args = res.choices[0]?.message.tool_calls?.[0]?.type === 'function' ? res.choices[0].message.tool_calls[0].function.arguments : undefined;
     });
@@ -122,7 +114,7 @@ describe.each(VERSIONS)('%s', (_label, OpenAI) => {
 
   it('streams: the user gets the very chunks the API sent, and the span holds the assembled output, usage and time to first chunk', async () => {
     const chunks: unknown[] = [];
-    const { spans } = await inSession(async () => {
+    const { spans } = await run.inSession(async () => {
       const stream = await client.chat.completions.create({
         model: 'gpt-4o-mini',
         messages: [{ role: 'user', content: 'count to three please' }],
@@ -153,7 +145,7 @@ describe.each(VERSIONS)('%s', (_label, OpenAI) => {
 
   it('assembles streamed tool call arguments from their fragments', async () => {
     run.stub.enqueue({ sse: openaiChatChunks({ model: 'gpt-4o', content: null, toolCalls: [{ id: 'call_9', name: 'get_weather', arguments: '{"city":"Oslo"}' }] }) });
-    const { spans } = await inSession(async () => {
+    const { spans } = await run.inSession(async () => {
       const stream = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Oslo?' }], tools: [WEATHER_TOOL], stream: true });
       for await (const _ of stream) void _;
     });
@@ -164,7 +156,7 @@ describe.each(VERSIONS)('%s', (_label, OpenAI) => {
   });
 
   it('ends the span of a stream abandoned after 2 chunks, with the partial output', async () => {
-    const { spans } = await inSession(async () => {
+    const { spans } = await run.inSession(async () => {
       const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'one two three four five' }], stream: true });
       let n = 0;
       for await (const _ of stream) {
@@ -185,7 +177,7 @@ describe.each(VERSIONS)('%s', (_label, OpenAI) => {
     run.stub.enqueue({ sse: openaiChatChunks({ model: 'gpt-4o-mini', content: 'a b c d e f' }), dropAfter: 3 });
     let seen = 0;
     let thrown: unknown;
-    const { spans } = await inSession(async () => {
+    const { spans } = await run.inSession(async () => {
       const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], stream: true });
       try {
         for await (const _ of stream) {
@@ -211,7 +203,7 @@ describe.each(VERSIONS)('%s', (_label, OpenAI) => {
   it('keeps controller.abort() working: the stream stops and the span ends as aborted', async () => {
     run.stub.enqueue({ sse: openaiChatChunks({ model: 'gpt-4o-mini', content: 'never ending story here' }), hangAfter: 2 });
     let seen = 0;
-    const { spans } = await inSession(async () => {
+    const { spans } = await run.inSession(async () => {
       const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], stream: true });
       for await (const _ of stream) {
         void _;
@@ -241,7 +233,7 @@ describe.each(VERSIONS)('%s', (_label, OpenAI) => {
   ])('marks an HTTP %i failure ERROR with error.type and rethrows the client error unchanged', async (status, className, reply) => {
     run.stub.enqueue(reply);
     let thrown: unknown;
-    const { spans } = await inSession(async () => {
+    const { spans } = await run.inSession(async () => {
       thrown = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }).then(
         () => undefined,
         (err: unknown) => err,
@@ -262,7 +254,7 @@ describe.each(VERSIONS)('%s', (_label, OpenAI) => {
   it('records one span for a call the client retried (500 then 200)', async () => {
     const retrying = new OpenAI({ baseURL: run.stub.openaiBaseURL, apiKey: 'sk-test', maxRetries: 1 });
     run.stub.enqueue(openaiError(500, 'try again', 'server_error'));
-    const { spans } = await inSession(async () => {
+    const { spans } = await run.inSession(async () => {
       await retrying.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
     });
     expect(run.stub.requests).toHaveLength(2);
@@ -274,7 +266,7 @@ describe.each(VERSIONS)('%s', (_label, OpenAI) => {
   it('keeps the APIPromise helpers: withResponse() and a raw asResponse() whose body is still unread', async () => {
     let requestId: string | null | undefined;
     let rawBody: unknown;
-    const { spans } = await inSession(async () => {
+    const { spans } = await run.inSession(async () => {
       const promise = client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'first' }] });
       expect(typeof promise.withResponse).toBe('function');
       const { data, response } = await promise.withResponse();
@@ -298,7 +290,7 @@ describe.each(VERSIONS)('%s', (_label, OpenAI) => {
       { sse: openaiResponseEvents(openaiResponse({ model: 'gpt-4o-mini', text: 'It is sunny in Rome.' })) },
     );
     const events: string[] = [];
-    const { spans } = await inSession(async () => {
+    const { spans } = await run.inSession(async () => {
       await client.responses.create({ model: 'gpt-4o-mini', input: 'Weather in Rome?', instructions: 'Use tools.', max_output_tokens: 100 });
       const stream = await client.responses.create({ model: 'gpt-4o-mini', input: 'And now?', stream: true });
       for await (const e of stream) events.push(e.type);
@@ -326,7 +318,7 @@ describe.each(VERSIONS)('%s', (_label, OpenAI) => {
 
   it('records embeddings with their dimension count', async () => {
     let length = 0;
-    const { spans } = await inSession(async () => {
+    const { spans } = await run.inSession(async () => {
       const res = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['alpha', 'beta'] });
       length = res.data[0]!.embedding.length;
     });
@@ -341,7 +333,7 @@ describe.each(VERSIONS)('%s', (_label, OpenAI) => {
     instrument(OpenAI);
     instrument(client);
     agentops.instrument({ default: OpenAI });
-    const { spans } = await inSession(async () => {
+    const { spans } = await run.inSession(async () => {
       await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'once' }] });
     });
     expect(llmSpans(spans)).toHaveLength(1);

@@ -34,6 +34,14 @@ export class InstrumentedRun {
     return this.receiver.spans();
   }
 
+  /** Runs `fn` in a new session, ends it, and returns the session with every span exported so far. */
+  async inSession(fn: () => Promise<void>): Promise<{ session: agentops.Session; spans: DecodedSpan[] }> {
+    const session = agentops.startSession({ name: 'agent' });
+    await session.run(fn);
+    session.end('Success');
+    return { session, spans: await this.spans() };
+  }
+
   async close(): Promise<void> {
     await agentops.shutdown(1000);
     this.restoreEnv();
