@@ -167,6 +167,7 @@ describe('@anthropic-ai/sdk', () => {
       }
     });
     expect(aborted).toBeInstanceOf(Anthropic.APIUserAbortError);
+    expect(llmSpans(spans)).toHaveLength(2);
     const [abortedSpan, abandoned] = llmSpans(spans).sort((a, b) => Number(BigInt(a.startTimeUnixNano) - BigInt(b.startTimeUnixNano)));
     expect(abortedSpan!.attributes['agentops.stream.outcome']).toBe('aborted');
     expect(abandoned!.attributes['agentops.stream.outcome']).toBe('cancelled');

@@ -4,10 +4,11 @@
  * the kill, with no duplicates, and leaves the spool empty.
  */
 import { execFileSync, fork } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as agentops from '../src';
+import { decodeTraceRequest } from '../src/otlp/otlp-decode';
 import { SDK_ENV_CLEAR, setEnv } from './helpers/env';
 import { closedPort, OtlpReceiver } from './helpers/otlp-receiver';
 
@@ -103,6 +104,10 @@ describe('durable mode (spoolDir)', () => {
     const out = execFileSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8', env: { ...process.env, ...SDK_ENV_CLEAR, OTLP_EXPORTER_ENDPOINT: down } });
     expect(out.trim()).toBe('"done"');
     expect(existsSync(join(spoolDir, 'collector'))).toBe(true);
-    expect(readdirSync(join(spoolDir, 'collector')).filter((f) => f.endsWith('.otlp')).length).toBeGreaterThan(0);
+    // Every span is on disk, whole: the session and its ten tool calls, each once.
+    const files = readdirSync(join(spoolDir, 'collector')).filter((f) => f.endsWith('.otlp'));
+    const spans = files.flatMap((f) => decodeTraceRequest(readFileSync(join(spoolDir, 'collector', f))));
+    expect(spans.map((x) => x.name).sort()).toEqual([...Array(10).fill('execute_tool t'), 'session']);
+    expect(new Set(spans.map((x) => x.spanId)).size).toBe(11);
   });
 });

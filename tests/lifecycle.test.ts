@@ -3,7 +3,7 @@
  * shutdown() init() starts afresh; the SDK registers as the global TracerProvider only when none is
  * registered yet; `enabled: false` / OTEL_SDK_DISABLED make every call a no-op.
  */
-import { trace } from '@opentelemetry/api';
+import { trace, type ProxyTracerProvider } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import * as agentops from '../src';
 import { CaptureLogger } from './helpers/capture-logger';
@@ -83,7 +83,7 @@ describe('lifecycle', () => {
     expect(their.map((s) => s.name)).toEqual(['their-span']);
     expect(their[0]!.spanContext().traceId).toBe(session.traceId);
     await agentops.shutdown(1000);
-    expect(trace.getTracerProvider()).toBeDefined();
+    expect((trace.getTracerProvider() as ProxyTracerProvider).getDelegate()).toBe(existing);
     // Our shutdown did not unregister their provider.
     expect(trace.setGlobalTracerProvider(new BasicTracerProvider())).toBe(false);
   });

@@ -36,7 +36,9 @@ describe('message JSON shortcuts', () => {
 
   it('falls back when reading a message throws', () => {
     const hostile = new Proxy({}, { ownKeys: () => { throw new Error('trap'); }, get: () => { throw new Error('trap'); } });
-    expect(() => inputMessagesJson([hostile], LIMIT)).not.toThrow();
+    const text = inputMessagesJson([hostile], LIMIT);
+    expect(text).toBe(general([hostile]));
+    expect(text).toContain('"role":"user"');
   });
 
   it('truncates a long prompt like the general path', () => {

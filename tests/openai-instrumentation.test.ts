@@ -296,6 +296,7 @@ describe.each(VERSIONS)('%s', (_label, OpenAI) => {
       for await (const e of stream) events.push(e.type);
     });
     expect(events[events.length - 1]).toBe('response.completed');
+    expect(llmSpans(spans)).toHaveLength(2);
     const [plain, streamed] = llmSpans(spans).sort((a, b) => Number(BigInt(a.startTimeUnixNano) - BigInt(b.startTimeUnixNano)));
     expect(plain!.name).toBe('chat gpt-4o-mini');
     expect(plain!.attributes).toMatchObject({

@@ -30,8 +30,8 @@ describe('safeJson', () => {
     const getter = { ok: 1, get bad(): never { throw new Error('nope'); } };
     expect(safeJson(getter, 1000)).toBe('{"ok":1,"bad":"[Throws: nope]"}');
     const proxy = new Proxy({}, { ownKeys() { throw new Error('no keys'); }, get() { throw new Error('no get'); }, getPrototypeOf() { throw new Error('no proto'); } });
-    expect(() => safeJson(proxy, 1000)).not.toThrow();
-    expect(() => safeJson({ nested: [proxy] }, 1000)).not.toThrow();
+    expect(safeJson(proxy, 1000)).toBe('"[Unserializable]"');
+    expect(safeJson({ nested: [proxy] }, 1000)).toBe('{"nested":["[Unserializable]"]}');
     const toJsonThrows = { toJSON(): never { throw new Error('x'); } };
     expect(safeJson(toJsonThrows, 1000)).toBe('"[toJSON threw]"');
   });

@@ -55,6 +55,11 @@ describe('secrets never leave the process', () => {
     for (const secret of [API_KEY, ...Object.values(SECRETS), 'SECRETTOKENVALUE']) {
       for (const bytes of everything) expect(bytes.includes(Buffer.from(secret))).toBe(false);
     }
+    // Nor any request header: the key goes only in the auth exchange's body, the token only to the vendor.
+    const headersOf = (rs: typeof exported): string => JSON.stringify(rs.map((r) => r.headers));
+    expect(headersOf(exported)).not.toContain(API_KEY);
+    expect(headersOf(collector.requests)).not.toContain('SECRETTOKENVALUE');
+    expect(headersOf(vendor.requests.filter((r) => r.path.startsWith('/v1/')))).toContain('SECRETTOKENVALUE');
     // What replaced them says what it was.
     const spans = collector.spans();
     expect(spans.find((x) => x.name === 'chat gpt-4o')!.attributes['gen_ai.input.messages']).toContain('<redacted:agentops-api-key>');

@@ -222,6 +222,7 @@ describe('local backend protocol', () => {
       { name: 'gen_ai.client.token.usage', type: 'histogram', unit: '{token}', points: 2 },
     ]);
     const points = await getJson<{ points: Array<{ value: number | null; count: number | null; sum: number | null; attributes: Record<string, unknown> }> }>(`${server.url}/api/metrics/gen_ai.client.token.usage`, token);
+    expect(points.body.points).toHaveLength(2);
     for (const p of points.body.points) expect(p).toMatchObject({ count: 2, sum: 42, attributes: { 'gen_ai.token.type': 'input' } });
     const counter = await getJson<{ points: Array<{ value: number }> }>(`${server.url}/api/metrics/agentops.tool.calls`, token);
     expect(counter.body.points.map((p) => p.value)).toEqual([3, 3]);

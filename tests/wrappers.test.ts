@@ -425,6 +425,7 @@ describe('wrappers', () => {
     expect(searchSpan.parentSpanId).toBe(agentSpan.spanId);
     expect(streamSpan.parentSpanId).toBe(agentSpan.spanId);
     expect(searchSpan.attributes['gen_ai.tool.call.arguments']).toBe('["otters",1]');
+    expect(llmSpans(spans)).toHaveLength(2);
     const [first, second] = llmSpans(spans).sort((a, b) => Number(BigInt(a.startTimeUnixNano) - BigInt(b.startTimeUnixNano)));
     expect(first!.parentSpanId).toBe(searchSpan.spanId);
     expect(second!.parentSpanId).toBe(streamSpan.spanId);
