@@ -202,4 +202,39 @@ describe('built-in GenAI metrics over OTLP', () => {
     const point = m.points.find((p) => p.attributes.destination === 'exporter[0]' && p.attributes.reason === 'queue_full')!;
     expect(point.value).toBe(dropped);
   });
+
+  it('counts a user exporter failing (even calling back with nothing) and one silent through shutdown, in stats and the metric', async () => {
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown): void => {
+      uncaught.push(err);
+    };
+    process.on('uncaughtException', onUncaught);
+    try {
+      // Calls back later with no result at all; the other never calls back.
+      const careless = { export: (_s: unknown, cb: (r: unknown) => void) => void setTimeout(() => cb(undefined), 5), shutdown: () => Promise.resolve() };
+      const silent = { export: () => undefined, shutdown: () => Promise.resolve() };
+      agentops.init({ autoStartSession: false, logLevel: 'silent', exporters: [careless as never, silent], batch: { scheduledDelayMillis: 10, exportTimeoutMillis: 60_000 } });
+      const s = agentops.startSession();
+      for (let i = 0; i < 3; i++) s.record(new agentops.ToolEvent({ name: `t${i}` }));
+      s.end();
+      expect(await agentops.flush(500)).toBe(false); // the silent exporter never answers
+      const careless0 = agentops.stats()!.destinations['exporter[0]']!;
+      expect(careless0.spansDropped.export_failed).toBe(4);
+      expect(careless0.lastError).toBe('export called back without a result');
+      await agentops.meter.recordCounter('noop', 0);
+      await agentops.flush(300);
+      const m = metric(collector.metrics(), 'agentops.spans.dropped');
+      expect(m.points.find((p) => p.attributes.destination === 'exporter[0]' && p.attributes.reason === 'export_failed')!.value).toBe(4);
+      const client = agentops.getClient()!;
+      await agentops.shutdown(300);
+      // The batch the silent exporter held when shutdown gave up is counted, not forgotten.
+      const silent1 = client.stats().destinations['exporter[1]']!;
+      expect(silent1.spansDropped.shutdown_timeout).toBe(4);
+      expect(silent1.spansQueued).toBe(0);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+  });
 });

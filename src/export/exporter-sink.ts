@@ -1,20 +1,22 @@
 /** A user's own SpanExporter behind a batching processor: one export at a time, counted, with a deadline. */
 import { context } from '@opentelemetry/api';
-import { ExportResultCode, suppressTracing } from '@opentelemetry/core';
+import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { settledWithin } from '../deadline';
-import type { SdkLogger } from '../log';
 import type { BatchSink } from './batching-span-processor';
-import type { DestinationStats } from './destination-stats';
+import type { DestinationStats, DropReason } from './destination-stats';
 
 export class ExporterSink implements BatchSink {
   private inFlight: Promise<void> | undefined;
+  /** Ends the export in flight as failed (an exporter that never called back by shutdown). */
+  private abandon: (() => void) | undefined;
 
   constructor(
     private readonly exporter: SpanExporter,
     readonly stats: DestinationStats,
     private readonly timeoutMs: number,
-    private readonly logger: SdkLogger,
+    /** Counts, reports and logs a drop (see pipeline.ts). */
+    private readonly onDrop: (reason: DropReason, spans: number) => void,
   ) {}
 
   exportBatch(spans: ReadableSpan[]): Promise<void> {
@@ -23,7 +25,7 @@ export class ExporterSink implements BatchSink {
     stats.requests++;
     const p = new Promise<void>((resolve) => {
       let settled = false;
-      const finish = (ok: boolean, why?: string): void => {
+      const finish = (ok: boolean, why: string, reason: DropReason = 'export_failed'): void => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -32,18 +34,24 @@ export class ExporterSink implements BatchSink {
           stats.spansSent += spans.length;
         } else {
           stats.failedRequests++;
-          stats.spansDropped.export_failed += spans.length;
           stats.lastError = why;
-          this.logger.throttled(`drop:${stats.name}`, 60_000, 'warn', `exporter ${stats.name} dropped ${spans.length} spans: ${why}; see client.stats()`);
+          this.onDrop(reason, spans.length);
         }
         resolve();
       };
       const timer = setTimeout(() => finish(false, `no result within ${this.timeoutMs} ms`), this.timeoutMs);
       timer.unref();
+      this.abandon = () => finish(false, 'no result by shutdown', 'shutdown_timeout');
       try {
         context.with(suppressTracing(context.active()), () => {
-          this.exporter.export(spans, (result) => {
-            finish(result.code === ExportResultCode.SUCCESS, result.error ? String(result.error.message ?? result.error) : 'export failed');
+          // The callback runs on the exporter's schedule: nothing in it may throw there.
+          this.exporter.export(spans, (result: ExportResult | undefined) => {
+            try {
+              if (result?.code === ExportResultCode.SUCCESS) finish(true, '');
+              else finish(false, result?.error ? String(result.error.message ?? result.error) : result === undefined || result === null ? 'export called back without a result' : 'export failed');
+            } catch (err) {
+              finish(false, `export result unreadable: ${String(err)}`);
+            }
           });
         });
       } catch (err) {
@@ -52,7 +60,10 @@ export class ExporterSink implements BatchSink {
     });
     this.inFlight = p;
     void p.then(() => {
-      if (this.inFlight === p) this.inFlight = undefined;
+      if (this.inFlight === p) {
+        this.inFlight = undefined;
+        this.abandon = undefined;
+      }
     });
     return p;
   }
@@ -70,6 +81,8 @@ export class ExporterSink implements BatchSink {
 
   async shutdown(timeoutMs: number): Promise<void> {
     await settledWithin(callSafely(() => this.exporter.shutdown()), timeoutMs);
+    // Still no answer for the batch in flight: it is lost, and counted.
+    this.abandon?.();
   }
 }
 

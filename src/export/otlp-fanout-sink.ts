@@ -24,7 +24,8 @@ export class OtlpFanoutSink implements BatchSink {
 
   constructor(
     readonly destinations: readonly Destination[],
-    private readonly onEncodeFailure: (reason: DropReason, spans: number) => void,
+    /** Counts, reports and logs a drop at one destination. */
+    private readonly onDrop: (destination: Destination, reason: DropReason, spans: number) => void,
   ) {
     this.needsJson = destinations.some((d) => d.encoding === 'json');
     this.needsProtobuf = destinations.some((d) => d.encoding === 'protobuf');
@@ -49,8 +50,8 @@ export class OtlpFanoutSink implements BatchSink {
     for (const d of this.destinations) {
       const body = d.encoding === 'json' ? json : protobuf;
       if (body === undefined) {
-        d.queue.stats.spansDropped.non_retryable += spans.length;
-        this.onEncodeFailure('non_retryable', spans.length);
+        // Only the destinations of the encoding that failed lose the batch.
+        this.onDrop(d, 'non_retryable', spans.length);
         continue;
       }
       d.queue.enqueue({ body, spans: spans.length });

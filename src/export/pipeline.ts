@@ -44,6 +44,12 @@ export function buildPipeline(config: Config, logger: SdkLogger): Pipeline {
       }
     }
   };
+  /** Every drop: counted in the destination's stats, reported to the listeners (the dropped-spans metric), logged at most once a minute. */
+  const countDrop = (stats: DestinationStats, what: string, reason: DropReason, spans: number): void => {
+    stats.spansDropped[reason] += spans;
+    notifyDrop(stats.name, reason, spans);
+    logger.throttled(`drop:${stats.name}:${reason}`, 60_000, 'warn', `${what} ${stats.name} dropped ${spans} spans (${reason}${stats.lastError && reason === 'export_failed' ? `: ${stats.lastError}` : ''}); see client.stats()`);
+  };
   const queueOptions = {
     maxBufferBytes: config.delivery.maxBufferBytes,
     concurrency: config.delivery.concurrency,
@@ -98,14 +104,11 @@ export function buildPipeline(config: Config, logger: SdkLogger): Pipeline {
     exportTimeoutMillis: config.batch.exportTimeoutMillis,
   };
   if (queues.length > 0) {
+    // Spans the batching queue drops never reach any destination.
     const dropAll = (reason: DropReason, spans: number): void => {
-      for (const q of queues) {
-        q.stats.spansDropped[reason] += spans;
-        notifyDrop(q.name, reason, spans);
-        logger.throttled(`drop:${q.name}:${reason}`, 60_000, 'warn', `destination ${q.name} dropped ${spans} spans (${reason}); see client.stats()`);
-      }
+      for (const q of queues) countDrop(q.stats, 'destination', reason, spans);
     };
-    const sink = new OtlpFanoutSink(destinationsOut, dropAll);
+    const sink = new OtlpFanoutSink(destinationsOut, (d, reason, spans) => countDrop(d.queue.stats, 'destination', reason, spans));
     processors.push(new BatchingSpanProcessor(sink, batching, dropAll));
   }
 
@@ -115,14 +118,8 @@ export function buildPipeline(config: Config, logger: SdkLogger): Pipeline {
     const name = `exporter[${i}]${exporterName(exporter)}`;
     const stats = newDestinationStats(name);
     destinations.push(stats);
-    const sink = new ExporterSink(exporter, stats, config.batch.exportTimeoutMillis, logger);
-    processors.push(
-      new BatchingSpanProcessor(sink, batching, (reason, spans) => {
-        stats.spansDropped[reason] += spans;
-        notifyDrop(name, reason, spans);
-        logger.throttled(`drop:${name}:${reason}`, 60_000, 'warn', `exporter ${name} dropped ${spans} spans (${reason}); see client.stats()`);
-      }),
-    );
+    const drop = (reason: DropReason, spans: number): void => countDrop(stats, 'exporter', reason, spans);
+    processors.push(new BatchingSpanProcessor(new ExporterSink(exporter, stats, config.batch.exportTimeoutMillis, drop), batching, drop));
   });
 
   return {
