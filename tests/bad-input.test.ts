@@ -86,4 +86,43 @@ describe('bad input never throws and never exceeds the limit', () => {
     }
     expect(spans.find((s) => s.name === 'execute_tool')).toBeDefined();
   });
+
+  it('hostile values handed back to the SDK after the call neither throw into the agent nor escape as unhandled errors', async () => {
+    const escaped: unknown[] = [];
+    const onEscape = (err: unknown): void => {
+      escaped.push(err);
+    };
+    process.on('unhandledRejection', onEscape);
+    process.on('uncaughtException', onEscape);
+    try {
+      const logger = new CaptureLogger();
+      agentops.init({ autoStartSession: false, logger, logLevel: 'warn' });
+      // Every property read throws, except `then` (which JavaScript itself reads when resolving a promise).
+      const hostile = new Proxy({}, { get: (_t, k) => { if (k === 'then') return undefined; throw new Error('trap'); }, ownKeys: () => { throw new Error('trap'); }, has: () => { throw new Error('trap'); } });
+      const session = agentops.startSession();
+      // A traced async function resolving to a value whose properties throw: the caller gets it back.
+      const lookup = agentops.traceTool('lookup', async () => hostile);
+      expect(await session.run(() => lookup())).toBe(hostile);
+      // measureDuration: the user's own error comes back, whatever the attributes do.
+      const boom = new Error('user error');
+      expect(() => agentops.meter.measureDuration('op', () => { throw boom; }, hostile as never)).toThrow(boom);
+      await expect(agentops.meter.measureDuration('op', () => Promise.reject(boom), hostile as never)).rejects.toBe(boom);
+      // An ErrorEvent whose trigger is not an event is still recorded, with the field reported.
+      session.record(new agentops.ErrorEvent({ trigger: null as never, exception: new Error('kept') }));
+      // end() with a state and reason that cannot even be printed.
+      expect(() => session.end(Object.create(null) as never, hostile as never)).not.toThrow();
+      expect(session.endState).toBe('Indeterminate');
+      await agentops.flush(5000);
+      await new Promise((r) => setTimeout(r, 20));
+      expect(escaped).toEqual([]);
+      const spans = receiver.spans();
+      expect(spans.find((x) => x.name === 'execute_tool lookup')).toBeDefined();
+      expect(spans.find((x) => x.name === 'session')!.events.map((e) => e.attributes['exception.message'])).toContain('kept');
+      expect(spans.find((x) => x.name === 'session')!.attributes['agentops.session.end_reason']).toBe('[unprintable]');
+      expect(logger.matching(/ErrorEvent\.trigger/)).toHaveLength(1);
+    } finally {
+      process.off('unhandledRejection', onEscape);
+      process.off('uncaughtException', onEscape);
+    }
+  });
 });

@@ -51,7 +51,9 @@ export class EventRecorder {
         const d = safeJson(err.details, limit);
         if (d !== undefined) extra[AGENTOPS_ERROR_DETAILS] = d;
       }
-      if (err.trigger !== undefined) extra[AGENTOPS_ERROR_TRIGGER_EVENT_ID] = err.trigger.id;
+      const triggerId = (err.trigger as { id?: unknown } | null | undefined)?.id;
+      if (typeof triggerId === 'string') extra[AGENTOPS_ERROR_TRIGGER_EVENT_ID] = triggerId;
+      else if (err.trigger !== undefined) invalid(this.policy, 'ErrorEvent.trigger', 'an event', err.trigger);
       const errorType = typeof err.errorType === 'string' && err.errorType ? err.errorType : undefined;
       if (err.errorType !== undefined && errorType === undefined) invalid(this.policy, 'ErrorEvent.errorType', 'a string', err.errorType);
       const thrown = err.exception ?? (errorType ? { name: errorType, message: errorType } : { name: 'Error', message: 'ErrorEvent' });

@@ -6,7 +6,7 @@
  */
 import { trace, type Context, type Span } from '@opentelemetry/api';
 import type { LLMEvent } from '../events/llm-event';
-import { hookApiPromise, isStainlessStream, watchStainlessStream } from './api-promise';
+import { hookApiPromise, isStainlessStream, watchStainlessStream, type StainlessStream } from './api-promise';
 import type { InstrumentationHost } from './host';
 import { internalFailure, LLMCall } from './llm-call';
 import type { LLMAdapter, StreamAccumulator } from './llm-adapter';
@@ -76,17 +76,23 @@ class ClientCallObserver implements StreamObserver {
     // The body is read when the user parses it; nothing to record yet.
   }
 
+  /** Called on the user's own path to the parsed body (or a side branch of it): never throws, always returns `data`. */
   parsed(data: unknown): unknown {
     const call = this.call;
     if (call.done) return data;
     // An unsampled span records nothing: nothing is read from the response or assembled for it.
     const recording = call.span.isRecording();
-    if (this.streamed && isStainlessStream(data)) {
+    let stream = false;
+    call.guard(() => {
+      stream = this.streamed && isStainlessStream(data);
+    });
+    if (stream) {
+      const sdkStream = data as StainlessStream;
       call.guard(() => {
         if (recording) this.acc = this.adapter.stream(call.capture);
-        const c = data.controller;
+        const c = sdkStream.controller;
         this.controller = c !== undefined && c !== null && typeof c === 'object' ? c : undefined;
-        watchStainlessStream(data, this);
+        watchStainlessStream(sdkStream, this);
       });
       return data;
     }

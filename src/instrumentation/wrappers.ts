@@ -296,9 +296,20 @@ class TracedCall implements StreamObserver {
 
   /** A promise resolved: an async iterable it resolved to is watched in place until consumed. */
   private settled(v: unknown): void {
-    if (isReadableStream(v) && watchReadableStreamInPlace(v, this, this.enter)) return;
-    if (v !== null && typeof v === 'object' && !isReadableStream(v) && isAsyncIterable(v) && watchAsyncIterableInPlace(v, this, this.enter)) return;
-    this.settle(false, isReadableStream(v) ? undefined : v);
+    // Runs in a side branch of the user's promise: anything thrown here would be an unhandled rejection.
+    try {
+      if (isReadableStream(v) && watchReadableStreamInPlace(v, this, this.enter)) return;
+      if (v !== null && typeof v === 'object' && !isReadableStream(v) && isAsyncIterable(v) && watchAsyncIterableInPlace(v, this, this.enter)) return;
+    } catch (err) {
+      this.internal(err);
+    }
+    let stream = false;
+    try {
+      stream = isReadableStream(v);
+    } catch {
+      /* a value that cannot even be inspected is recorded as it is */
+    }
+    this.settle(false, stream ? undefined : v);
   }
 
   item(value: unknown): void {

@@ -84,10 +84,15 @@ export class MeterFacade implements Meter {
     return result;
   }
 
+  // Runs where the user's own result or error is on its way back to them: it must not throw.
   private recordSeconds(name: string, start: number, attributes: Attributes | undefined, err: unknown): void {
-    const seconds = (performance.now() - start) / 1000;
-    const attrs = err === undefined ? attributes : { ...attributes, 'error.type': describeError(err, 200).type };
-    this.recordInto(name, seconds, attrs, true);
+    try {
+      const seconds = (performance.now() - start) / 1000;
+      const attrs = err === undefined ? attributes : { ...attributes, 'error.type': describeError(err, 200).type };
+      this.recordInto(name, seconds, attrs, true);
+    } catch (e) {
+      this.logger.once(`meter:failed:${name}`, 'warn', `measureDuration("${name}") could not record (${String(e)}); ignored (reported once)`);
+    }
   }
 
   private bounded(sets: AttributeSets, attributes: Attributes | undefined): Attributes {

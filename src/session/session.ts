@@ -244,16 +244,16 @@ export class Session {
       return;
     }
     if (this._endState !== undefined) {
-      this.host.logger.debug(`session ${this.id} already ended as ${this._endState}; end(${String(state)}) ignored`);
+      this.host.logger.debug(`session ${this.id} already ended as ${this._endState}; end(${safeString(state)}) ignored`);
       return;
     }
     let s = normalizeEndState(state);
     if (s === undefined) {
-      this.host.logger.once('session:end-state', 'warn', `session.end() takes ${END_STATES.join(', ')}; got ${JSON.stringify(String(state))}, ending as Indeterminate (reported once)`);
+      this.host.logger.once('session:end-state', 'warn', `session.end() takes ${END_STATES.join(', ')}; got ${JSON.stringify(safeString(state))}, ending as Indeterminate (reported once)`);
       s = 'Indeterminate';
     }
     this._endState = s;
-    this._endReason = typeof reason === 'string' ? reason : reason === undefined ? undefined : String(reason);
+    this._endReason = typeof reason === 'string' ? reason : reason === undefined ? undefined : safeString(reason);
     this._endedAt = new Date();
     try {
       for (const open of this.open) {
@@ -315,6 +315,15 @@ export class Session {
     if (this._endState === undefined || this.warnedEnded) return;
     this.warnedEnded = true;
     this.host.logger.warn(`session ${this.id} already ended (${this._endState}); recording into it anyway, in the same trace (reported once per session)`);
+  }
+}
+
+/** String(v), or a placeholder for a value whose conversion throws (a null-prototype object, a hostile proxy). */
+function safeString(v: unknown): string {
+  try {
+    return String(v);
+  } catch {
+    return '[unprintable]';
   }
 }
 
