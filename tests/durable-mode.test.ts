@@ -110,4 +110,24 @@ describe('durable mode (spoolDir)', () => {
     expect(spans.map((x) => x.name).sort()).toEqual([...Array(10).fill('execute_tool t'), 'session']);
     expect(new Set(spans.map((x) => x.spanId)).size).toBe(11);
   });
+
+  it('counts a batch whose spool write failed as dropped at shutdown, not as kept on disk', async () => {
+    const down = `http://127.0.0.1:${await closedPort()}`;
+    const restore = setEnv({ ...SDK_ENV_CLEAR, OTLP_EXPORTER_ENDPOINT: down });
+    try {
+      const client = agentops.init({ autoStartSession: false, logLevel: 'silent', metrics: false, spoolDir, batch: { scheduledDelayMillis: 10 } });
+      rmSync(spoolDir, { recursive: true, force: true }); // the disk goes away under the process
+      const s = agentops.startSession();
+      for (let i = 0; i < 5; i++) s.record(new agentops.ToolEvent({ name: 't' }));
+      s.end();
+      await agentops.shutdown(1000);
+      const stats = client.stats().destinations.collector!;
+      expect(stats.spansSpooled).toBe(0);
+      expect(stats.spansDropped.shutdown_timeout).toBe(6);
+      expect(stats.spansSent).toBe(0);
+    } finally {
+      await agentops.shutdown(100);
+      restore();
+    }
+  });
 });

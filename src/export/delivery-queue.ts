@@ -109,6 +109,21 @@ export class DeliveryQueue {
     return true;
   }
 
+  /**
+   * At shutdown, durable mode: batches whose file is on disk are left for the next process
+   * (counted as spooled); one whose write failed is lost with this process, and counted as a drop.
+   */
+  private async keepOnDisk(entries: Entry[]): Promise<number> {
+    await this.spool!.settle(entries);
+    let kept = 0;
+    for (const e of entries) {
+      if (e.file !== undefined) kept += e.spans;
+      else this.drop('shutdown_timeout', e.spans, 'undelivered at shutdown, and its spool file could not be written');
+    }
+    this.stats.spansSpooled += kept;
+    return kept;
+  }
+
   private dropEntry(entry: Entry, reason: DropReason, why: string): void {
     this.spool?.remove(entry);
     this.drop(reason, entry.spans, why);
@@ -167,9 +182,8 @@ export class DeliveryQueue {
       }
       if (this.spool && left.length > 0) {
         // Durable mode: what could not be sent stays on disk for the next process; not a drop.
-        await this.spool.settle(left);
-        this.stats.spansSpooled += spans;
-        this.logger.warn(`destination ${this.name}: ${spans} undelivered spans kept in the spool ${this.spool.dir} for the next start`);
+        const kept = await this.keepOnDisk(left);
+        if (kept > 0) this.logger.warn(`destination ${this.name}: ${kept} undelivered spans kept in the spool ${this.spool.dir} for the next start`);
       } else if (spans > 0) {
         this.drop('shutdown_timeout', spans, 'still queued at shutdown');
       }
@@ -245,7 +259,7 @@ export class DeliveryQueue {
       this.account(batch, -1);
       if (result.kind === 'retryable' && this.spool) {
         // Closed while this was in flight: the file stays for the next process.
-        this.stats.spansSpooled += batch.spans;
+        void this.keepOnDisk([batch]);
       } else {
         const reason: DropReason = result.kind === 'failure' ? result.reason : 'shutdown_timeout';
         this.dropEntry(batch, reason, result.message);
