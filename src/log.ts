@@ -65,10 +65,13 @@ export class SdkLogger {
 
   /** Logs `message` the first time `key` is seen; later calls with the same key are silent. */
   once(key: string, level: Exclude<LogLevel, 'silent'>, message: string): void {
-    if (this.onceKeys.has(key)) return;
-    if (this.onceKeys.size >= MAX_ONCE_KEYS) return;
+    // A message this level hides needs no memory (else hidden debug keys, one per model, say,
+    // would use up the room that later warnings need).
+    if (RANK[level] < this.rank || this.onceKeys.has(key)) return;
+    // Full: forget the oldest key rather than silence every new message.
+    if (this.onceKeys.size >= MAX_ONCE_KEYS) this.onceKeys.delete(this.onceKeys.values().next().value as string);
     this.onceKeys.add(key);
-    if (RANK[level] >= this.rank) this.write(level, message);
+    this.write(level, message);
   }
 
   /** Logs at most once per `intervalMs` for `key`; returns whether it logged. */
@@ -76,7 +79,7 @@ export class SdkLogger {
     const now = Date.now();
     const last = this.lastByKey.get(key);
     if (last !== undefined && now - last < intervalMs) return false;
-    if (last === undefined && this.lastByKey.size >= MAX_ONCE_KEYS) return false;
+    if (last === undefined && this.lastByKey.size >= MAX_ONCE_KEYS) this.lastByKey.delete(this.lastByKey.keys().next().value as string);
     this.lastByKey.set(key, now);
     if (RANK[level] >= this.rank) this.write(level, message);
     return true;
