@@ -576,8 +576,12 @@ function contentTransform(config: Config, logger: SdkLogger): ((text: string, ke
   };
 }
 
+// Node's timers take at most 2^31 - 1 ms (a larger value fires after 1 ms, with a process warning);
+// a minute is left for the small margins added to a deadline inside.
+const MAX_TIMEOUT_MS = 2 ** 31 - 1 - 60_000;
+
 function validTimeout(ms: unknown): number {
-  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? ms : DEFAULT_TIMEOUT_MS;
+  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? Math.min(ms, MAX_TIMEOUT_MS) : DEFAULT_TIMEOUT_MS;
 }
 
 

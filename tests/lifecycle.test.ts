@@ -207,4 +207,29 @@ describe('lifecycle', () => {
       restore();
     }
   });
+
+  it('takes a timeout beyond what timers allow as the largest they do, without a process warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => {
+      warnings.push(w.name);
+    };
+    process.on('warning', onWarning);
+    const receiver = await OtlpReceiver.start();
+    const restore = setEnv({ ...SDK_ENV_CLEAR, OTLP_EXPORTER_ENDPOINT: receiver.url });
+    try {
+      agentops.init({ autoStartSession: false, logLevel: 'silent', metrics: false });
+      const s = agentops.startSession();
+      s.record(new agentops.ToolEvent({ name: 'patient' }));
+      s.end();
+      await expect(agentops.flush(3e9)).resolves.toBe(true);
+      expect(receiver.spans().map((x) => x.name).sort()).toEqual(['execute_tool patient', 'session']);
+      await new Promise((r) => setImmediate(r));
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+      await agentops.shutdown(200);
+      restore();
+      await receiver.close();
+    }
+  });
 });
