@@ -125,4 +125,20 @@ describe('bad input never throws and never exceeds the limit', () => {
       process.off('uncaughtException', onEscape);
     }
   });
+
+  it('an event whose fields throw when read still becomes an ended, exported span, marked incomplete', async () => {
+    const logger = new CaptureLogger();
+    agentops.init({ autoStartSession: false, logger, logLevel: 'warn' });
+    const session = agentops.startSession();
+    const { proxy, revoke } = Proxy.revocable<unknown[]>([], {});
+    revoke(); // every operation on it now throws
+    expect(() => session.record(new agentops.LLMEvent({ model: 'gpt-4o', prompt: proxy, finishReasons: proxy as never, completion: 'fine' }))).not.toThrow();
+    session.end();
+    await agentops.flush(5000);
+    const llm = receiver.spans().find((x) => x.name === 'chat gpt-4o');
+    expect(llm).toBeDefined();
+    expect(llm!.attributes['agentops.record.incomplete']).toBe(true);
+    expect(llm!.attributes['gen_ai.request.model']).toBe('gpt-4o');
+    expect(logger.matching(/could not be mapped in full/)).toHaveLength(1);
+  });
 });

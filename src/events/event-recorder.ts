@@ -3,8 +3,8 @@
  * event says), `start()` / `end()` for work still running (the span is active meanwhile, so events
  * recorded inside nest under it).
  */
-import type { Context, Span, Tracer } from '@opentelemetry/api';
-import { AGENTOPS_ERROR_CODE, AGENTOPS_ERROR_DETAILS, AGENTOPS_ERROR_TRIGGER_EVENT_ID, AGENTOPS_EVENT_ID } from '../semconv';
+import type { Context, Span, TimeInput, Tracer } from '@opentelemetry/api';
+import { AGENTOPS_ERROR_CODE, AGENTOPS_ERROR_DETAILS, AGENTOPS_ERROR_TRIGGER_EVENT_ID, AGENTOPS_EVENT_ID, AGENTOPS_RECORD_INCOMPLETE } from '../semconv';
 import { safeJson } from '../serialize/safe-json';
 import { ErrorEvent } from './error-event';
 import { nowMs, type Event } from './event';
@@ -28,17 +28,42 @@ export class EventRecorder {
   start(e: Event, parent: Context): Span {
     const span = this.tracer.startSpan(eventSpanName(e), { kind: eventSpanKind(e), startTime: this.time(e, 'initTimestamp', e.initTimestamp) }, parent);
     // Unsampled (or disabled) spans cost nothing more: no attribute is built for them.
-    if (span.isRecording()) setStartAttributes(span, e, this.policy);
+    if (span.isRecording()) {
+      try {
+        setStartAttributes(span, e, this.policy);
+      } catch (err) {
+        this.incomplete(span, err);
+      }
+    }
     return span;
   }
 
   end(span: Span, e: Event, endTime?: number): void {
     e._recorded = true;
     if (span.isRecording()) {
-      setEndAttributes(span, e, this.policy);
-      if (e.error !== undefined && e.error !== null) this.fail(span, e.error);
+      try {
+        setEndAttributes(span, e, this.policy);
+        if (e.error !== undefined && e.error !== null) this.fail(span, e.error);
+      } catch (err) {
+        this.incomplete(span, err);
+      }
     }
-    span.end(e.endTimestamp !== undefined ? this.time(e, 'endTimestamp', e.endTimestamp) : endTime ?? nowMs());
+    let at: TimeInput;
+    try {
+      at = e.endTimestamp !== undefined ? this.time(e, 'endTimestamp', e.endTimestamp) : endTime ?? nowMs();
+    } catch {
+      at = nowMs();
+    }
+    span.end(at);
+  }
+
+  /**
+   * Mapping an event that fights back (a revoked proxy for a prompt, say) leaves the span with
+   * what was set so far, marked, and it still ends and is exported: never a span left open.
+   */
+  private incomplete(span: Span, err: unknown): void {
+    span.setAttribute(AGENTOPS_RECORD_INCOMPLETE, true);
+    this.policy.logger.once('record:incomplete', 'warn', `an event could not be mapped in full (${String(err)}); its span is exported with what could be read, marked agentops.record.incomplete (reported once)`);
   }
 
   /** Marks `span` failed with `err` (a thrown value or an ErrorEvent). */
