@@ -142,7 +142,7 @@ program
 program
   .command('prune')
   .description('Delete old data: the sessions whose last span ended, and that the server last heard of, longer ago than --older-than, with their spans, and the metric points taken before then. Safe while `serve` runs on the same database.')
-  .requiredOption('--older-than <age>', 'age of the data to delete: a number and a unit, s, min, h, d or w (e.g. 30d, 12h, 90min)', ageArg)
+  .requiredOption('--older-than <age>', '(required) age of the data to delete: a number and a unit, s, min, h, d or w (e.g. 30d, 12h, 90min)', ageArg)
   .option('--project <name>', 'only this project (default: every project)')
   .option('--dry-run', 'only count what would be deleted', false)
   .option('--vacuum', 'then shrink the database file (rewrites it; needs free disk of twice its size; best with the server stopped)', false)
