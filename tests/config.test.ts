@@ -143,6 +143,8 @@ describe('environment', () => {
     expect(c1.captureContent).toBe(base.captureContent);
     expect(c1.collectorTraces).toEqual(base.collectorTraces);
     expect(c1.exporterEndpoint).toBe(base.exporterEndpoint);
+    // For the resource list, falling back means keeping the good pairs and skipping the bad one.
+    expect(c1.envResourceAttributes).toEqual(name === 'OTEL_RESOURCE_ATTRIBUTES' ? { good: '1' } : base.envResourceAttributes);
   });
 
   it('reads AGENTOPS_LOG_LEVEL, and reports a bad one once', () => {
