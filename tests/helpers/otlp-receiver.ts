@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { decodeMetricsRequest, decodeTraceRequest, type DecodedMetric, type DecodedSpan } from '../../src/otlp/otlp-decode';
+import { decodeMetricsRequestJson } from '../../src/otlp/otlp-json';
 
 export interface ReceivedRequest {
   method: string;
@@ -204,7 +205,7 @@ export class OtlpReceiver {
     const json = (req.headers['content-type'] ?? '').includes('json');
     if (status >= 200 && status < 300) {
       if (path.endsWith('/v1/traces')) spans = json ? decodeTraceJson(body) : decodeTraceRequest(body);
-      if (path.endsWith('/v1/metrics')) metrics = json ? [] : decodeMetricsRequest(body);
+      if (path.endsWith('/v1/metrics')) metrics = json ? decodeMetricsRequestJson(JSON.parse(body.toString('utf8'))) : decodeMetricsRequest(body);
     }
     this.requests.push({ method: req.method ?? '', path, headers: req.headers, body, status, spans, metrics, at: Date.now() });
   }
