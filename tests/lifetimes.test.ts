@@ -1,8 +1,12 @@
 /**
  * Acceptance (reliability): stale sessions end as Indeterminate "stale"; spans left open by user
- * code end as abandoned when their session ends; the registry holds only what is open.
+ * code end as abandoned when their session ends; the registry holds only what is open; a client
+ * instance instrumented per request is not kept alive by the instrumentation.
  */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import * as agentops from '../src';
+import { SDK_ENV_CLEAR } from './helpers/env';
 import type { OtlpReceiver } from './helpers/otlp-receiver';
 import { useCollector } from './helpers/use-collector';
 
@@ -44,5 +48,26 @@ describe('session and span lifetimes', () => {
     }
     const st = client.stats().sessions;
     expect(st).toEqual({ open: 0, started: 5000, ended: 5000 });
+  });
+
+  it('does not keep client instances alive: one instrumented per request is collected once dropped', () => {
+    // A process of its own, for a garbage collector it can drive; the built package, as a user has it.
+    const code = `
+      const agentops = require('agentops');
+      const OpenAI = require('openai').default;
+      agentops.init({ autoStartSession: false, logLevel: 'silent', metrics: false, instrument: false });
+      let collected = 0;
+      const registry = new FinalizationRegistry(() => { collected++; });
+      for (let i = 0; i < 200; i++) {
+        const client = agentops.instrument(new OpenAI({ apiKey: 'sk-x', baseURL: 'http://127.0.0.1:9/v1' }));
+        registry.register(client, i);
+      }
+      (async () => {
+        for (let i = 0; i < 20 && collected < 200; i++) { global.gc(); await new Promise((r) => setTimeout(r, 10)); }
+        console.log(collected);
+        await agentops.shutdown(500);
+      })();`;
+    const out = execFileSync(process.execPath, ['--expose-gc', '-e', code], { cwd: join(__dirname, '..'), encoding: 'utf8', env: { ...process.env, ...SDK_ENV_CLEAR } });
+    expect(Number(out.trim())).toBeGreaterThanOrEqual(190);
   });
 });

@@ -11,13 +11,16 @@ export type AnyFunction = (this: any, ...args: any[]) => any;
 const ORIGINAL = Symbol.for('agentops.instrumentation.original');
 
 interface Patch {
-  target: object;
+  // Weakly: a client instance patched per request must stay collectable once the request is done.
+  target: WeakRef<object>;
   key: PropertyKey;
   wrapper: AnyFunction;
   previous: PropertyDescriptor | undefined;
 }
 
-const patches: Patch[] = [];
+let patches: Patch[] = [];
+// Entries of collected targets are swept when the list doubles, so it stays proportional to live ones.
+let sweepAt = 64;
 
 /** Whether `fn` is a wrapper this package installed. */
 export function isPatched(fn: unknown): boolean {
@@ -38,7 +41,11 @@ export function patchMethod(target: object, key: PropertyKey, wrap: (original: A
   Object.defineProperty(wrapper, 'name', { value: original.name, configurable: true });
   const previous = Object.getOwnPropertyDescriptor(target, key);
   Object.defineProperty(target, key, { value: wrapper, writable: true, configurable: true, enumerable: previous?.enumerable ?? false });
-  patches.push({ target, key, wrapper, previous });
+  patches.push({ target: new WeakRef(target), key, wrapper, previous });
+  if (patches.length >= sweepAt) {
+    patches = patches.filter((p) => p.target.deref() !== undefined);
+    sweepAt = Math.max(64, patches.length * 2);
+  }
   return true;
 }
 
@@ -46,15 +53,18 @@ export function patchMethod(target: object, key: PropertyKey, wrap: (original: A
 export function unpatchAll(): void {
   for (let i = patches.length - 1; i >= 0; i--) {
     const p = patches[i]!;
+    const target = p.target.deref();
+    if (target === undefined) continue;
     try {
-      if ((p.target as Record<PropertyKey, unknown>)[p.key] !== p.wrapper) continue;
-      if (p.previous !== undefined) Object.defineProperty(p.target, p.key, p.previous);
-      else delete (p.target as Record<PropertyKey, unknown>)[p.key];
+      if ((target as Record<PropertyKey, unknown>)[p.key] !== p.wrapper) continue;
+      if (p.previous !== undefined) Object.defineProperty(target, p.key, p.previous);
+      else delete (target as Record<PropertyKey, unknown>)[p.key];
     } catch {
       // A target that became frozen keeps the wrapper, which falls through once no client is active.
     }
   }
-  patches.length = 0;
+  patches = [];
+  sweepAt = 64;
 }
 
 export function patchCount(): number {
