@@ -1,14 +1,12 @@
 import type { Config } from 'jest';
 
 const config: Config = {
-  testEnvironment: 'node',
-  roots: ['<rootDir>/tests'],
-  testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
-  // Loopback servers and child processes make some tests slow on 2 cores; none may hang forever.
-  testTimeout: 60_000,
+  // Each package's tests, with its own settings (packages/*/jest.config.ts).
+  projects: ['<rootDir>/packages/agentops', '<rootDir>/packages/server'],
   // Two workers match the CI machine; each test file gets its own module registry and globals.
   maxWorkers: 2,
+  // A global option (the projects' own setting applies when a package's tests run alone).
+  testTimeout: 60_000,
 };
 
 export default config;

@@ -9,7 +9,7 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { generateText, stepCountIs, streamText, tool } from 'ai';
 import { z } from 'zod/v4';
-import * as agentops from '../src';
+import * as agentops from 'agentops';
 import { LlmStub } from './support/llm-stub';
 import { formatTree, fromReadable } from './support/span-tree';
 

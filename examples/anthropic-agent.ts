@@ -7,7 +7,7 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import * as agentops from '../src';
+import * as agentops from 'agentops';
 import { LlmStub } from './support/llm-stub';
 import { formatTree, fromReadable } from './support/span-tree';
 

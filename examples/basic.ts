@@ -5,7 +5,7 @@
  *   npx tsx examples/basic.ts
  */
 import { ConsoleSpanExporter, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import * as agentops from '../src';
+import * as agentops from 'agentops';
 import { formatTree, fromReadable } from './support/span-tree';
 
 async function main(): Promise<void> {

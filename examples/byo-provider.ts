@@ -6,7 +6,7 @@
  */
 import { BatchSpanProcessor, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import * as agentops from '../src';
+import * as agentops from 'agentops';
 import { formatTree, fromReadable } from './support/span-tree';
 
 async function main(): Promise<void> {

@@ -11,8 +11,8 @@
  */
 import OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
-import * as agentops from '../src';
-import { startServer, type LocalServer, type SpanNode } from '../src/server';
+import * as agentops from 'agentops';
+import { startServer, type LocalServer, type SpanNode } from '@agentops/server';
 import { OpenAIStub } from './support/openai-stub';
 import { formatTree, type TreeSpan } from './support/span-tree';
 

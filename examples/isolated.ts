@@ -7,7 +7,7 @@
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import * as agentops from '../src';
+import * as agentops from 'agentops';
 
 async function main(): Promise<void> {
   // The other SDK, registered first.

@@ -5,7 +5,7 @@
  *   npx tsx examples/logging-pino.ts
  */
 import pino from 'pino';
-import * as agentops from '../src';
+import * as agentops from 'agentops';
 
 const log = pino({ mixin: () => agentops.logContext() });
 

@@ -8,7 +8,7 @@
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import * as agentops from '../src';
+import * as agentops from 'agentops';
 import { LlmStub } from './support/llm-stub';
 import { formatTree, fromReadable } from './support/span-tree';
 

@@ -7,7 +7,7 @@
  */
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
-import * as agentops from '../../src';
+import * as agentops from 'agentops';
 
 async function main(): Promise<void> {
   agentops.init({ serviceName: 'support-agent', autoStartSession: false });

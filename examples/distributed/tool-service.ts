@@ -5,7 +5,7 @@
  * Started by agent.ts; sends its port to the parent process (or prints it when run alone).
  */
 import { createServer } from 'node:http';
-import * as agentops from '../../src';
+import * as agentops from 'agentops';
 
 agentops.init({ serviceName: 'order-service', autoStartSession: false });
 

@@ -1,0 +1,51 @@
+/**
+ * The `instrument` option of init(): `false`, or `{ openai?, anthropic? }` holding a class, its
+ * module or a client instance. Anything else throws AgentOpsConfigError naming the option, the bad
+ * value and what is accepted; an unknown key is refused so a typo is caught.
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import * as agentops from '../src';
+import { resolveConfig } from '../src/config';
+import { SdkLogger } from '../src/log';
+import { CaptureLogger } from '../../../testing/capture-logger';
+import { configError } from './helpers/config-error';
+
+const quiet = new SdkLogger('silent');
+
+
+describe('init({ instrument })', () => {
+  it.each([
+    [{ instrument: true }, 'instrument', /false, or an object \{ openai\?, anthropic\? \}.*; got boolean true/],
+    [{ instrument: 'openai' }, 'instrument', /got string "openai"/],
+    [{ instrument: [OpenAI] }, 'instrument', /got array of length 1/],
+    [{ instrument: { openai: OpenAI, gemini: {} } }, 'instrument.gemini', /one of instrument.openai, instrument.anthropic/],
+    [{ instrument: { openai: Anthropic } }, 'instrument.openai', /the OpenAI class .*; got function/],
+    [{ instrument: { anthropic: OpenAI } }, 'instrument.anthropic', /the Anthropic class .*; got function/],
+    [{ instrument: { openai: {} } }, 'instrument.openai', /got object/],
+  ])('rejects %p naming %s', (options, option, message) => {
+    const err = configError(options);
+    expect(err.option).toBe(option);
+    expect(err.code).toBe('AGENTOPS_INVALID_OPTION');
+    expect(err.message).toMatch(message);
+  });
+
+  it('accepts false, classes, module namespaces and client instances', () => {
+    expect(resolveConfig({ instrument: false }, {}, quiet).instrument).toEqual({ auto: false, targets: [] });
+    expect(resolveConfig({}, {}, quiet).instrument).toEqual({ auto: true, targets: [] });
+    const client = new OpenAI({ apiKey: 'sk-test', baseURL: 'http://127.0.0.1:9/v1' });
+    const { targets } = resolveConfig({ instrument: { openai: client, anthropic: { default: Anthropic } } }, {}, quiet).instrument;
+    expect(targets).toHaveLength(2);
+    expect(targets[0]).toBe(client);
+  });
+
+  it('agentops.instrument() of something else warns once and hands it back unchanged', async () => {
+    const logger = new CaptureLogger();
+    agentops.init({ autoStartSession: false, logger, exporters: [] });
+    const thing = { chat: 1 };
+    expect(agentops.instrument(thing)).toBe(thing);
+    expect(agentops.instrument(thing)).toBe(thing);
+    expect(logger.matching(/instrument\(x\) needs an OpenAI or Anthropic/)).toHaveLength(1);
+    await agentops.shutdown(500);
+  });
+});

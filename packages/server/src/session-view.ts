@@ -1,0 +1,207 @@
+/**
+ * Stored rows -> the JSON the REST API returns: session summaries, spans, the span tree and the
+ * session's totals. Totals follow one rule everywhere: LLM calls are spans of category `llm`, tool
+ * calls of category `tool` (see span-record.ts), errors are spans with status ERROR, tokens and
+ * cost are sums of `gen_ai.usage.*_tokens` and `agentops.llm.cost_usd`.
+ */
+import { decodeSpan } from './otlp/otlp-decode';
+import type { SessionRow, SpanRow } from './storage';
+
+export interface Totals {
+  durationMs: number;
+  spans: number;
+  llmCalls: number;
+  toolCalls: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+}
+
+export interface SessionSummary {
+  traceId: string;
+  /** `session.id` of the root span; null until the root span arrives (or when it has none). */
+  sessionId: string | null;
+  name: string | null;
+  tags: string[];
+  endState: string | null;
+  endReason: string | null;
+  /** True while the root span has not arrived: the session is still running (or its root was lost). */
+  running: boolean;
+  serviceName: string | null;
+  startTime: string;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  updatedAt: string;
+  totals: Totals;
+}
+
+export interface SpanEventView {
+  name: string;
+  timeUnixNano: string;
+  attributes: Record<string, unknown>;
+}
+
+export interface SpanView {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+  name: string;
+  kind: 'UNSPECIFIED' | 'INTERNAL' | 'SERVER' | 'CLIENT' | 'PRODUCER' | 'CONSUMER';
+  /** `session`, `llm`, `tool`, `action`, `agent` or `other`: what the viewer colours by. */
+  category: string;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  /** Epoch milliseconds (fractional), for drawing. */
+  startMs: number;
+  durationMs: number;
+  status: { code: number; message: string };
+  attributes: Record<string, unknown>;
+  events: SpanEventView[];
+  links: unknown[];
+  resource: Record<string, unknown>;
+  scope: { name: string; version: string };
+}
+
+export interface SpanNode extends SpanView {
+  children: SpanNode[];
+}
+
+const KINDS: SpanView['kind'][] = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
+
+function nsToMs(ns: string): number {
+  // Split so the epoch-milliseconds part keeps its sub-millisecond digits (a double cannot hold ns since 1970 exactly).
+  const n = BigInt(ns);
+  return Number(n / 1_000_000n) + Number(n % 1_000_000n) / 1e6;
+}
+
+function durationMs(startNs: string, endNs: string): number {
+  const d = BigInt(endNs) - BigInt(startNs);
+  return d <= 0n ? 0 : Number(d) / 1e6;
+}
+
+function parseJson<T>(text: string, fallback: T): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+export function spanView(r: SpanRow): SpanView {
+  // The stored bytes were decoded once already at ingest: a failure here means a damaged row.
+  let s: ReturnType<typeof decodeSpan> | undefined;
+  try {
+    s = decodeSpan(r.body);
+  } catch {
+    s = undefined;
+  }
+  return {
+    traceId: r.trace_id,
+    spanId: r.span_id,
+    parentSpanId: r.parent_span_id,
+    name: r.name,
+    kind: KINDS[r.kind] ?? 'UNSPECIFIED',
+    category: r.category,
+    startTimeUnixNano: r.start_ns,
+    endTimeUnixNano: r.end_ns,
+    startMs: nsToMs(r.start_ns),
+    durationMs: durationMs(r.start_ns, r.end_ns),
+    status: { code: r.status_code, message: s?.status.message ?? '' },
+    attributes: s?.attributes ?? { 'agentops.viewer.error': 'the stored span could not be decoded' },
+    events: s?.events ?? [],
+    links: s?.links ?? [],
+    resource: parseJson<Record<string, unknown>>(r.resource, {}),
+    scope: { name: r.scope_name, version: r.scope_version },
+  };
+}
+
+/** Session duration: the root span's when it has arrived, else the extent of the spans so far. */
+function sessionDurationMs(s: SessionRow): number {
+  if (s.has_root && s.root_start_ns !== null && s.root_end_ns !== null) return durationMs(s.root_start_ns, s.root_end_ns);
+  return durationMs(s.start_ns, s.end_ns);
+}
+
+export function sessionSummary(s: SessionRow): SessionSummary {
+  const start = s.has_root && s.root_start_ns !== null ? s.root_start_ns : s.start_ns;
+  return {
+    traceId: s.trace_id,
+    sessionId: s.session_id,
+    name: s.name,
+    tags: parseJson<string[]>(s.tags, []),
+    endState: s.end_state,
+    endReason: s.end_reason,
+    running: s.has_root === 0,
+    serviceName: s.service_name,
+    startTime: new Date(nsToMs(start)).toISOString(),
+    startTimeUnixNano: start,
+    endTimeUnixNano: s.has_root && s.root_end_ns !== null ? s.root_end_ns : s.end_ns,
+    updatedAt: new Date(s.updated_ms).toISOString(),
+    totals: {
+      durationMs: sessionDurationMs(s),
+      spans: s.span_count,
+      llmCalls: s.llm_calls,
+      toolCalls: s.tool_calls,
+      errors: s.errors,
+      inputTokens: s.input_tokens,
+      outputTokens: s.output_tokens,
+      costUsd: s.cost_usd,
+    },
+  };
+}
+
+/** Totals recomputed from the spans themselves (the detail page does not trust running sums). */
+export function totalsOf(spans: readonly SpanRow[], session: SessionRow): Totals {
+  const t: Totals = { durationMs: sessionDurationMs(session), spans: spans.length, llmCalls: 0, toolCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  for (const s of spans) {
+    if (s.category === 'llm') t.llmCalls++;
+    if (s.category === 'tool') t.toolCalls++;
+    if (s.status_code === 2) t.errors++;
+    t.inputTokens += s.input_tokens ?? 0;
+    t.outputTokens += s.output_tokens ?? 0;
+    t.costUsd += s.cost_usd ?? 0;
+  }
+  return t;
+}
+
+/**
+ * Spans nested under their parents, children by start time. A span whose parent has not arrived
+ * (the session is still running, or the parent was lost) is shown at the top level.
+ */
+export function spanTree(spans: readonly SpanView[]): SpanNode[] {
+  const nodes = new Map<string, SpanNode>();
+  for (const s of spans) nodes.set(s.spanId, { ...s, children: [] });
+  const roots: SpanNode[] = [];
+  for (const n of nodes.values()) {
+    const parent = n.parentSpanId === null ? undefined : nodes.get(n.parentSpanId);
+    if (parent && parent !== n) parent.children.push(n);
+    else roots.push(n);
+  }
+  // A malformed trace can make spans each other's parents; such a cycle is cut and shown at the top.
+  const seen = new Set<SpanNode>();
+  const mark = (start: SpanNode): void => {
+    const stack = [start];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      if (seen.has(n)) continue;
+      seen.add(n);
+      stack.push(...n.children);
+    }
+  };
+  for (const r of roots) mark(r);
+  for (const n of nodes.values()) {
+    if (seen.has(n)) continue;
+    const parent = nodes.get(n.parentSpanId ?? '');
+    if (parent) parent.children = parent.children.filter((c) => c !== n);
+    roots.push(n);
+    mark(n);
+  }
+  const byStart = (a: SpanNode, b: SpanNode): number => a.startMs - b.startMs;
+  const stack: SpanNode[][] = [roots];
+  while (stack.length > 0) {
+    const list = stack.pop()!;
+    list.sort(byStart);
+    for (const c of list) if (c.children.length > 0) stack.push(c.children);
+  }
+  return roots;
+}

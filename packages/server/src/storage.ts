@@ -1,0 +1,521 @@
+/**
+ * The local backend's SQLite database: schema, migrations and every prepared statement. WAL mode
+ * so readers (the viewer, `agentops keys`) never block the writer; `synchronous=NORMAL` because
+ * in WAL mode it loses at most the last transactions on power loss, never consistency, and is
+ * several times faster than FULL. Every read takes the caller's project id: there is no query
+ * that can return another project's rows.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { DecodedMetric } from './otlp/otlp-decode';
+import { AgentOpsServerError } from './server-error';
+import type { SpanRecord } from './span-record';
+
+const SCHEMA_VERSION = 1;
+const OWN_TABLES = ['meta', 'projects', 'api_keys', 'spans', 'resources', 'sessions', 'metric_points'];
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS projects (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  created_ms INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS api_keys (
+  id INTEGER PRIMARY KEY,
+  project_id TEXT NOT NULL REFERENCES projects(id),
+  key TEXT NOT NULL UNIQUE,
+  created_ms INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS spans (
+  project_id TEXT NOT NULL,
+  trace_id TEXT NOT NULL,
+  span_id TEXT NOT NULL,
+  parent_span_id TEXT,
+  name TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  start_ns INTEGER NOT NULL,
+  end_ns INTEGER NOT NULL,
+  status_code INTEGER NOT NULL,
+  body BLOB NOT NULL,
+  resource_id INTEGER NOT NULL,
+  scope_name TEXT NOT NULL,
+  scope_version TEXT NOT NULL,
+  category TEXT NOT NULL,
+  input_tokens REAL,
+  output_tokens REAL,
+  cost_usd REAL,
+  PRIMARY KEY (project_id, trace_id, span_id)
+);
+CREATE TABLE IF NOT EXISTS resources (
+  id INTEGER PRIMARY KEY,
+  project_id TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  attributes TEXT NOT NULL,
+  UNIQUE (project_id, hash)
+);
+CREATE TABLE IF NOT EXISTS sessions (
+  project_id TEXT NOT NULL,
+  trace_id TEXT NOT NULL,
+  has_root INTEGER NOT NULL DEFAULT 0,
+  root_is_session_span INTEGER NOT NULL DEFAULT 0,
+  root_span_id TEXT,
+  session_id TEXT,
+  name TEXT,
+  tags TEXT NOT NULL DEFAULT '[]',
+  end_state TEXT,
+  end_reason TEXT,
+  service_name TEXT,
+  root_start_ns INTEGER,
+  root_end_ns INTEGER,
+  root_status_code INTEGER,
+  start_ns INTEGER NOT NULL,
+  end_ns INTEGER NOT NULL,
+  span_count INTEGER NOT NULL DEFAULT 0,
+  llm_calls INTEGER NOT NULL DEFAULT 0,
+  tool_calls INTEGER NOT NULL DEFAULT 0,
+  errors INTEGER NOT NULL DEFAULT 0,
+  input_tokens REAL NOT NULL DEFAULT 0,
+  output_tokens REAL NOT NULL DEFAULT 0,
+  cost_usd REAL NOT NULL DEFAULT 0,
+  updated_ms INTEGER NOT NULL,
+  PRIMARY KEY (project_id, trace_id)
+);
+CREATE INDEX IF NOT EXISTS sessions_by_start ON sessions (project_id, start_ns DESC);
+CREATE INDEX IF NOT EXISTS sessions_by_session_id ON sessions (project_id, session_id);
+CREATE TABLE IF NOT EXISTS metric_points (
+  id INTEGER PRIMARY KEY,
+  project_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  type TEXT NOT NULL,
+  temporality INTEGER NOT NULL,
+  is_monotonic INTEGER NOT NULL,
+  start_ns INTEGER NOT NULL,
+  time_ns INTEGER NOT NULL,
+  attributes TEXT NOT NULL,
+  value REAL,
+  count INTEGER,
+  sum REAL,
+  min REAL,
+  max REAL,
+  bucket_counts TEXT,
+  explicit_bounds TEXT,
+  resource TEXT NOT NULL,
+  scope_name TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS metric_points_by_name ON metric_points (project_id, name, time_ns);
+`;
+
+export interface Project {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+export interface ProjectWithKeys extends Project {
+  keys: string[];
+}
+
+export interface PruneCounts {
+  sessions: number;
+  spans: number;
+  metricPoints: number;
+}
+
+// Sessions per prune transaction (metric points: ten times as many).
+const PRUNE_CHUNK = 500;
+
+export interface KeyOwner {
+  keyId: number;
+  projectId: string;
+}
+
+/** One row of the session list: what the root span said, plus running totals of every span stored. */
+export interface SessionRow {
+  trace_id: string;
+  has_root: number;
+  root_span_id: string | null;
+  session_id: string | null;
+  name: string | null;
+  tags: string;
+  end_state: string | null;
+  end_reason: string | null;
+  service_name: string | null;
+  root_start_ns: string | null;
+  root_end_ns: string | null;
+  root_status_code: number | null;
+  start_ns: string;
+  end_ns: string;
+  span_count: number;
+  llm_calls: number;
+  tool_calls: number;
+  errors: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  updated_ms: number;
+}
+
+export interface SpanRow {
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  name: string;
+  kind: number;
+  start_ns: string;
+  end_ns: string;
+  status_code: number;
+  /** The span's OTLP protobuf bytes (a `Span` message) as they arrived. */
+  body: Buffer;
+  /** Resource attributes, JSON. */
+  resource: string;
+  scope_name: string;
+  scope_version: string;
+  category: string;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cost_usd: number | null;
+}
+
+export interface MetricPointRow {
+  name: string;
+  description: string;
+  unit: string;
+  type: string;
+  temporality: number;
+  is_monotonic: number;
+  start_ns: string;
+  time_ns: string;
+  attributes: string;
+  value: number | null;
+  count: number | null;
+  sum: number | null;
+  min: number | null;
+  max: number | null;
+  bucket_counts: string | null;
+  explicit_bounds: string | null;
+  resource: string;
+  scope_name: string;
+}
+
+export interface SessionFilter {
+  tag?: string;
+  /** `Success`, `Fail`, `Indeterminate`, or `running` (no root span yet). */
+  endState?: string;
+  fromNs?: bigint;
+  toNs?: bigint;
+  limit: number;
+  offset: number;
+}
+
+/** Spans and metric points of one project, as the write queue hands them over. */
+export interface WriteBatch {
+  projectId: string;
+  spans: readonly SpanRecord[];
+  /** Resource attributes (JSON) the spans refer to by index. */
+  resources: readonly string[];
+  /** OTLP/protobuf bytes the spans' `bodyStart` / `bodyEnd` point into. */
+  body: Uint8Array;
+  metrics: readonly DecodedMetric[];
+}
+
+const SPAN_COLUMNS =
+  'trace_id, span_id, parent_span_id, name, kind, CAST(start_ns AS TEXT) AS start_ns, CAST(end_ns AS TEXT) AS end_ns, status_code, body, (SELECT attributes FROM resources WHERE resources.id = spans.resource_id) AS resource, scope_name, scope_version, category, input_tokens, output_tokens, cost_usd';
+const SESSION_COLUMNS =
+  'trace_id, has_root, root_span_id, session_id, name, tags, end_state, end_reason, service_name, CAST(root_start_ns AS TEXT) AS root_start_ns, CAST(root_end_ns AS TEXT) AS root_end_ns, root_status_code, CAST(start_ns AS TEXT) AS start_ns, CAST(end_ns AS TEXT) AS end_ns, span_count, llm_calls, tool_calls, errors, input_tokens, output_tokens, cost_usd, updated_ms';
+
+export class Storage {
+  readonly path: string;
+  readonly db: Database.Database;
+  /** Signs the tokens `/v3/auth/token` hands out; one per database, so tokens survive a restart. */
+  readonly tokenSecret: Buffer;
+  private readonly stmt: ReturnType<typeof prepare>;
+
+  private constructor(file: string, db: Database.Database) {
+    this.path = file;
+    this.db = db;
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version === 0) {
+      // Never add tables to someone else's database given by mistake as --db.
+      const foreign = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN (${OWN_TABLES.map(() => '?').join(', ')}) AND name NOT LIKE 'sqlite_%'`).all(...OWN_TABLES) as Array<{ name: string }>;
+      if (foreign.length > 0) {
+        throw new AgentOpsServerError('AGENTOPS_SERVER_DATABASE', `${file} is not an agentops database (it has tables ${foreign.map((t) => t.name).join(', ')}); give another --db`);
+      }
+    }
+    db.exec(SCHEMA);
+    if (version === 0) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    else if (version !== SCHEMA_VERSION) {
+      throw new AgentOpsServerError('AGENTOPS_SERVER_DATABASE', `database ${file} has schema version ${version}; this agentops understands version ${SCHEMA_VERSION}`);
+    }
+    this.stmt = prepare(db);
+    this.tokenSecret = this.loadSecret();
+  }
+
+  /**
+   * Opens (creating when missing) the database at `file`. A new file is made readable by its owner only: it holds API keys, prompts and completions.
+   */
+  static open(file: string): Storage {
+    const resolved = path.resolve(file);
+    let db: Database.Database;
+    try {
+      const created = !existsSync(resolved);
+      mkdirSync(path.dirname(resolved), { recursive: true, mode: 0o700 });
+      db = new Database(resolved);
+      if (created) chmodSync(resolved, 0o600);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      // This connection reads, and writes only projects and keys (rarely): waiting a moment for
+      // the write thread's lock is better than failing. Span writes never wait (write-worker.js).
+      db.pragma('busy_timeout = 2000');
+      db.pragma('foreign_keys = ON');
+    } catch (err) {
+      throw new AgentOpsServerError('AGENTOPS_SERVER_DATABASE', `cannot open database ${resolved}: ${(err as Error).message}`);
+    }
+    try {
+      return new Storage(resolved, db);
+    } catch (err) {
+      db.close();
+      if (err instanceof AgentOpsServerError) throw err;
+      throw new AgentOpsServerError('AGENTOPS_SERVER_DATABASE', `${resolved} is not an agentops database: ${(err as Error).message}`);
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private loadSecret(): Buffer {
+    const row = this.stmt.getMeta.get('token_secret') as { value: string } | undefined;
+    if (row) return Buffer.from(row.value, 'hex');
+    const secret = randomBytes(32);
+    this.stmt.putMeta.run('token_secret', secret.toString('hex'));
+    return secret;
+  }
+
+  // ---- projects and keys ----
+
+  /** Creates a project with one API key. Throws `AgentOpsServerError` (`AGENTOPS_SERVER_PROJECT`) for a bad or taken name. */
+  createProject(name: string): { project: Project; apiKey: string } {
+    if (typeof name !== 'string' || name.trim() === '' || name.length > 100) {
+      throw new AgentOpsServerError('AGENTOPS_SERVER_PROJECT', `a project name must be 1 to 100 characters; got ${JSON.stringify(name)}`);
+    }
+    if (this.stmt.projectByName.get(name)) throw new AgentOpsServerError('AGENTOPS_SERVER_PROJECT', `project "${name}" already exists`);
+    const project: Project = { id: randomUUID(), name, createdAt: new Date().toISOString() };
+    const apiKey = newApiKey();
+    this.db.transaction(() => {
+      this.stmt.insertProject.run(project.id, name, Date.parse(project.createdAt));
+      this.stmt.insertKey.run(project.id, apiKey, Date.now());
+    })();
+    return { project, apiKey };
+  }
+
+  /** Adds another key to a project (`agentops keys create`). */
+  createKey(projectId: string): string {
+    const key = newApiKey();
+    this.stmt.insertKey.run(projectId, key, Date.now());
+    return key;
+  }
+
+  /**
+   * Deletes an API key (`agentops keys --revoke`): the exchange refuses it from then on, and the
+   * tokens issued for it stop working at once, in a server running on this database too.
+   * Returns the project it belonged to and how many keys that project has left.
+   */
+  revokeKey(key: string): { project: Project; keysLeft: number } | undefined {
+    const owner = this.ownerOfKey(key);
+    if (owner === undefined) return undefined;
+    this.stmt.deleteKey.run(owner.keyId);
+    const project = this.projectById(owner.projectId)!;
+    return { project, keysLeft: this.stmt.keysOfProject.all(owner.projectId).length };
+  }
+
+  /**
+   * Retention (`agentops prune`): deletes the sessions whose last span ended before `cutoffMs` and
+   * that this server last wrote before it (so a client whose clock is behind, or a long-quiet
+   * session that is still running, is not cut), with all their spans; the metric points taken
+   * before it; and the resources no span uses any more. In one project or all. Deletes in small
+   * transactions, so a server running on the database keeps writing in between. With `dryRun`,
+   * only counts.
+   */
+  prune(cutoffMs: number, projectId?: string, dryRun = false): PruneCounts {
+    const cutoffNs = BigInt(Math.floor(cutoffMs)) * 1_000_000n;
+    const ms = Math.floor(cutoffMs);
+    const scope = projectId === undefined ? '' : ' AND project_id = ?';
+    const p = projectId === undefined ? [] : [projectId];
+    const sessionsWhere = `end_ns < ? AND updated_ms < ?${scope}`;
+    const sessionArgs = [cutoffNs, ms, ...p];
+    const pointsWhere = `time_ns < ?${scope}`;
+    if (dryRun) {
+      return {
+        sessions: (this.db.prepare(`SELECT count(*) AS n FROM sessions WHERE ${sessionsWhere}`).get(...sessionArgs) as { n: number }).n,
+        spans: (this.db.prepare(`SELECT count(*) AS n FROM spans WHERE (project_id, trace_id) IN (SELECT project_id, trace_id FROM sessions WHERE ${sessionsWhere})`).get(...sessionArgs) as { n: number }).n,
+        metricPoints: (this.db.prepare(`SELECT count(*) AS n FROM metric_points WHERE ${pointsWhere}`).get(cutoffNs, ...p) as { n: number }).n,
+      };
+    }
+    // The server's writer holds the lock for one group commit at a time: wait for it, not fail.
+    this.db.pragma('busy_timeout = 30000');
+    const counts: PruneCounts = { sessions: 0, spans: 0, metricPoints: 0 };
+    const pick = this.db.prepare(`SELECT project_id, trace_id FROM sessions WHERE ${sessionsWhere} LIMIT ${PRUNE_CHUNK}`);
+    const delSpans = this.db.prepare('DELETE FROM spans WHERE project_id = ? AND trace_id = ?');
+    const delSession = this.db.prepare('DELETE FROM sessions WHERE project_id = ? AND trace_id = ?');
+    const sessionChunk = this.db.transaction((): number => {
+      const rows = pick.all(...sessionArgs) as Array<{ project_id: string; trace_id: string }>;
+      for (const r of rows) {
+        counts.spans += delSpans.run(r.project_id, r.trace_id).changes;
+        counts.sessions += delSession.run(r.project_id, r.trace_id).changes;
+      }
+      return rows.length;
+    });
+    while (sessionChunk() === PRUNE_CHUNK);
+    const delPoints = this.db.prepare(`DELETE FROM metric_points WHERE id IN (SELECT id FROM metric_points WHERE ${pointsWhere} LIMIT ${PRUNE_CHUNK * 10})`);
+    for (;;) {
+      const n = delPoints.run(cutoffNs, ...p).changes;
+      counts.metricPoints += n;
+      if (n < PRUNE_CHUNK * 10) break;
+    }
+    // The writer looks resources up inside its own transaction, so one deleted here is re-created there.
+    this.db.prepare(`DELETE FROM resources WHERE id NOT IN (SELECT DISTINCT resource_id FROM spans)${scope}`).run(...p);
+    return counts;
+  }
+
+  /**
+   * Gives the space of deleted rows back to the file system (`agentops prune --vacuum`); false when
+   * the write-ahead log could not be emptied yet (a server was using it), so the file shrinks later.
+   */
+  vacuum(): boolean {
+    this.db.exec('VACUUM');
+    const [r] = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+    return r === undefined || r.busy === 0;
+  }
+
+  /** The first project, created with a key when the database has none. */
+  defaultProject(): { project: Project; apiKey: string; created: boolean } {
+    const first = this.listProjects()[0];
+    if (first && first.keys[0] !== undefined) return { project: first, apiKey: first.keys[0], created: false };
+    if (first) return { project: first, apiKey: this.createKey(first.id), created: false };
+    return { ...this.createProject('default'), created: true };
+  }
+
+  listProjects(): ProjectWithKeys[] {
+    const projects = this.stmt.listProjects.all() as Array<{ id: string; name: string; created_ms: number }>;
+    return projects.map((p) => ({
+      id: p.id,
+      name: p.name,
+      createdAt: new Date(p.created_ms).toISOString(),
+      keys: (this.stmt.keysOfProject.all(p.id) as Array<{ key: string }>).map((k) => k.key),
+    }));
+  }
+
+  projectByName(name: string): Project | undefined {
+    const p = this.stmt.projectByName.get(name) as { id: string; name: string; created_ms: number } | undefined;
+    return p && { id: p.id, name: p.name, createdAt: new Date(p.created_ms).toISOString() };
+  }
+
+  projectById(id: string): Project | undefined {
+    const p = this.stmt.projectById.get(id) as { id: string; name: string; created_ms: number } | undefined;
+    return p && { id: p.id, name: p.name, createdAt: new Date(p.created_ms).toISOString() };
+  }
+
+  ownerOfKey(key: string): KeyOwner | undefined {
+    const row = this.stmt.keyOwner.get(key) as { id: number; project_id: string } | undefined;
+    return row && { keyId: row.id, projectId: row.project_id };
+  }
+
+  /** The key with row id `keyId` in `projectId`, while it exists (a token dies with its key). */
+  keyById(keyId: number, projectId: string): string | undefined {
+    return (this.stmt.keyById.get(keyId, projectId) as { key: string } | undefined)?.key;
+  }
+
+  // Spans and metric points are written by write-worker.js, on its own thread and connection.
+
+  // ---- reads, always within one project ----
+
+  listSessions(projectId: string, f: SessionFilter): { rows: SessionRow[]; total: number } {
+    const where = ['project_id = ?'];
+    const args: unknown[] = [projectId];
+    if (f.tag !== undefined) {
+      where.push('EXISTS (SELECT 1 FROM json_each(sessions.tags) WHERE json_each.value = ?)');
+      args.push(f.tag);
+    }
+    if (f.endState === 'running') where.push('has_root = 0');
+    else if (f.endState !== undefined) {
+      where.push('end_state = ?');
+      args.push(f.endState);
+    }
+    if (f.fromNs !== undefined) {
+      where.push('start_ns >= ?');
+      args.push(f.fromNs);
+    }
+    if (f.toNs !== undefined) {
+      where.push('start_ns < ?');
+      args.push(f.toNs);
+    }
+    const clause = where.join(' AND ');
+    // The filter is built from fixed fragments only; values are always bound parameters.
+    const rows = this.db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE ${clause} ORDER BY start_ns DESC, trace_id LIMIT ? OFFSET ?`).all(...args, f.limit, f.offset) as SessionRow[];
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM sessions WHERE ${clause}`).get(...args) as { n: number }).n;
+    return { rows, total };
+  }
+
+  getSession(projectId: string, traceId: string): SessionRow | undefined {
+    return this.stmt.getSession.get(projectId, traceId) as SessionRow | undefined;
+  }
+
+  /** The trace id of the session whose `session.id` is `sessionId` (for ids that are not UUIDs). */
+  traceIdOfSessionId(projectId: string, sessionId: string): string | undefined {
+    return (this.stmt.traceOfSessionId.get(projectId, sessionId) as { trace_id: string } | undefined)?.trace_id;
+  }
+
+  spansOf(projectId: string, traceId: string): SpanRow[] {
+    return this.stmt.spansOf.all(projectId, traceId) as SpanRow[];
+  }
+
+  metricNames(projectId: string): Array<{ name: string; type: string; unit: string; points: number }> {
+    return this.stmt.metricNames.all(projectId) as Array<{ name: string; type: string; unit: string; points: number }>;
+  }
+
+  metricPoints(projectId: string, name: string, limit: number): MetricPointRow[] {
+    return this.stmt.metricPoints.all(projectId, name, limit) as MetricPointRow[];
+  }
+
+  /** Spans stored for a project, or in the whole database (the benchmark counts what was stored). */
+  countSpans(projectId?: string): number {
+    const row = (projectId === undefined ? this.stmt.countAllSpans.get() : this.stmt.countSpans.get(projectId)) as { n: number };
+    return row.n;
+  }
+}
+
+function newApiKey(): string {
+  return `aol_${randomBytes(24).toString('base64url')}`;
+}
+
+function prepare(db: Database.Database) {
+  return {
+    getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
+    putMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)'),
+    insertProject: db.prepare('INSERT INTO projects (id, name, created_ms) VALUES (?, ?, ?)'),
+    insertKey: db.prepare('INSERT INTO api_keys (project_id, key, created_ms) VALUES (?, ?, ?)'),
+    listProjects: db.prepare('SELECT id, name, created_ms FROM projects ORDER BY created_ms, rowid'),
+    projectByName: db.prepare('SELECT id, name, created_ms FROM projects WHERE name = ?'),
+    projectById: db.prepare('SELECT id, name, created_ms FROM projects WHERE id = ?'),
+    keysOfProject: db.prepare('SELECT key FROM api_keys WHERE project_id = ? ORDER BY id'),
+    keyOwner: db.prepare('SELECT id, project_id FROM api_keys WHERE key = ?'),
+    keyById: db.prepare('SELECT key FROM api_keys WHERE id = ? AND project_id = ?'),
+    deleteKey: db.prepare('DELETE FROM api_keys WHERE id = ?'),
+    getSession: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE project_id = ? AND trace_id = ?`),
+    traceOfSessionId: db.prepare('SELECT trace_id FROM sessions WHERE project_id = ? AND session_id = ? ORDER BY start_ns DESC LIMIT 1'),
+    spansOf: db.prepare(`SELECT ${SPAN_COLUMNS} FROM spans WHERE project_id = ? AND trace_id = ? ORDER BY start_ns, span_id`),
+    metricNames: db.prepare('SELECT name, type, unit, count(*) AS points FROM metric_points WHERE project_id = ? GROUP BY name, type, unit ORDER BY name'),
+    metricPoints: db.prepare(
+      `SELECT name, description, unit, type, temporality, is_monotonic, CAST(start_ns AS TEXT) AS start_ns, CAST(time_ns AS TEXT) AS time_ns, attributes,
+         value, count, sum, min, max, bucket_counts, explicit_bounds, resource, scope_name
+       FROM metric_points WHERE project_id = ? AND name = ? ORDER BY time_ns DESC LIMIT ?`,
+    ),
+    countSpans: db.prepare('SELECT count(*) AS n FROM spans WHERE project_id = ?'),
+    countAllSpans: db.prepare('SELECT count(*) AS n FROM spans'),
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * `npm run demo -- --once` (the README's first command, without staying up): it runs the example
+ * agent against the embedded backend and prints the session tree read back from the REST API, the
+ * totals and a viewer link, then exits on its own.
+ */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { SDK_ENV_CLEAR } from '../../../testing/env';
+import { tempDb } from './helpers/temp-db';
+
+const root = path.join(__dirname, '..', '..', '..');
+
+function runDemo(db: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of Object.keys(SDK_ENV_CLEAR)) delete env[k];
+  return new Promise((resolve) => {
+    execFile('npm', ['run', '--silent', 'demo', '--', '--once', '--db', db], { cwd: root, env, timeout: 50_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('npm run demo -- --once', () => {
+  const db = tempDb();
+  afterAll(() => db.remove());
+
+  it('prints the stored session tree, its totals and the viewer URL, and exits', async () => {
+    const { code, stdout, stderr } = await runDemo(db.file);
+    expect({ code, stderr: stderr.replace(/npm warn .*\n?/g, '') }).toEqual({ code: 0, stderr: '' });
+    const tree = stdout.slice(stdout.indexOf('support-bot ('), stdout.indexOf('\n\n', stdout.indexOf('support-bot (')));
+    const lines = tree.split('\n').map((l) => l.replace(/\(\d+(\.\d+)? ms\)/, '(N ms)').replace(/\$\d+\.\d+/, '$X').replace(/tokens \d+->\d+/, 'tokens N->N'));
+    expect(lines).toEqual([
+      'support-bot (N ms)  [Success]',
+      '└─ action handle_ticket (N ms)',
+      '   ├─ chat gpt-4o-mini (N ms)  [tokens N->N, $X]',
+      '   ├─ execute_tool lookup_order (N ms)',
+      '   ├─ chat gpt-4o-mini (N ms)  [tokens N->N, $X]',
+      '   ├─ ✗ execute_tool issue_refund (N ms)  [error RefundNotAllowedError]',
+      '   └─ chat gpt-4o-mini (N ms)  [tokens N->N, $X]',
+    ]);
+    expect(stdout).toMatch(/^7 spans, 3 LLM calls, 2 tool calls, 1 error\(s\), \d+ input \+ \d+ output tokens, \$0\.\d{6}$/m);
+    expect(stdout).toMatch(/^view it at http:\/\/127\.0\.0\.1:\d+\/sessions\?trace_id=[0-9a-f]{32}#key=aol_[\w-]+$/m);
+    expect(stdout).toContain('agent answered: Your order 42 was delivered');
+  });
+});
