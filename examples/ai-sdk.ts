@@ -6,7 +6,7 @@
  *   npx tsx examples/ai-sdk.ts
  */
 import { createOpenAI } from '@ai-sdk/openai';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { generateText, stepCountIs, streamText, tool } from 'ai';
 import { z } from 'zod/v4';
 import * as agentops from 'agentops';

@@ -6,7 +6,7 @@
  *   npx tsx examples/anthropic-agent.ts
  */
 import Anthropic from '@anthropic-ai/sdk';
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import * as agentops from 'agentops';
 import { LlmStub } from './support/llm-stub';
 import { formatTree, fromReadable } from './support/span-tree';

@@ -4,7 +4,7 @@
  *
  *   npx tsx examples/basic.ts
  */
-import { ConsoleSpanExporter, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { ConsoleSpanExporter, InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import * as agentops from 'agentops';
 import { formatTree, fromReadable } from './support/span-tree';
 

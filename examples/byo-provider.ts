@@ -1,25 +1,25 @@
 /**
- * Bring your own OpenTelemetry: your NodeTracerProvider, with your sampler and exporters, plus the
+ * Bring your own OpenTelemetry: your TracerProvider, with your sampler and exporters, plus the
  * SDK's span processors and session id generator. Sessions keep trace id = session id.
  *
  *   npx tsx examples/byo-provider.ts
  */
-import { BatchSpanProcessor, InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { trace } from '@opentelemetry/api';
+import { BatchSpanProcessor, InMemorySpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
 import * as agentops from 'agentops';
 import { formatTree, fromReadable } from './support/span-tree';
 
 async function main(): Promise<void> {
   const mine = new InMemorySpanExporter(); // stands for your own exporter (Jaeger, Tempo, ...)
-  const provider = new NodeTracerProvider({
+  const provider = new TracerProvider({
     idGenerator: new agentops.SessionIdGenerator(),
     spanProcessors: [
       // The AgentOps backend (with AGENTOPS_API_KEY), OTLP_EXPORTER_ENDPOINT, cost and metrics.
       ...agentops.spanProcessors(),
-      new BatchSpanProcessor(mine),
+      new BatchSpanProcessor({ exporter: mine }),
     ],
   });
-  provider.register();
+  trace.setGlobalTracerProvider(provider);
   agentops.init({ tracerProvider: provider, autoStartSession: false });
 
   const session = agentops.startSession({ name: 'byo-provider' });

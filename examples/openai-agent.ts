@@ -5,7 +5,7 @@
  *
  *   npx tsx examples/openai-agent.ts
  */
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import * as agentops from 'agentops';

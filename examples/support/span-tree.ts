@@ -3,7 +3,7 @@
  * examples can show what a session looks like without any backend.
  */
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 
 export interface TreeSpan {
   spanId: string;

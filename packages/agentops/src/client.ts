@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { context, propagation, ROOT_CONTEXT, trace, TraceFlags, type Span, type TextMapPropagator, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { RandomIdGenerator, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { RandomIdGenerator, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { TracerProvider as SdkTracerProvider } from '@opentelemetry/sdk-trace';
 import { resolveConfig, resolveLogger, type Config, type Env, type InitOptions } from './config';
 import { raceDeadline } from './deadline';
 import { globalContextAccess, privateContextAccess, SESSION_KEY, type ContextAccess } from './context';
@@ -78,7 +78,7 @@ export class Client implements SessionHost, ExitTarget {
   private readonly registeredPropagator: boolean = false;
   private readonly privateContextManager: AsyncLocalStorageContextManager | undefined;
   /** The provider this client built (not one the user passed). */
-  private readonly ownProvider: NodeTracerProvider | undefined;
+  private readonly ownProvider: SdkTracerProvider | undefined;
   private readonly metricsAuth: VendorAuth | undefined;
   private shutdownPromise: Promise<void> | undefined;
   private eventsWithoutSession = 0;
@@ -156,7 +156,7 @@ export class Client implements SessionHost, ExitTarget {
     } else {
       // First, so the cost it adds in onEnding is on the span before any exporter sees it.
       const genaiProcessor = new GenAiSpanProcessor(new PriceBook(config.pricing), (traceId) => this.registry.byTraceId(traceId), () => metrics.genai, logger);
-      this.ownProvider = new NodeTracerProvider({
+      this.ownProvider = new SdkTracerProvider({
         resource,
         idGenerator: new SessionIdGenerator(),
         sampler: buildSampler(config.sampling),
@@ -493,7 +493,7 @@ const byoPipelines: Pipeline[] = [];
  * collector, `exporters`) and derive cost and metrics, for your own TracerProvider. Use them with
  * `SessionIdGenerator`, then `init({ tracerProvider })`.
  *
- * @example new NodeTracerProvider({ idGenerator: new SessionIdGenerator(), spanProcessors: agentops.spanProcessors({ apiKey }) })
+ * @example new TracerProvider({ idGenerator: new SessionIdGenerator(), spanProcessors: agentops.spanProcessors({ apiKey }) })
  */
 export function spanProcessors(options?: InitOptions): SpanProcessor[] {
   const env = process.env as Env;

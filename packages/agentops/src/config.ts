@@ -8,7 +8,7 @@
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
 import type { TracerProvider } from '@opentelemetry/api';
 import type { MetricReader } from '@opentelemetry/sdk-metrics';
-import type { Sampler, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { Sampler, SpanExporter } from '@opentelemetry/sdk-trace';
 import { collectorTarget, exporterNames, type OtlpTarget } from './otlp-env';
 import { AgentOpsConfigError } from './errors';
 import type { InstrumentConfig, InstrumentOptions } from './instrumentation/instrument';

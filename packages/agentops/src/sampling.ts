@@ -4,7 +4,7 @@
  * sampling is deterministic: another process continuing the session, or recomputing it from the
  * same session id, decides the same way.
  */
-import { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, TraceIdRatioBasedSampler, type Sampler } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOffSampler, AlwaysOnSampler, ParentBasedSampler, TraceIdRatioBasedSampler, type Sampler } from '@opentelemetry/sdk-trace';
 import type { SamplingSpec } from './config';
 
 export function buildSampler(spec: SamplingSpec): Sampler {

@@ -6,8 +6,7 @@
  */
 import { context, createContextKey, ROOT_CONTEXT, trace, type ProxyTracerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import * as agentops from '../src';
 import { SDK_ENV_CLEAR, setEnv } from '../../../testing/env';
 import { OtlpReceiver } from '../../../testing/otlp-receiver';
@@ -28,14 +27,14 @@ describe('bring your own OpenTelemetry', () => {
   it('spanProcessors() + SessionIdGenerator in your provider: the vendor and your exporter get the session, trace id = session id', async () => {
     const vendor = await OtlpReceiver.start({ vendor: { apiKey: 'byo-key-123456' } });
     const mine = new InMemorySpanExporter();
-    const provider = new NodeTracerProvider({
+    const provider = new TracerProvider({
       idGenerator: new agentops.SessionIdGenerator(),
       spanProcessors: [
         ...agentops.spanProcessors({ apiKey: 'byo-key-123456', apiEndpoint: vendor.url, exporterEndpoint: `${vendor.url}/v1/traces`, logLevel: 'silent' }),
-        new BatchSpanProcessor(mine, { scheduledDelayMillis: 10 }),
+        new BatchSpanProcessor({ exporter: mine, scheduledDelayMillis: 10 }),
       ],
     });
-    provider.register();
+    trace.setGlobalTracerProvider(provider);
     try {
       const client = agentops.init({ tracerProvider: provider, autoStartSession: false, logLevel: 'silent', metrics: false });
       const session = agentops.startSession({ name: 'byo' });
@@ -64,7 +63,7 @@ describe('bring your own OpenTelemetry', () => {
 
   it('init({ global: false }) next to a Sentry-style global provider: neither side loses spans, the globals stay theirs', async () => {
     const theirs = new InMemorySpanExporter();
-    const theirProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(theirs)] });
+    const theirProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: theirs })] });
     const theirContext = new AsyncLocalStorageContextManager().enable();
     expect(trace.setGlobalTracerProvider(theirProvider)).toBe(true);
     expect(context.setGlobalContextManager(theirContext)).toBe(true);
@@ -92,7 +91,7 @@ describe('bring your own OpenTelemetry', () => {
     expect(their.find((s) => s.name === 'their-child')!.spanContext().traceId).toBe(theirRoot.spanContext().traceId);
     await agentops.shutdown(1000);
     // Nothing of ours was registered or unregistered.
-    expect(trace.setGlobalTracerProvider(new BasicTracerProvider())).toBe(false);
+    expect(trace.setGlobalTracerProvider(new TracerProvider())).toBe(false);
     expect(context.setGlobalContextManager(new AsyncLocalStorageContextManager())).toBe(false);
     // The globals are still theirs: the API hands out their provider and their context manager's context.
     expect((trace.getTracerProvider() as ProxyTracerProvider).getDelegate()).toBe(theirProvider);

@@ -3,7 +3,7 @@
  * exchange, with the Bearer token), a second receiver at OTLP_EXPORTER_ENDPOINT and an in-memory
  * exporter passed in `exporters`.
  */
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import * as agentops from '../src';
 import { SDK_ENV_CLEAR, setEnv } from '../../../testing/env';
 import { OtlpReceiver } from '../../../testing/otlp-receiver';

@@ -3,7 +3,7 @@
  * (accepts, never answers) does not delay or drop another destination's spans, and shutdown(2000)
  * still resolves in under 3 s.
  */
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import * as agentops from '../src';
 import { SDK_ENV_CLEAR, setEnv } from '../../../testing/env';
 import { closedPort, OtlpReceiver } from '../../../testing/otlp-receiver';

@@ -4,7 +4,7 @@
  * registered yet; `enabled: false` / OTEL_SDK_DISABLED make every call a no-op.
  */
 import { trace, type ProxyTracerProvider } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import * as agentops from '../src';
 import { CaptureLogger } from '../../../testing/capture-logger';
 import { SDK_ENV_CLEAR, setEnv } from '../../../testing/env';
@@ -62,12 +62,12 @@ describe('lifecycle', () => {
     expect(mine.scope.name).toBe('my-app');
     await agentops.shutdown(1000);
     // After shutdown the global registration is released for whoever comes next.
-    expect(trace.setGlobalTracerProvider(new BasicTracerProvider())).toBe(true);
+    expect(trace.setGlobalTracerProvider(new TracerProvider())).toBe(true);
   });
 
   it('leaves an existing global provider in place, logs once how to use spanProcessors(), and still records sessions', async () => {
     const theirs = new InMemorySpanExporter();
-    const existing = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(theirs)] });
+    const existing = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: theirs })] });
     expect(trace.setGlobalTracerProvider(existing)).toBe(true);
     const logger = new CaptureLogger();
     agentops.init({ autoStartSession: false, logger });
@@ -85,7 +85,7 @@ describe('lifecycle', () => {
     await agentops.shutdown(1000);
     expect((trace.getTracerProvider() as ProxyTracerProvider).getDelegate()).toBe(existing);
     // Our shutdown did not unregister their provider.
-    expect(trace.setGlobalTracerProvider(new BasicTracerProvider())).toBe(false);
+    expect(trace.setGlobalTracerProvider(new TracerProvider())).toBe(false);
   });
 
   it.each([
@@ -110,7 +110,7 @@ describe('lifecycle', () => {
       expect(await agentops.flush(100)).toBe(true);
       await agentops.shutdown(100);
       expect(receiver.requests).toHaveLength(0);
-      expect(trace.setGlobalTracerProvider(new BasicTracerProvider())).toBe(true);
+      expect(trace.setGlobalTracerProvider(new TracerProvider())).toBe(true);
     } finally {
       restore();
     }

@@ -20,7 +20,7 @@ describe('the built SDK package', () => {
     for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/index.mjs', 'dist/index.d.mts', 'dist/hook.js', 'dist/semconv.js', 'dist/semconv.d.ts', 'dist/cli.js']) expect(existsSync(join(root, f))).toBe(true);
     expect(pkg.name).toBe('agentops');
     expect(pkg.license).toBe('Apache-2.0');
-    expect(pkg.engines.node).toBe('>=20');
+    expect(pkg.engines.node).toBe('>=22.15.0');
     expect(pkg.bin).toEqual({ agentops: 'dist/cli.js' });
   });
 

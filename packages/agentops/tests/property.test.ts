@@ -2,7 +2,7 @@
  * Acceptance (reliability): events built from arbitrary JavaScript values never throw, and every
  * recorded attribute is a valid OTLP attribute value within the length limit.
  */
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import fc from 'fast-check';
 import * as agentops from '../src';
 import { SDK_ENV_CLEAR, setEnv } from '../../../testing/env';

@@ -80,7 +80,7 @@ describe('secrets never leave the process', () => {
     const stub = await OtlpReceiver.start({ vendor: { apiKey: API_KEY, authStatus, token: (n) => `tok-${n}-SECRETTOKENVALUE` } });
     const script = `
       const a = require('agentops');
-      const { ConsoleSpanExporter } = require('@opentelemetry/sdk-trace-base');
+      const { ConsoleSpanExporter } = require('@opentelemetry/sdk-trace');
       const e = process.env;
       a.init({ apiKey: e.KEY, apiEndpoint: e.VENDOR, exporterEndpoint: e.VENDOR + '/v1/traces', autoStartSession: false, logLevel: 'debug', exporters: [new ConsoleSpanExporter()] });
       const s = a.startSession();

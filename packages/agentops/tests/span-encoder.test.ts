@@ -6,7 +6,7 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attribu
 import { TraceState } from '@opentelemetry/core';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import fc from 'fast-check';
 import { decodeTraceRequest } from '../../../testing/otlp-decode';
 import { encodeTraceRequest } from '../src/otlp/span-encoder';
@@ -48,8 +48,8 @@ type SpanSpec = typeof spanSpec extends fc.Arbitrary<infer T> ? T : never;
 function makeSpans(specs: SpanSpec[]): ReadableSpan[] {
   const exporter = new InMemorySpanExporter();
   const providers = [
-    new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'a', 'host.name': 'h' }), spanProcessors: [new SimpleSpanProcessor(exporter)] }),
-    new BasicTracerProvider({ resource: resourceFromAttributes({ 'service.name': 'b', n: 1, ok: true, list: ['x', 'y'] }), spanProcessors: [new SimpleSpanProcessor(exporter)] }),
+    new TracerProvider({ resource: resourceFromAttributes({ 'service.name': 'a', 'host.name': 'h' }), spanProcessors: [new SimpleSpanProcessor({ exporter })] }),
+    new TracerProvider({ resource: resourceFromAttributes({ 'service.name': 'b', n: 1, ok: true, list: ['x', 'y'] }), spanProcessors: [new SimpleSpanProcessor({ exporter })] }),
   ];
   for (const spec of specs) {
     const tracer = providers[spec.provider]!.getTracer(`scope-${spec.tracer}`, spec.tracer === 1 ? '1.2.3' : undefined);

@@ -3,7 +3,7 @@
  * rejected with 401 is logged once, nothing throws, other destinations keep working; a 401 on
  * export triggers a single re-exchange.
  */
-import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import * as agentops from '../src';
 import { CaptureLogger } from '../../../testing/capture-logger';
 import { SDK_ENV_CLEAR, setEnv } from '../../../testing/env';

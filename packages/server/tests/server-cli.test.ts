@@ -7,7 +7,7 @@
  * deletes old sessions and metric points, and nothing else, while the server runs; a
  * non-loopback --host needs --allow-remote and prints a warning.
  */
-import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import Database from 'better-sqlite3';
 import * as agentops from 'agentops';
 import type { SessionSummary, SpanNode, Totals } from '../src';

@@ -1,7 +1,7 @@
 /** A user's own SpanExporter behind a batching processor: one export at a time, counted, with a deadline. */
 import { context } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { settledWithin } from '../deadline';
 import type { BatchSink } from './batching-span-processor';
 import type { DestinationStats, DropReason } from './destination-stats';

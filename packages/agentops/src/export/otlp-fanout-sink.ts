@@ -4,7 +4,7 @@
  * serialising per destination would multiply the export cost by the number of destinations.
  * Taking a batch is synchronous: once the bytes are queued, the batch processor is done.
  */
-import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { encodeTraceRequest } from '../otlp/span-encoder';
 import type { BatchSink } from './batching-span-processor';

@@ -6,7 +6,7 @@
  *
  * Each destination has its own queue, retries and counters.
  */
-import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { Config } from '../config';
 import type { SdkLogger } from '../log';
 import { USER_AGENT } from '../version';
@@ -15,7 +15,7 @@ import { DeliveryQueue, type DropListener } from './delivery-queue';
 import { newDestinationStats, type DestinationStats, type DropReason } from './destination-stats';
 import { ExporterSink } from './exporter-sink';
 import { HttpTransport } from './http-transport';
-import { ConsoleSpanExporter } from '@opentelemetry/sdk-trace-base';
+import { ConsoleSpanExporter } from '@opentelemetry/sdk-trace';
 import { collectorTransport, encodingOf } from './collector-transport';
 import { OtlpFanoutSink, type Destination } from './otlp-fanout-sink';
 import { Spool } from './spool';

@@ -5,7 +5,7 @@
  */
 import { SpanStatusCode, type Context } from '@opentelemetry/api';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
-import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { SdkLogger } from '../log';
 import * as A from '../semconv';
 import type { Session } from '../session/session';

@@ -14,7 +14,7 @@
  */
 import type { Attributes, AttributeValue, HrTime, Link } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace';
 
 const WIRE_VARINT = 0;
 const WIRE_FIXED64 = 1;

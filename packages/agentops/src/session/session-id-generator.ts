@@ -1,5 +1,5 @@
-import type { IdGenerator } from '@opentelemetry/sdk-trace-base';
-import { RandomIdGenerator } from '@opentelemetry/sdk-trace-base';
+import type { IdGenerator } from '@opentelemetry/sdk-trace';
+import { RandomIdGenerator } from '@opentelemetry/sdk-trace';
 
 // The pending session trace id lives on globalThis so that every copy of this package loaded in a
 // process (a bundle and node_modules, say) hands it to whichever provider's generator runs.
@@ -8,9 +8,9 @@ type Slot = { [SLOT]?: string };
 
 /**
  * An IdGenerator that gives a session's root span the session's trace id and random ids to
- * everything else. Put it in your own `NodeTracerProvider` to make session ids equal trace ids.
+ * everything else. Put it in your own `TracerProvider` to make session ids equal trace ids.
  *
- * @example new NodeTracerProvider({ idGenerator: new SessionIdGenerator(), spanProcessors: agentops.spanProcessors() })
+ * @example new TracerProvider({ idGenerator: new SessionIdGenerator(), spanProcessors: agentops.spanProcessors() })
  */
 export class SessionIdGenerator implements IdGenerator {
   private readonly random = new RandomIdGenerator();
