@@ -9,6 +9,7 @@ import type { Attributes, AttributeValue } from '@opentelemetry/api';
 import type { TracerProvider } from '@opentelemetry/api';
 import type { MetricReader } from '@opentelemetry/sdk-metrics';
 import type { Sampler, SpanExporter } from '@opentelemetry/sdk-trace';
+import { GRPC_PACKAGE, hasPackage, missingPackageMessage } from './export/optional-package';
 import { collectorTarget, exporterNames, type OtlpTarget } from './otlp-env';
 import { AgentOpsConfigError } from './errors';
 import type { InstrumentConfig, InstrumentOptions } from './instrumentation/instrument';
@@ -542,6 +543,9 @@ function optDestinations(o: Record<string, unknown>, insecure: boolean, timeoutD
     if (url === undefined) throw new AgentOpsConfigError(`${path}.url`, 'an absolute http(s) URL', x.url);
     const protocol = x.protocol ?? 'http/protobuf';
     if (protocol !== 'http/protobuf' && protocol !== 'http/json' && protocol !== 'grpc') throw new AgentOpsConfigError(`${path}.protocol`, 'one of http/protobuf, http/json, grpc', x.protocol);
+    if (protocol === 'grpc' && !hasPackage(GRPC_PACKAGE)) {
+      throw new AgentOpsConfigError(`${path}.protocol`, `http/protobuf or http/json (${missingPackageMessage('grpc', GRPC_PACKAGE)})`, x.protocol);
+    }
     const compression = x.compression ?? 'none';
     if (compression !== 'gzip' && compression !== 'none') throw new AgentOpsConfigError(`${path}.compression`, 'gzip or none', x.compression);
     const headers = x.headers === undefined ? {} : x.headers;

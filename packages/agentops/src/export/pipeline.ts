@@ -84,12 +84,12 @@ export function buildPipeline(config: Config, logger: SdkLogger): Pipeline {
   }
   const collector = config.collectorTraces;
   if (collector !== undefined) {
-    const transport = collectorTransport(collector, 'traces', config.delivery.concurrency);
+    const transport = collectorTransport(collector, 'traces', config.delivery.concurrency, logger);
     const queue = new DeliveryQueue('collector', transport, queueOptions, newDestinationStats('collector'), logger, spoolFor('collector'));
     destinationsOut.push({ queue, encoding: encodingOf(collector) });
   }
   for (const target of config.destinations) {
-    const transport = collectorTransport(target, 'traces', config.delivery.concurrency);
+    const transport = collectorTransport(target, 'traces', config.delivery.concurrency, logger);
     const queue = new DeliveryQueue(target.name, transport, queueOptions, newDestinationStats(target.name), logger, spoolFor(target.name));
     destinationsOut.push({ queue, encoding: encodingOf(target) });
   }

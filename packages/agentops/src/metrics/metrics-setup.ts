@@ -61,7 +61,7 @@ export function buildMetrics(config: Config, resource: Resource, auth: VendorAut
     destinations.push({ queue: new DeliveryQueue('vendor', transport, queueOptions, newDestinationStats('vendor'), logger), encoding: 'protobuf' });
   }
   if (config.collectorMetrics !== undefined) {
-    const transport = collectorTransport(config.collectorMetrics, 'metrics', 1);
+    const transport = collectorTransport(config.collectorMetrics, 'metrics', 1, logger);
     destinations.push({ queue: new DeliveryQueue('collector', transport, queueOptions, newDestinationStats('collector'), logger), encoding: encodingOf(config.collectorMetrics) });
   }
   const queues = destinations.map((d) => d.queue);
