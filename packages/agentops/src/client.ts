@@ -30,7 +30,7 @@ import { GenAiSpanProcessor } from './metrics/genai-span-processor';
 import { NOOP_METER, type Meter } from './metrics/meter';
 import { buildMetrics, type MetricsSetup } from './metrics/metrics-setup';
 import { PriceBook } from './metrics/pricing';
-import { applyInstrumentation, removeInstrumentation } from './instrumentation/instrument';
+import { applyInstrumentation, removeInstrumentation } from './integrations/instrument';
 import { buildResource } from './resource';
 import { AGENTOPS_SPAN_KIND, AGENTOPS_TAGS, SESSION_ID } from './semconv';
 import { Session, type EndState, type SessionHost, type SessionOptions } from './session/session';

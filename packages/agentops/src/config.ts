@@ -12,8 +12,8 @@ import type { Sampler, SpanExporter } from '@opentelemetry/sdk-trace';
 import { GRPC_PACKAGE, hasPackage, missingPackageMessage } from './export/optional-package';
 import { collectorTarget, exporterNames, type OtlpTarget } from './otlp-env';
 import { AgentOpsConfigError } from './errors';
-import type { InstrumentConfig, InstrumentOptions } from './instrumentation/instrument';
-import { isAnthropicTarget, isOpenAITarget } from './instrumentation/targets';
+import type { InstrumentConfig, InstrumentOptions } from './integrations/instrument';
+import { isAnthropicTarget, isOpenAITarget } from './integrations/registry';
 import { LOG_LEVELS, type LogLevel, type Logger, SdkLogger } from './log';
 
 export type Env = Readonly<Record<string, string | undefined>>;

@@ -36,8 +36,8 @@ export { ActionEvent, type ActionEventInit } from './events/action-event';
 export { ErrorEvent, type ErrorEventInit } from './events/error-event';
 export type { DestinationStats, DropReason } from './export/destination-stats';
 export { VERSION } from './version';
-export { instrument, type InstrumentOptions } from './instrumentation/instrument';
-export { aiSdkTelemetry, type AiSdkTelemetrySettings, type AiSdkTelemetryOptions } from './instrumentation/ai-sdk';
+export { instrument, type InstrumentOptions } from './integrations/instrument';
+export { aiSdkTelemetry, type AiSdkTelemetrySettings, type AiSdkTelemetryOptions } from './integrations/ai-sdk';
 export {
   traceAgent,
   traceTool,
@@ -48,5 +48,5 @@ export {
   type AgentTraceOptions,
   type ToolTraceOptions,
   type SessionTraceOptions,
-} from './instrumentation/wrappers';
-export { agent, tool, operation, session, type MethodTraceDecorator } from './instrumentation/decorators';
+} from './wrappers/wrappers';
+export { agent, tool, operation, session, type MethodTraceDecorator } from './wrappers/decorators';

@@ -4,7 +4,7 @@
  */
 import type { Attributes, Counter, Histogram, Meter as OtelMeter } from '@opentelemetry/api';
 import { describeError } from '../events/record-error';
-import { isThenable } from '../instrumentation/watch-result';
+import { isThenable } from '../watch/watch-result';
 import type { SdkLogger } from '../log';
 import { describeValue } from '../errors';
 import { AttributeSets, attributesKey, OVERFLOW_ATTRIBUTES } from './attribute-sets';

@@ -4,7 +4,7 @@ import { AgentOpsError } from '../errors';
 import { ErrorEvent } from '../events/error-event';
 import { Event } from '../events/event';
 import type { EventRecorder } from '../events/event-recorder';
-import { watchResult } from '../instrumentation/watch-result';
+import { watchResult } from '../watch/watch-result';
 import type { SdkLogger } from '../log';
 import * as A from '../semconv';
 import { AGENTOPS_SESSION_END_REASON, AGENTOPS_SESSION_END_STATE, AGENTOPS_SPAN_ABANDONED, AGENTOPS_TAGS } from '../semconv';

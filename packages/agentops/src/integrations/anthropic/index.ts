@@ -12,13 +12,16 @@
  * propagates the trace context, now that of agentops' span.
  */
 import { trace, INVALID_SPAN_CONTEXT, type Span } from '@opentelemetry/api';
-import { LLMEvent } from '../events/llm-event';
-import { messagesAdapter, anthropicRequestEvent } from './anthropic-mapping';
-import { traceClientCall } from './client-call';
-import { activeHost } from './host';
-import { isRecord } from './llm-adapter';
-import { patchMethod, type AnyFunction } from './patch';
-import { isLLMSpanSuppressed } from './suppress';
+import { LLMEvent } from '../../events/llm-event';
+import { messagesAdapter, anthropicRequestEvent } from './mapping';
+import { traceClientCall } from '../shared/client-call';
+import { activeHost } from '../host';
+import { isRecord } from '../shared/llm-adapter';
+import type { Integration, TargetKind } from '../integration';
+import { patchMethod, unpatchAll, type AnyFunction } from '../shared/patch';
+import { isLLMSpanSuppressed } from '../shared/suppress';
+
+const NAME = 'anthropic';
 
 /** The SDK's call-span record, as its helpers pass it in `__span`. */
 interface CallSpanStandIn {
@@ -90,7 +93,7 @@ function wrapStream(original: AnyFunction): AnyFunction {
 }
 
 /** The Anthropic class, or undefined. Accepts the class itself or its module (namespace or CommonJS `module.exports`). */
-export function anthropicClass(v: unknown, depth = 0): Record<string, unknown> | undefined {
+function anthropicClass(v: unknown, depth = 0): Record<string, unknown> | undefined {
   if (typeof v === 'function') {
     const c = v as unknown as Record<string, unknown>;
     const messages = c.Messages;
@@ -101,20 +104,44 @@ export function anthropicClass(v: unknown, depth = 0): Record<string, unknown> |
   return anthropicClass(m.Anthropic, depth + 1) ?? anthropicClass(m.default, depth + 1);
 }
 
-export function looksLikeAnthropicClient(v: unknown): boolean {
+function looksLikeAnthropicClient(v: unknown): boolean {
   if (!isRecord(v) || typeof v === 'function') return false;
   const m = v.messages;
   return isRecord(m) && typeof m.create === 'function' && !isRecord(v.chat);
 }
 
-export function patchAnthropicClass(cls: Record<string, unknown>): number {
+function patchAnthropicClass(cls: Record<string, unknown>): number {
   const proto = (cls.Messages as { prototype?: object } | undefined)?.prototype;
   if (proto === undefined) return 0;
-  return Number(patchMethod(proto, 'create', wrapCreate)) + Number(patchMethod(proto, 'stream', wrapStream));
+  return Number(patchMethod(NAME, proto, 'create', wrapCreate)) + Number(patchMethod(NAME, proto, 'stream', wrapStream));
 }
 
-export function patchAnthropicClient(client: Record<string, unknown>): number {
+function patchAnthropicClient(client: Record<string, unknown>): number {
   const m = client.messages;
   if (!isRecord(m)) return 0;
-  return Number(patchMethod(m, 'create', wrapCreate)) + Number(patchMethod(m, 'stream', wrapStream));
+  return Number(patchMethod(NAME, m, 'create', wrapCreate)) + Number(patchMethod(NAME, m, 'stream', wrapStream));
 }
+
+export const anthropicIntegration: Integration = {
+  name: NAME,
+  label: 'Anthropic',
+  packageName: '@anthropic-ai/sdk',
+  accepts: "the Anthropic class (import Anthropic from '@anthropic-ai/sdk'), its module, or an Anthropic client instance",
+  recognise(value: unknown): TargetKind | undefined {
+    try {
+      if (looksLikeAnthropicClient(value)) return 'instance';
+      if (anthropicClass(value) !== undefined) return 'module';
+    } catch {
+      // A hostile object (throwing getters) is simply not a target.
+    }
+    return undefined;
+  },
+  patch(value: unknown, kind: TargetKind): number {
+    if (kind === 'instance') return patchAnthropicClient(value as Record<string, unknown>);
+    const cls = anthropicClass(value);
+    return cls === undefined ? 0 : patchAnthropicClass(cls);
+  },
+  unpatch(): void {
+    unpatchAll(NAME);
+  },
+};

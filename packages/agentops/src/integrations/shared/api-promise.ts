@@ -13,8 +13,8 @@
  * A streamed body is an SDK `Stream`, whose `iterator` is wrapped so the span ends when the user's
  * consumption ends (see stream-watch.ts).
  */
-import { WatchedIterator, type StreamObserver } from './stream-watch';
-import { isThenable } from './watch-result';
+import { WatchedIterator, type StreamObserver } from '../../watch/stream-watch';
+import { isThenable } from '../../watch/watch-result';
 
 export interface ApiCallObserver {
   /** The request failed (API error after retries, connection error, abort before the response). */

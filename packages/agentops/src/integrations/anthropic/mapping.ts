@@ -3,8 +3,8 @@
  * assembled from its events (`message_start`, `content_block_*`, `message_delta`) as the user (or
  * the SDK's `MessageStream`) reads them; content is kept only when capture is on.
  */
-import type { LLMEvent, LLMEventInit } from '../events/llm-event';
-import { isRecord, num, str, type LLMAdapter, type StreamAccumulator } from './llm-adapter';
+import type { LLMEvent, LLMEventInit } from '../../events/llm-event';
+import { isRecord, num, str, type LLMAdapter, type StreamAccumulator } from '../shared/llm-adapter';
 
 export function anthropicRequestEvent(body: Record<string, unknown>): LLMEventInit {
   return {

@@ -5,14 +5,14 @@
  * a failure of this code is logged once and never reaches the user's call.
  */
 import { trace, type Context, type Span } from '@opentelemetry/api';
-import type { LLMEvent } from '../events/llm-event';
+import type { LLMEvent } from '../../events/llm-event';
 import { hookApiPromise, isStainlessStream, watchStainlessStream, type StainlessStream } from './api-promise';
-import type { InstrumentationHost } from './host';
+import type { InstrumentationHost } from '../host';
 import { internalFailure, LLMCall } from './llm-call';
 import type { LLMAdapter, StreamAccumulator } from './llm-adapter';
-import { callParent } from './parent-context';
-import type { StreamObserver, StreamOutcome } from './stream-watch';
-import { isThenable } from './watch-result';
+import { callParent } from '../parent-context';
+import type { StreamObserver, StreamOutcome } from '../../watch/stream-watch';
+import { isThenable } from '../../watch/watch-result';
 
 export function traceClientCall<T>(
   host: InstrumentationHost,

@@ -5,13 +5,13 @@
  * (then the session marks it abandoned and this call's later end is a no-op).
  */
 import type { Context, Span } from '@opentelemetry/api';
-import { ErrorEvent } from '../events/error-event';
-import { nowMs } from '../events/event';
-import type { LLMEvent } from '../events/llm-event';
-import { AGENTOPS_STREAM_OUTCOME, HTTP_RESPONSE_STATUS_CODE } from '../semconv';
-import type { Session } from '../session/session';
-import type { InstrumentationHost } from './host';
-import type { StreamOutcome } from './stream-watch';
+import { ErrorEvent } from '../../events/error-event';
+import { nowMs } from '../../events/event';
+import type { LLMEvent } from '../../events/llm-event';
+import { AGENTOPS_STREAM_OUTCOME, HTTP_RESPONSE_STATUS_CODE } from '../../semconv';
+import type { Session } from '../../session/session';
+import type { InstrumentationHost } from '../host';
+import type { StreamOutcome } from '../../watch/stream-watch';
 
 export class LLMCall {
   private ended = false;

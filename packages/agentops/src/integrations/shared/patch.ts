@@ -1,8 +1,9 @@
 /**
  * Method patching with a memory: each patched method carries a symbol pointing at the original, so
  * patching what is already patched (twice, or a client instance whose class is patched) is a
- * no-op and never yields a second span; every patch can be undone at `shutdown()`. The symbol is
- * global (`Symbol.for`) so two copies of this package in one process recognise each other's patches.
+ * no-op and never yields a second span; every patch can be undone at `shutdown()`, all of them or
+ * those of one integration (its owner). The symbol is global (`Symbol.for`) so two copies of this
+ * package in one process recognise each other's patches.
  */
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- patched methods have any signature
@@ -11,6 +12,8 @@ export type AnyFunction = (this: any, ...args: any[]) => any;
 const ORIGINAL = Symbol.for('agentops.instrumentation.original');
 
 interface Patch {
+  /** The integration that made it. */
+  owner: string;
   // Weakly: a client instance patched per request must stay collectable once the request is done.
   target: WeakRef<object>;
   key: PropertyKey;
@@ -31,7 +34,7 @@ export function isPatched(fn: unknown): boolean {
  * Replaces `target[key]` (own or inherited) with `wrap(original)` as an own property of `target`.
  * Returns false when there is no such method or it is patched already.
  */
-export function patchMethod(target: object, key: PropertyKey, wrap: (original: AnyFunction) => AnyFunction): boolean {
+export function patchMethod(owner: string, target: object, key: PropertyKey, wrap: (original: AnyFunction) => AnyFunction): boolean {
   const current = (target as Record<PropertyKey, unknown>)[key];
   if (typeof current !== 'function' || isPatched(current)) return false;
   const original = current as AnyFunction;
@@ -41,7 +44,7 @@ export function patchMethod(target: object, key: PropertyKey, wrap: (original: A
   Object.defineProperty(wrapper, 'name', { value: original.name, configurable: true });
   const previous = Object.getOwnPropertyDescriptor(target, key);
   Object.defineProperty(target, key, { value: wrapper, writable: true, configurable: true, enumerable: previous?.enumerable ?? false });
-  patches.push({ target: new WeakRef(target), key, wrapper, previous });
+  patches.push({ owner, target: new WeakRef(target), key, wrapper, previous });
   if (patches.length >= sweepAt) {
     patches = patches.filter((p) => p.target.deref() !== undefined);
     sweepAt = Math.max(64, patches.length * 2);
@@ -49,10 +52,14 @@ export function patchMethod(target: object, key: PropertyKey, wrap: (original: A
   return true;
 }
 
-/** Undoes every patch still in place, newest first. A method someone else replaced since is left alone. */
-export function unpatchAll(): void {
+/**
+ * Undoes every patch still in place (or only those of `owner`), newest first. A method someone else
+ * replaced since is left alone.
+ */
+export function unpatchAll(owner?: string): void {
   for (let i = patches.length - 1; i >= 0; i--) {
     const p = patches[i]!;
+    if (owner !== undefined && p.owner !== owner) continue;
     const target = p.target.deref();
     if (target === undefined) continue;
     try {
@@ -63,10 +70,6 @@ export function unpatchAll(): void {
       // A target that became frozen keeps the wrapper, which falls through once no client is active.
     }
   }
-  patches = [];
-  sweepAt = 64;
-}
-
-export function patchCount(): number {
-  return patches.length;
+  patches = owner === undefined ? [] : patches.filter((p) => p.owner !== owner);
+  sweepAt = Math.max(64, patches.length * 2);
 }

@@ -1,15 +1,12 @@
 /**
  * `agentops.instrument(x)` and the instrumentation `init()` applies: patch what the user hands over
- * (a class, its module, or one client instance) and, unless `instrument: false`, the `openai` and
- * `@anthropic-ai/sdk` modules the process loads. `shutdown()` undoes every patch.
+ * (a class, its module, or one client instance) and, unless `instrument: false`, every supported
+ * library the process loads. `shutdown()` undoes every patch.
  */
 import { SdkLogger } from '../log';
-import { patchAnthropicClass, patchAnthropicClient, anthropicClass } from './anthropic';
-import { disableAutoInstrumentation, enableAutoInstrumentation } from './auto-instrument';
+import { disableAutoPatching, enableAutoPatching } from './auto-patch';
 import { activeHost, setInstrumentationHost, type InstrumentationHost } from './host';
-import { openAIClass, patchOpenAIClass, patchOpenAIClient } from './openai';
-import { unpatchAll } from './patch';
-import { targetKind } from './targets';
+import { INTEGRATIONS, integrationFor } from './registry';
 
 /** What `init({ instrument })` accepts besides `false`. */
 export interface InstrumentOptions {
@@ -21,7 +18,7 @@ export interface InstrumentOptions {
 
 /** The validated `instrument` setting. */
 export interface InstrumentConfig {
-  /** Patch `openai` / `@anthropic-ai/sdk` as they are loaded. */
+  /** Patch the supported libraries as they are loaded. */
   readonly auto: boolean;
   readonly targets: readonly object[];
 }
@@ -36,32 +33,23 @@ let fallbackLogger: SdkLogger | undefined;
  */
 export function instrument<T>(target: T): T {
   const logger = activeHost()?.logger ?? (fallbackLogger ??= new SdkLogger('warn'));
+  const found = integrationFor(target);
+  if (found === undefined) {
+    logger.once('instrument:unknown', 'warn', `instrument(x) needs an ${libraryList()} client instance, class or module; nothing was patched (reported once)`);
+    return target;
+  }
   try {
-    if (!patchTarget(target)) {
-      if (targetKind(target) === undefined) {
-        logger.once('instrument:unknown', 'warn', 'instrument(x) needs an OpenAI or Anthropic client instance, class or module; nothing was patched (reported once)');
-      }
-    }
+    found.integration.patch(target, found.kind);
   } catch (err) {
-    logger.once('instrument:failed', 'error', `instrument() could not patch its target; calls go on unrecorded: ${String(err)}`);
+    logger.once('instrument:failed', 'error', `instrument() could not patch its ${found.integration.packageName} target; calls go on unrecorded: ${String(err)}`);
   }
   return target;
 }
 
-/** Patches one target; true when something was newly patched. */
-function patchTarget(target: unknown): boolean {
-  switch (targetKind(target)) {
-    case 'openai-client':
-      return patchOpenAIClient(target as Record<string, unknown>) > 0;
-    case 'anthropic-client':
-      return patchAnthropicClient(target as Record<string, unknown>) > 0;
-    case 'openai-class':
-      return patchOpenAIClass(openAIClass(target)!) > 0;
-    case 'anthropic-class':
-      return patchAnthropicClass(anthropicClass(target)!) > 0;
-    default:
-      return false;
-  }
+/** `OpenAI or Anthropic`, `OpenAI, Anthropic or Google GenAI`. */
+function libraryList(): string {
+  const labels = INTEGRATIONS.map((i) => i.label);
+  return labels.length < 2 ? labels.join('') : `${labels.slice(0, -1).join(', ')} or ${labels[labels.length - 1]!}`;
 }
 
 /** @internal Called by `init()`: the client becomes the one patched calls record into. */
@@ -70,9 +58,9 @@ export function applyInstrumentation(host: InstrumentationHost, config: Instrume
   for (const t of config.targets) instrument(t);
   if (!config.auto) return;
   try {
-    enableAutoInstrumentation();
+    enableAutoPatching();
   } catch (err) {
-    host.logger.once('instrument:auto', 'warn', `automatic patching of openai / @anthropic-ai/sdk is unavailable (${String(err)}); pass the classes with init({ instrument: { openai: OpenAI } }) instead`);
+    host.logger.once('instrument:auto', 'warn', `automatic patching is unavailable (${String(err)}); pass the classes with init({ instrument: { openai: OpenAI } }) instead`);
   }
 }
 
@@ -81,9 +69,9 @@ export function removeInstrumentation(host: InstrumentationHost): void {
   if (activeHost() !== host && activeHost() !== undefined) return;
   setInstrumentationHost(undefined);
   try {
-    disableAutoInstrumentation();
+    disableAutoPatching();
   } catch {
     // Unpatching below is what matters.
   }
-  unpatchAll();
+  for (const integration of INTEGRATIONS) integration.unpatch();
 }

@@ -2,7 +2,7 @@
  * What a provider's instrumentation supplies to the shared client-call engine: how to read a
  * response body into the LLMEvent, and how to assemble one from streamed chunks.
  */
-import type { LLMEvent } from '../events/llm-event';
+import type { LLMEvent } from '../../events/llm-event';
 
 export interface StreamAccumulator {
   /** One chunk or event, as the user receives it. */

@@ -3,8 +3,8 @@
  * `embeddings` (the same shapes from openai v4 to v6). Streams are assembled from their chunks
  * (chat) or events (responses) as the user reads them; content is kept only when capture is on.
  */
-import type { LLMEvent, LLMEventInit } from '../events/llm-event';
-import { isRecord, num, str, type LLMAdapter, type StreamAccumulator } from './llm-adapter';
+import type { LLMEvent, LLMEventInit } from '../../events/llm-event';
+import { isRecord, num, str, type LLMAdapter, type StreamAccumulator } from '../shared/llm-adapter';
 
 export type OpenAIOperation = 'chat' | 'responses' | 'embeddings';
 

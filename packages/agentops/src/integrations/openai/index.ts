@@ -4,13 +4,16 @@
  * (`OpenAI.Chat.Completions.prototype`, ...) or on one client instance. The helpers built on
  * these (`parse`, `stream`, `runTools`, `responses.stream`) go through `create` and are covered.
  */
-import { LLMEvent } from '../events/llm-event';
-import { traceClientCall } from './client-call';
-import { activeHost } from './host';
-import { isRecord, type LLMAdapter } from './llm-adapter';
-import { chatAdapter, embeddingsAdapter, openAIRequestEvent, responsesAdapter, type OpenAIOperation } from './openai-mapping';
-import { patchMethod, type AnyFunction } from './patch';
-import { isLLMSpanSuppressed } from './suppress';
+import { LLMEvent } from '../../events/llm-event';
+import { traceClientCall } from '../shared/client-call';
+import { activeHost } from '../host';
+import { isRecord, type LLMAdapter } from '../shared/llm-adapter';
+import { chatAdapter, embeddingsAdapter, openAIRequestEvent, responsesAdapter, type OpenAIOperation } from './mapping';
+import type { Integration, TargetKind } from '../integration';
+import { patchMethod, unpatchAll, type AnyFunction } from '../shared/patch';
+import { isLLMSpanSuppressed } from '../shared/suppress';
+
+const NAME = 'openai';
 
 const ADAPTERS: Record<OpenAIOperation, LLMAdapter> = { chat: chatAdapter, responses: responsesAdapter, embeddings: embeddingsAdapter };
 
@@ -44,7 +47,7 @@ const RESOURCES: ReadonlyArray<readonly [OpenAIOperation, (c: Record<string, unk
  * The OpenAI class, or undefined. Accepts the class itself or its module: a namespace, or the
  * CommonJS `module.exports`, which is a factory function carrying `default` and `OpenAI`.
  */
-export function openAIClass(v: unknown, depth = 0): Record<string, unknown> | undefined {
+function openAIClass(v: unknown, depth = 0): Record<string, unknown> | undefined {
   if (typeof v === 'function') {
     const c = v as unknown as Record<string, unknown>;
     if (typeof c.Chat === 'function' || isRecord(c.Chat)) return c;
@@ -54,25 +57,25 @@ export function openAIClass(v: unknown, depth = 0): Record<string, unknown> | un
   return openAIClass(m.OpenAI, depth + 1) ?? openAIClass(m.default, depth + 1);
 }
 
-export function looksLikeOpenAIClient(v: unknown): boolean {
+function looksLikeOpenAIClient(v: unknown): boolean {
   if (!isRecord(v) || typeof v === 'function') return false;
   const chat = v.chat;
   return isRecord(chat) && isRecord(chat.completions) && typeof chat.completions.create === 'function';
 }
 
 /** Patches the resource prototypes of an OpenAI class. Returns how many methods were newly patched. */
-export function patchOpenAIClass(cls: Record<string, unknown>): number {
+function patchOpenAIClass(cls: Record<string, unknown>): number {
   let n = 0;
   for (const [op, get] of RESOURCES) {
     const resource = get(cls);
     const proto = typeof resource === 'function' ? (resource.prototype as object | undefined) : undefined;
-    if (proto !== undefined && patchMethod(proto, 'create', wrapCreate(op))) n++;
+    if (proto !== undefined && patchMethod(NAME, proto, 'create', wrapCreate(op))) n++;
   }
   return n;
 }
 
 /** Patches one client instance: its resource objects get their own `create`. */
-export function patchOpenAIClient(client: Record<string, unknown>): number {
+function patchOpenAIClient(client: Record<string, unknown>): number {
   const chat = client.chat as Record<string, unknown> | undefined;
   const targets: ReadonlyArray<readonly [OpenAIOperation, unknown]> = [
     ['chat', chat?.completions],
@@ -80,6 +83,30 @@ export function patchOpenAIClient(client: Record<string, unknown>): number {
     ['embeddings', client.embeddings],
   ];
   let n = 0;
-  for (const [op, resource] of targets) if (isRecord(resource) && patchMethod(resource, 'create', wrapCreate(op))) n++;
+  for (const [op, resource] of targets) if (isRecord(resource) && patchMethod(NAME, resource, 'create', wrapCreate(op))) n++;
   return n;
 }
+
+export const openAIIntegration: Integration = {
+  name: NAME,
+  label: 'OpenAI',
+  packageName: 'openai',
+  accepts: "the OpenAI class (import OpenAI from 'openai'), its module, or an OpenAI client instance",
+  recognise(value: unknown): TargetKind | undefined {
+    try {
+      if (looksLikeOpenAIClient(value)) return 'instance';
+      if (openAIClass(value) !== undefined) return 'module';
+    } catch {
+      // A hostile object (throwing getters) is simply not a target.
+    }
+    return undefined;
+  },
+  patch(value: unknown, kind: TargetKind): number {
+    if (kind === 'instance') return patchOpenAIClient(value as Record<string, unknown>);
+    const cls = openAIClass(value);
+    return cls === undefined ? 0 : patchOpenAIClass(cls);
+  },
+  unpatch(): void {
+    unpatchAll(NAME);
+  },
+};

@@ -16,8 +16,8 @@ import { setContent } from '../events/span-mapping';
 import { ToolEvent } from '../events/tool-event';
 import * as A from '../semconv';
 import type { Session } from '../session/session';
-import { activeHost, type InstrumentationHost } from './host';
-import { callParent } from './parent-context';
+import { activeHost, type InstrumentationHost } from '../integrations/host';
+import { callParent } from '../integrations/parent-context';
 import {
   isAsyncIterable,
   isReadableStream,
@@ -27,8 +27,8 @@ import {
   type Enter,
   type StreamObserver,
   type StreamOutcome,
-} from './stream-watch';
-import { isThenable } from './watch-result';
+} from '../watch/stream-watch';
+import { isThenable } from '../watch/watch-result';
 
 /** Any function; `never[]` parameters accept every signature without `any`. */
 export type TracedFunction = (...args: never[]) => unknown;
