@@ -22,7 +22,8 @@ describe('the built @agentops/server package', () => {
     }
     expect(pkg.name).toBe('@agentops/server');
     expect(pkg.license).toBe('Apache-2.0');
-    expect(pkg.engines.node).toBe('>=20');
+    // node:sqlite with DatabaseSync.isOpen: Node 22.15 and later.
+    expect(pkg.engines.node).toBe('>=22.15.0');
     expect(pkg.bin).toEqual({ 'agentops-server': 'dist/cli.js' });
   });
 

@@ -6,7 +6,7 @@
  * root span arrives; 429 with Retry-After when the write queue is full; REST query validation.
  */
 import { gzipSync } from 'node:zlib';
-import Database from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
 import * as agentops from 'agentops';
 import { RpcStatus, TraceRequest, TraceResponse } from '../src/otlp/otlp-decode';
 import { startServer, type LocalServer, type SessionSummary, type SpanView } from '../src';
@@ -261,7 +261,9 @@ describe('local backend protocol', () => {
     const lockDb = tempDb();
     const small = await startServer({ port: 0, dbPath: lockDb.file, maxQueuedRows: 10 });
     // Another process holding SQLite's write lock: the server cannot commit until it lets go.
-    const other = new Database(lockDb.file);
+    const other = new DatabaseSync(lockDb.file);
+    // node:sqlite does not wait for a lock by default: BEGIN IMMEDIATE below may meet a checkpoint.
+    other.exec('PRAGMA busy_timeout = 5000');
     try {
       const t = await exchange(small, small.apiKey);
       const spans = await sampleSpans(2, 'queue');
