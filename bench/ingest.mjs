@@ -33,7 +33,7 @@ async function main() {
   const seconds = arg('seconds', 10);
   const connections = arg('connections', 4);
   const batch = arg('batch', 512);
-  const { startServer } = require(path.join(here, '..', 'dist', 'server', 'index.js'));
+  const { startServer } = require(path.join(here, '..', 'packages', 'server', 'dist', 'index.js'));
   const warmup = arg('warmup', 3);
   const results = [];
   // An unreported first run: V8 compiles the hot paths (decoding, the write thread) during it.
@@ -120,7 +120,7 @@ function runLoad(options) {
 
 async function loadGenerator() {
   const options = await new Promise((resolve) => process.once('message', resolve));
-  const { TraceRequest } = require(path.join(here, '..', 'dist', 'otlp', 'otlp-decode.js'));
+  const { TraceRequest } = require(path.join(here, '..', 'packages', 'server', 'dist', 'otlp', 'otlp-decode.js'));
   const { url, apiKey, seconds, connections, batch } = options;
 
   const token = await new Promise((resolve, reject) => {

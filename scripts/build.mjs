@@ -2,7 +2,7 @@
 // src/ to dist/ (CommonJS + type declarations) with the package's tsconfig.build.json, writes an
 // ESM face for every `exports` entry that has an `import` condition (it re-exports the CommonJS
 // build by name, so `import` and `require` share one module instance), copies the files under src/
-// that are not TypeScript (the viewer's HTML/JS/CSS, the write thread's plain JavaScript) as they
+// that are not TypeScript (the viewer's HTML/JS/CSS, the worker threads' plain JavaScript) as they
 // are, and makes the `bin` files executable.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +19,17 @@ const dist = path.join(pkgDir, 'dist');
 
 rmSync(dist, { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(pkgDir, 'tsconfig.build.json')], { stdio: 'inherit' });
+
+// Everything under src/ that tsc does not compile ships as it is; copied before the build is
+// loaded below, because the compiled code requires some of it (load-sqlite.js).
+function copyAssets(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const from = path.join(dir, entry.name);
+    if (entry.isDirectory()) copyAssets(from);
+    else if (!/\.tsx?$/.test(entry.name)) cpSync(from, path.join(dist, path.relative(src, from)));
+  }
+}
+copyAssets(src);
 
 let exported = 0;
 for (const target of Object.values(pkg.exports ?? {})) {
@@ -41,16 +52,6 @@ for (const target of Object.values(pkg.exports ?? {})) {
   writeFileSync(mjs.replace(/\.mjs$/, '.d.mts'), `export * from '${base}';\ndeclare const cjs: typeof import('${base}');\nexport default cjs;\n`);
   exported += names.length;
 }
-
-// Everything under src/ that tsc does not compile ships as it is.
-function copyAssets(dir) {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const from = path.join(dir, entry.name);
-    if (entry.isDirectory()) copyAssets(from);
-    else if (!/\.tsx?$/.test(entry.name)) cpSync(from, path.join(dist, path.relative(src, from)));
-  }
-}
-copyAssets(src);
 
 for (const bin of Object.values(typeof pkg.bin === 'string' ? { [pkg.name]: pkg.bin } : (pkg.bin ?? {}))) {
   const file = path.join(pkgDir, bin);

@@ -49,7 +49,10 @@ describe('the built SDK package', () => {
   });
 
   it('never loads the local backend, a database driver or a command-line parser', () => {
-    const out = runNode(['-e', "require('agentops'); console.log(Object.keys(require.cache).filter((k) => /@agentops[\\\\/]server|packages[\\\\/]server|sqlite|commander|protobufjs/.test(k)).length)"]);
+    // The backend's driver is Node's built-in node:sqlite, which require.cache never lists: Node's
+    // own list of the built-in modules it has loaded does. A package is matched by its name under
+    // node_modules, not by any path that happens to contain "sqlite".
+    const out = runNode(['-e', "require('agentops'); console.log([...Object.keys(require.cache).filter((k) => /@agentops[\\\\/]server|packages[\\\\/]server|node_modules[\\\\/][^\\\\/]*sqlite|commander|protobufjs/.test(k)), ...process.moduleLoadList.filter((m) => /sqlite/.test(m))].length)"]);
     expect(out.trim()).toBe('0');
   });
 

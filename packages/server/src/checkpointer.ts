@@ -5,6 +5,7 @@
  * never blocks the writer, it copies what no reader still needs). If this thread dies, the main
  * connection turns SQLite's automatic checkpoints back on, so the log cannot grow without bound.
  */
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Storage } from './storage';
 
@@ -15,14 +16,15 @@ import type { Storage } from './storage';
 // the rest, so the next commit starts the log again from its beginning.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.file);
-db.pragma('busy_timeout = 1000');
-db.pragma('journal_size_limit = ' + workerData.journalSizeLimit);
+const { DatabaseSync } = require(workerData.loadSqlite);
+const db = new DatabaseSync(workerData.file);
+db.exec('PRAGMA busy_timeout = 1000');
+db.exec('PRAGMA journal_size_limit = ' + workerData.journalSizeLimit);
+const passive = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 const timer = setInterval(() => {
   try {
-    const [r] = db.pragma('wal_checkpoint(PASSIVE)');
-    if (r && r.log > workerData.restartFrames) db.pragma('wal_checkpoint(RESTART)');
+    const r = passive.get();
+    if (r && r.log > workerData.restartFrames) db.exec('PRAGMA wal_checkpoint(RESTART)');
   } catch (err) { /* busy: the next round catches up */ }
 }, workerData.intervalMs);
 parentPort.on('message', (m) => {
@@ -49,15 +51,16 @@ export class Checkpointer {
     private readonly storage: Storage,
     intervalMs = 200,
   ) {
-    storage.db.pragma('wal_autocheckpoint = 0');
+    storage.db.exec('PRAGMA wal_autocheckpoint = 0');
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { driver: require.resolve('better-sqlite3'), file: storage.path, intervalMs, restartFrames: RESTART_FRAMES, journalSizeLimit: JOURNAL_SIZE_LIMIT },
+      // An absolute path: code given to a worker as a string resolves relative paths from the process's working directory.
+      workerData: { loadSqlite: path.join(__dirname, 'load-sqlite.js'), file: storage.path, intervalMs, restartFrames: RESTART_FRAMES, journalSizeLimit: JOURNAL_SIZE_LIMIT },
     });
     this.exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.on('error', () => undefined);
     void this.exited.then(() => {
-      if (!this.closing && storage.db.open) storage.db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
+      if (!this.closing && storage.db.isOpen) storage.db.exec(`PRAGMA wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
     });
   }
 
@@ -66,13 +69,13 @@ export class Checkpointer {
     this.closing = true;
     this.worker.postMessage('close');
     await this.exited;
-    if (this.storage.db.open) {
+    if (this.storage.db.isOpen) {
       try {
-        this.storage.db.pragma('wal_checkpoint(TRUNCATE)');
+        this.storage.db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
       } catch {
         /* a reader in another process still holds the log: SQLite checkpoints it later */
       }
-      this.storage.db.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
+      this.storage.db.exec(`PRAGMA wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
     }
   }
 }

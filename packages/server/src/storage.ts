@@ -8,10 +8,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type { DecodedMetric } from './otlp/otlp-decode';
 import { AgentOpsServerError } from './server-error';
 import type { SpanRecord } from './span-record';
+import { transaction } from './transaction';
+
+// Node's built-in SQLite, loaded without its experimental-feature warning (load-sqlite.js).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sqlite = require('./load-sqlite') as typeof import('node:sqlite');
 
 const SCHEMA_VERSION = 1;
 const OWN_TABLES = ['meta', 'projects', 'api_keys', 'spans', 'resources', 'sessions', 'metric_points'];
@@ -170,7 +175,7 @@ export interface SpanRow {
   end_ns: string;
   status_code: number;
   /** The span's OTLP protobuf bytes (a `Span` message) as they arrived. */
-  body: Buffer;
+  body: Uint8Array;
   /** Resource attributes, JSON. */
   resource: string;
   scope_name: string;
@@ -223,22 +228,28 @@ export interface WriteBatch {
   metrics: readonly DecodedMetric[];
 }
 
+// node:sqlite refuses to read an INTEGER beyond Number.MAX_SAFE_INTEGER into a number (it throws
+// ERR_OUT_OF_RANGE). Nanosecond times (~1.7e18) are read as text, exactly, and stay strings in the
+// API. A span's kind and status code and a metric's temporality are enums, and a histogram's count
+// is small in practice, but what a client sends can be any 64-bit value: those are read as REAL,
+// the nearest double, so one odd row cannot make a session or a metric unreadable. Every other
+// integer column holds what the server computed itself (row ids, counts, 0/1 flags, its clock in ms).
 const SPAN_COLUMNS =
-  'trace_id, span_id, parent_span_id, name, kind, CAST(start_ns AS TEXT) AS start_ns, CAST(end_ns AS TEXT) AS end_ns, status_code, body, (SELECT attributes FROM resources WHERE resources.id = spans.resource_id) AS resource, scope_name, scope_version, category, input_tokens, output_tokens, cost_usd';
+  'trace_id, span_id, parent_span_id, name, CAST(kind AS REAL) AS kind, CAST(start_ns AS TEXT) AS start_ns, CAST(end_ns AS TEXT) AS end_ns, CAST(status_code AS REAL) AS status_code, body, (SELECT attributes FROM resources WHERE resources.id = spans.resource_id) AS resource, scope_name, scope_version, category, input_tokens, output_tokens, cost_usd';
 const SESSION_COLUMNS =
-  'trace_id, has_root, root_span_id, session_id, name, tags, end_state, end_reason, service_name, CAST(root_start_ns AS TEXT) AS root_start_ns, CAST(root_end_ns AS TEXT) AS root_end_ns, root_status_code, CAST(start_ns AS TEXT) AS start_ns, CAST(end_ns AS TEXT) AS end_ns, span_count, llm_calls, tool_calls, errors, input_tokens, output_tokens, cost_usd, updated_ms';
+  'trace_id, has_root, root_span_id, session_id, name, tags, end_state, end_reason, service_name, CAST(root_start_ns AS TEXT) AS root_start_ns, CAST(root_end_ns AS TEXT) AS root_end_ns, CAST(root_status_code AS REAL) AS root_status_code, CAST(start_ns AS TEXT) AS start_ns, CAST(end_ns AS TEXT) AS end_ns, span_count, llm_calls, tool_calls, errors, input_tokens, output_tokens, cost_usd, updated_ms';
 
 export class Storage {
   readonly path: string;
-  readonly db: Database.Database;
+  readonly db: DatabaseSync;
   /** Signs the tokens `/v3/auth/token` hands out; one per database, so tokens survive a restart. */
   readonly tokenSecret: Buffer;
   private readonly stmt: ReturnType<typeof prepare>;
 
-  private constructor(file: string, db: Database.Database) {
+  private constructor(file: string, db: DatabaseSync) {
     this.path = file;
     this.db = db;
-    const version = db.pragma('user_version', { simple: true }) as number;
+    const version = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
     if (version === 0) {
       // Never add tables to someone else's database given by mistake as --db.
       const foreign = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN (${OWN_TABLES.map(() => '?').join(', ')}) AND name NOT LIKE 'sqlite_%'`).all(...OWN_TABLES) as Array<{ name: string }>;
@@ -247,7 +258,7 @@ export class Storage {
       }
     }
     db.exec(SCHEMA);
-    if (version === 0) db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    if (version === 0) db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     else if (version !== SCHEMA_VERSION) {
       throw new AgentOpsServerError('AGENTOPS_SERVER_DATABASE', `database ${file} has schema version ${version}; this agentops understands version ${SCHEMA_VERSION}`);
     }
@@ -260,18 +271,18 @@ export class Storage {
    */
   static open(file: string): Storage {
     const resolved = path.resolve(file);
-    let db: Database.Database;
+    let db: DatabaseSync;
     try {
       const created = !existsSync(resolved);
       mkdirSync(path.dirname(resolved), { recursive: true, mode: 0o700 });
-      db = new Database(resolved);
+      db = new sqlite.DatabaseSync(resolved);
       if (created) chmodSync(resolved, 0o600);
-      db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
+      db.exec('PRAGMA journal_mode = WAL');
+      db.exec('PRAGMA synchronous = NORMAL');
       // This connection reads, and writes only projects and keys (rarely): waiting a moment for
       // the write thread's lock is better than failing. Span writes never wait (write-worker.js).
-      db.pragma('busy_timeout = 2000');
-      db.pragma('foreign_keys = ON');
+      db.exec('PRAGMA busy_timeout = 2000');
+      db.exec('PRAGMA foreign_keys = ON');
     } catch (err) {
       throw new AgentOpsServerError('AGENTOPS_SERVER_DATABASE', `cannot open database ${resolved}: ${(err as Error).message}`);
     }
@@ -285,7 +296,7 @@ export class Storage {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (this.db.isOpen) this.db.close();
   }
 
   private loadSecret(): Buffer {
@@ -306,10 +317,10 @@ export class Storage {
     if (this.stmt.projectByName.get(name)) throw new AgentOpsServerError('AGENTOPS_SERVER_PROJECT', `project "${name}" already exists`);
     const project: Project = { id: randomUUID(), name, createdAt: new Date().toISOString() };
     const apiKey = newApiKey();
-    this.db.transaction(() => {
+    transaction(this.db, () => {
       this.stmt.insertProject.run(project.id, name, Date.parse(project.createdAt));
       this.stmt.insertKey.run(project.id, apiKey, Date.now());
-    })();
+    });
     return { project, apiKey };
   }
 
@@ -357,23 +368,24 @@ export class Storage {
       };
     }
     // The server's writer holds the lock for one group commit at a time: wait for it, not fail.
-    this.db.pragma('busy_timeout = 30000');
+    this.db.exec('PRAGMA busy_timeout = 30000');
     const counts: PruneCounts = { sessions: 0, spans: 0, metricPoints: 0 };
     const pick = this.db.prepare(`SELECT project_id, trace_id FROM sessions WHERE ${sessionsWhere} LIMIT ${PRUNE_CHUNK}`);
     const delSpans = this.db.prepare('DELETE FROM spans WHERE project_id = ? AND trace_id = ?');
     const delSession = this.db.prepare('DELETE FROM sessions WHERE project_id = ? AND trace_id = ?');
-    const sessionChunk = this.db.transaction((): number => {
-      const rows = pick.all(...sessionArgs) as Array<{ project_id: string; trace_id: string }>;
-      for (const r of rows) {
-        counts.spans += delSpans.run(r.project_id, r.trace_id).changes;
-        counts.sessions += delSession.run(r.project_id, r.trace_id).changes;
-      }
-      return rows.length;
-    });
+    const sessionChunk = (): number =>
+      transaction(this.db, () => {
+        const rows = pick.all(...sessionArgs) as Array<{ project_id: string; trace_id: string }>;
+        for (const r of rows) {
+          counts.spans += Number(delSpans.run(r.project_id, r.trace_id).changes);
+          counts.sessions += Number(delSession.run(r.project_id, r.trace_id).changes);
+        }
+        return rows.length;
+      });
     while (sessionChunk() === PRUNE_CHUNK);
     const delPoints = this.db.prepare(`DELETE FROM metric_points WHERE id IN (SELECT id FROM metric_points WHERE ${pointsWhere} LIMIT ${PRUNE_CHUNK * 10})`);
     for (;;) {
-      const n = delPoints.run(cutoffNs, ...p).changes;
+      const n = Number(delPoints.run(cutoffNs, ...p).changes);
       counts.metricPoints += n;
       if (n < PRUNE_CHUNK * 10) break;
     }
@@ -388,7 +400,7 @@ export class Storage {
    */
   vacuum(): boolean {
     this.db.exec('VACUUM');
-    const [r] = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+    const r = this.db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').get() as { busy: number } | undefined;
     return r === undefined || r.busy === 0;
   }
 
@@ -436,7 +448,7 @@ export class Storage {
 
   listSessions(projectId: string, f: SessionFilter): { rows: SessionRow[]; total: number } {
     const where = ['project_id = ?'];
-    const args: unknown[] = [projectId];
+    const args: SQLInputValue[] = [projectId];
     if (f.tag !== undefined) {
       where.push('EXISTS (SELECT 1 FROM json_each(sessions.tags) WHERE json_each.value = ?)');
       args.push(f.tag);
@@ -456,7 +468,7 @@ export class Storage {
     }
     const clause = where.join(' AND ');
     // The filter is built from fixed fragments only; values are always bound parameters.
-    const rows = this.db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE ${clause} ORDER BY start_ns DESC, trace_id LIMIT ? OFFSET ?`).all(...args, f.limit, f.offset) as SessionRow[];
+    const rows = this.db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE ${clause} ORDER BY start_ns DESC, trace_id LIMIT ? OFFSET ?`).all(...args, f.limit, f.offset) as unknown as SessionRow[];
     const total = (this.db.prepare(`SELECT count(*) AS n FROM sessions WHERE ${clause}`).get(...args) as { n: number }).n;
     return { rows, total };
   }
@@ -471,7 +483,7 @@ export class Storage {
   }
 
   spansOf(projectId: string, traceId: string): SpanRow[] {
-    return this.stmt.spansOf.all(projectId, traceId) as SpanRow[];
+    return this.stmt.spansOf.all(projectId, traceId) as unknown as SpanRow[];
   }
 
   metricNames(projectId: string): Array<{ name: string; type: string; unit: string; points: number }> {
@@ -479,7 +491,7 @@ export class Storage {
   }
 
   metricPoints(projectId: string, name: string, limit: number): MetricPointRow[] {
-    return this.stmt.metricPoints.all(projectId, name, limit) as MetricPointRow[];
+    return this.stmt.metricPoints.all(projectId, name, limit) as unknown as MetricPointRow[];
   }
 
   /** Spans stored for a project, or in the whole database (the benchmark counts what was stored). */
@@ -493,7 +505,7 @@ function newApiKey(): string {
   return `aol_${randomBytes(24).toString('base64url')}`;
 }
 
-function prepare(db: Database.Database) {
+function prepare(db: DatabaseSync) {
   return {
     getMeta: db.prepare('SELECT value FROM meta WHERE key = ?'),
     putMeta: db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)'),
@@ -511,8 +523,8 @@ function prepare(db: Database.Database) {
     spansOf: db.prepare(`SELECT ${SPAN_COLUMNS} FROM spans WHERE project_id = ? AND trace_id = ? ORDER BY start_ns, span_id`),
     metricNames: db.prepare('SELECT name, type, unit, count(*) AS points FROM metric_points WHERE project_id = ? GROUP BY name, type, unit ORDER BY name'),
     metricPoints: db.prepare(
-      `SELECT name, description, unit, type, temporality, is_monotonic, CAST(start_ns AS TEXT) AS start_ns, CAST(time_ns AS TEXT) AS time_ns, attributes,
-         value, count, sum, min, max, bucket_counts, explicit_bounds, resource, scope_name
+      `SELECT name, description, unit, type, CAST(temporality AS REAL) AS temporality, is_monotonic, CAST(start_ns AS TEXT) AS start_ns, CAST(time_ns AS TEXT) AS time_ns, attributes,
+         value, CAST(count AS REAL) AS count, sum, min, max, bucket_counts, explicit_bounds, resource, scope_name
        FROM metric_points WHERE project_id = ? AND name = ? ORDER BY time_ns DESC LIMIT ?`,
     ),
     countSpans: db.prepare('SELECT count(*) AS n FROM spans WHERE project_id = ?'),

@@ -50,7 +50,7 @@ export class WriteQueue {
     readonly maxQueuedRows: number,
     private readonly log: (line: string) => void,
   ) {
-    this.worker = new Worker(path.join(__dirname, 'write-worker.js'), { workerData: { driver: require.resolve('better-sqlite3'), file, journalSizeLimit: JOURNAL_SIZE_LIMIT } });
+    this.worker = new Worker(path.join(__dirname, 'write-worker.js'), { workerData: { file, journalSizeLimit: JOURNAL_SIZE_LIMIT } });
     this.worker.on('message', (m: WorkerReply) => this.settle(m));
     this.worker.on('error', (err) => this.log(`the write thread failed: ${err.message}`));
     this.exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));

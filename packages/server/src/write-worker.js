@@ -11,16 +11,16 @@
 
 const { createHash } = require('node:crypto');
 const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.driver);
+const { DatabaseSync } = require('./load-sqlite.js');
 
-const db = new Database(workerData.file);
-db.pragma('synchronous = NORMAL');
+const db = new DatabaseSync(workerData.file);
+db.exec('PRAGMA synchronous = NORMAL');
 // Never wait for a lock another process holds: answer 'busy' and let the queue retry later.
-db.pragma('busy_timeout = 0');
+db.exec('PRAGMA busy_timeout = 0');
 // Checkpoints run on their own thread (checkpointer.ts), not inside these commits.
-db.pragma('wal_autocheckpoint = 0');
+db.exec('PRAGMA wal_autocheckpoint = 0');
 // After the checkpointer lets the log start again, the file is cut back to this size.
-db.pragma(`journal_size_limit = ${workerData.journalSizeLimit}`);
+db.exec(`PRAGMA journal_size_limit = ${workerData.journalSizeLimit}`);
 
 const insertSpan = db.prepare(
   `INSERT OR IGNORE INTO spans (project_id, trace_id, span_id, parent_span_id, name, kind, start_ns, end_ns, status_code, body, resource_id,
@@ -28,7 +28,7 @@ const insertSpan = db.prepare(
 );
 // Resources are stored once per project: the same attributes arrive on every span of an agent.
 const insertResource = db.prepare('INSERT OR IGNORE INTO resources (project_id, hash, attributes) VALUES (?, ?, ?)');
-const resourceId = db.prepare('SELECT id FROM resources WHERE project_id = ? AND hash = ?').pluck();
+const resourceId = db.prepare('SELECT id FROM resources WHERE project_id = ? AND hash = ?');
 const upsertSession = db.prepare(
   `INSERT INTO sessions (project_id, trace_id, start_ns, end_ns, span_count, llm_calls, tool_calls, errors, input_tokens, output_tokens, cost_usd, updated_ms)
    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -57,7 +57,7 @@ function writeOne(b) {
   const resourceIds = b.resources.map((json) => {
     const hash = createHash('sha256').update(json).digest('base64url');
     insertResource.run(p, hash, json);
-    return resourceId.get(p, hash);
+    return resourceId.get(p, hash).id;
   });
   // A view over the request's bytes (copied once to this thread); each span binds its own range.
   const body = Buffer.from(b.body.buffer, b.body.byteOffset, b.body.byteLength);
@@ -103,9 +103,24 @@ function writeOne(b) {
   }
 }
 
-const writeAll = db.transaction((batches) => {
-  for (const b of batches) writeOne(b);
-});
+// One transaction for all the batches (group commit). A failed statement or COMMIT leaves the
+// transaction open (SQLITE_BUSY does), so it is rolled back before the error is answered.
+function writeAll(batches) {
+  db.exec('BEGIN');
+  try {
+    for (const b of batches) writeOne(b);
+    db.exec('COMMIT');
+  } catch (err) {
+    try {
+      db.exec('ROLLBACK');
+    } catch {
+      /* SQLite already ended the transaction */
+    }
+    throw err;
+  }
+}
+
+const SQLITE_BUSY = 5;
 
 parentPort.on('message', (msg) => {
   if (msg === 'close') {
@@ -118,7 +133,9 @@ parentPort.on('message', (msg) => {
     writeAll(msg.batches);
     parentPort.postMessage({ id: msg.id, result: 'ok', ms: performance.now() - t0 });
   } catch (err) {
-    if (err && err.code === 'SQLITE_BUSY') parentPort.postMessage({ id: msg.id, result: 'busy' });
+    // `errcode` is SQLite's extended result code; its low byte is the primary one, so every kind
+    // of SQLITE_BUSY (SQLITE_BUSY_SNAPSHOT, ...) is retried: each means "not now", never "bad rows".
+    if (err && (err.errcode & 0xff) === SQLITE_BUSY) parentPort.postMessage({ id: msg.id, result: 'busy' });
     else parentPort.postMessage({ id: msg.id, result: 'error', message: String((err && err.message) || err) });
   }
 });

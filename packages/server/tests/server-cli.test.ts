@@ -8,7 +8,7 @@
  * non-loopback --host needs --allow-remote and prints a warning.
  */
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
-import Database from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
 import * as agentops from 'agentops';
 import type { SessionSummary, SpanNode, Totals } from '../src';
 import { run, serve, type ServeProcess } from './helpers/cli-process';
@@ -232,10 +232,10 @@ describe('agentops serve, with the SDK configured from what it prints', () => {
       await send('/v1/metrics', jsonMetrics(await sampleMetrics()));
       const [oldId, skewedId, newId] = [oldSpans, skewed, newSpans].map((x) => x[0]!.spanContext().traceId);
       // The old session reached the server two days ago, as far as the server's own record goes.
-      const db = new Database(pdb.file);
+      const db = new DatabaseSync(pdb.file);
       try {
-        db.pragma('busy_timeout = 5000');
-        expect(db.prepare('UPDATE sessions SET updated_ms = updated_ms - ? WHERE trace_id = ?').run(twoDays, oldId).changes).toBe(1);
+        db.exec('PRAGMA busy_timeout = 5000');
+        expect(db.prepare('UPDATE sessions SET updated_ms = updated_ms - ? WHERE trace_id = ?').run(twoDays, oldId!).changes).toBe(1);
       } finally {
         db.close();
       }

@@ -2,12 +2,14 @@
  * The local backend's protocol (OTLP/HTTP and the vendor exchange), against a real server on a
  * loopback port and a real SQLite file: the token exchange; 401 and nothing stored without a valid
  * token; protobuf and JSON, with and without gzip, decoded to the same spans; partial success for
- * spans that cannot be stored; metrics; 415; duplicates stored once; a session visible before its
- * root span arrives; 429 with Retry-After when the write queue is full; REST query validation.
+ * spans that cannot be stored; metrics; 415; duplicates stored once; nanosecond times exact and
+ * 64-bit enum values readable; a session visible before its root span arrives; 429 with
+ * Retry-After when the write queue is full; REST query validation.
  */
 import { gzipSync } from 'node:zlib';
-import Database from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
 import * as agentops from 'agentops';
+import protobuf from 'protobufjs';
 import { RpcStatus, TraceRequest, TraceResponse } from '../src/otlp/otlp-decode';
 import { startServer, type LocalServer, type SessionSummary, type SpanView } from '../src';
 import { Auth } from '../src/auth';
@@ -228,6 +230,75 @@ describe('local backend protocol', () => {
     expect(counter.body.points.map((p) => p.value)).toEqual([3, 3]);
   });
 
+  // Nanosecond times since 1970 (~1.7e18) are past Number.MAX_SAFE_INTEGER: read as JavaScript
+  // numbers they lose their last digits (1700000000123456789 -> 1700000000123456800), and
+  // node:sqlite refuses to read them as numbers at all.
+  it('keeps nanosecond times exact in sessions, spans and metric points, and filters on them exactly', async () => {
+    const traceId = '5a'.repeat(16);
+    const times = { startTimeUnixNano: '1700000000123456789', endTimeUnixNano: '1700000001987654321' };
+    const spans = [
+      { traceId, spanId: '01'.repeat(8), name: 'precise-session', kind: 1, ...times, attributes: [{ key: 'agentops.span.kind', value: { stringValue: 'session' } }] },
+      { traceId, spanId: '02'.repeat(8), parentSpanId: '01'.repeat(8), name: 'precise-child', kind: 1, startTimeUnixNano: '1700000000123456790', endTimeUnixNano: '1700000000123456791' },
+    ];
+    const auth = { 'content-type': JSON_TYPE, authorization: `Bearer ${token}` };
+    expect((await traces(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans }] }] }), auth)).status).toBe(200);
+    const point = { ...times, timeUnixNano: times.endTimeUnixNano, asInt: '7' };
+    const metrics = { resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'precise.counter', sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: [point] } }] }] }] };
+    expect((await post(`${server.url}/v1/metrics`, JSON.stringify(metrics), auth)).status).toBe(200);
+
+    const detail = await getJson<{ session: SessionSummary; tree: Array<SpanView & { children: SpanView[] }> }>(`${server.url}/api/sessions/${traceId}`, token);
+    expect(detail.body.session).toMatchObject({ startTimeUnixNano: times.startTimeUnixNano, endTimeUnixNano: times.endTimeUnixNano, startTime: '2023-11-14T22:13:20.123Z' });
+    expect(detail.body.session.totals.durationMs).toBe(1864.197532);
+    expect(detail.body.tree[0]).toMatchObject({ ...times, startMs: 1700000000123.456789, durationMs: 1864.197532 });
+    expect(detail.body.tree[0]!.children[0]).toMatchObject({ startTimeUnixNano: '1700000000123456790', endTimeUnixNano: '1700000000123456791', durationMs: 0.000001 });
+    const listed = await getJson<{ spans: SpanView[] }>(`${server.url}/api/sessions/${traceId}/spans`, token);
+    expect(listed.body.spans.map((s) => [s.startTimeUnixNano, s.endTimeUnixNano])).toEqual([
+      [times.startTimeUnixNano, times.endTimeUnixNano],
+      ['1700000000123456790', '1700000000123456791'],
+    ]);
+    const points = await getJson<{ points: Array<{ startTimeUnixNano: string; timeUnixNano: string; value: number }> }>(`${server.url}/api/metrics/precise.counter`, token);
+    expect(points.body.points).toEqual([expect.objectContaining({ startTimeUnixNano: times.startTimeUnixNano, timeUnixNano: times.endTimeUnixNano, value: 7 })]);
+
+    // The session starts within this millisecond, so it is in [.123, .124) and not in [.124, .700).
+    const within = await getJson<{ sessions: SessionSummary[] }>(`${server.url}/api/sessions?from=2023-11-14T22:13:20.123Z&to=2023-11-14T22:13:20.124Z`, token);
+    expect(within.body.sessions.map((x) => x.traceId)).toEqual([traceId]);
+    const after = await getJson<{ sessions: SessionSummary[] }>(`${server.url}/api/sessions?from=2023-11-14T22:13:20.124Z&to=2023-11-14T22:13:20.700Z`, token);
+    expect(after.body.sessions).toEqual([]);
+  });
+
+  // A span's kind and status code and a metric's temporality are enums, but what a client sends
+  // may hold any 64-bit value, and a histogram's count is a uint64: the read must not fail on such a row.
+  it('serves a kind, status code, temporality or histogram count past 2^53 as the nearest number instead of failing the read', async () => {
+    const huge = 1152921504606846977n; // 2^60 + 1
+    const traceId = '6b'.repeat(16);
+    const w = protobuf.Writer.create();
+    w.uint32((1 << 3) | 2).bytes(Buffer.from(traceId, 'hex'));
+    w.uint32((2 << 3) | 2).bytes(Buffer.from('03'.repeat(8), 'hex'));
+    w.uint32((5 << 3) | 2).string('huge-enums');
+    w.uint32((6 << 3) | 0).uint64(huge.toString());
+    // A millisecond of its own, so the time filter below finds this session alone.
+    w.uint32((7 << 3) | 1).fixed64('1700000000777000000');
+    w.uint32((8 << 3) | 1).fixed64('1700000000777500000');
+    w.uint32((15 << 3) | 2).bytes(protobuf.Writer.create().uint32((3 << 3) | 0).uint64(huge.toString()).finish());
+    const span = w.finish();
+    // TracesData > ResourceSpans (field 1) > ScopeSpans (field 2) > Span (field 2).
+    const wrap = (field: number, bytes: Uint8Array): Uint8Array => protobuf.Writer.create().uint32((field << 3) | 2).bytes(bytes).finish();
+    const body = Buffer.from(wrap(1, wrap(2, wrap(2, span))));
+    expect((await traces(body, { 'content-type': PROTOBUF, authorization: `Bearer ${token}` })).status).toBe(200);
+
+    const detail = await getJson<{ session: SessionSummary; tree: SpanView[] }>(`${server.url}/api/sessions/${traceId}`, token);
+    expect(detail.status).toBe(200);
+    expect(detail.body.tree[0]).toMatchObject({ name: 'huge-enums', kind: 'UNSPECIFIED', status: { code: Number(huge) }, startTimeUnixNano: '1700000000777000000' });
+    expect((await getJson<{ sessions: SessionSummary[] }>(`${server.url}/api/sessions?from=2023-11-14T22:13:20.777Z&to=2023-11-14T22:13:20.778Z`, token)).body.sessions.map((x) => x.traceId)).toEqual([traceId]);
+
+    const point = { startTimeUnixNano: '1700000000000000000', timeUnixNano: '1700000000500000000', count: huge.toString(), sum: 1, bucketCounts: [huge.toString()], explicitBounds: [] };
+    const metrics = { resourceMetrics: [{ scopeMetrics: [{ metrics: [{ name: 'huge.histogram', histogram: { aggregationTemporality: Number(huge), dataPoints: [point] } }] }] }] };
+    expect((await post(`${server.url}/v1/metrics`, JSON.stringify(metrics), { 'content-type': JSON_TYPE, authorization: `Bearer ${token}` })).status).toBe(200);
+    const points = await getJson<{ points: Array<{ count: number; bucketCounts: number[] }> }>(`${server.url}/api/metrics/huge.histogram`, token);
+    expect(points.status).toBe(200);
+    expect(points.body.points).toEqual([expect.objectContaining({ count: Number(huge), bucketCounts: [Number(huge)] })]);
+  });
+
   it('answers 415 for a content type or encoding OTLP/HTTP does not define', async () => {
     const auth = { authorization: `Bearer ${token}` };
     expect((await traces('hello', { 'content-type': 'text/plain', ...auth })).status).toBe(415);
@@ -261,7 +332,9 @@ describe('local backend protocol', () => {
     const lockDb = tempDb();
     const small = await startServer({ port: 0, dbPath: lockDb.file, maxQueuedRows: 10 });
     // Another process holding SQLite's write lock: the server cannot commit until it lets go.
-    const other = new Database(lockDb.file);
+    const other = new DatabaseSync(lockDb.file);
+    // node:sqlite does not wait for a lock by default: BEGIN IMMEDIATE below may meet a checkpoint.
+    other.exec('PRAGMA busy_timeout = 5000');
     try {
       const t = await exchange(small, small.apiKey);
       const spans = await sampleSpans(2, 'queue');

@@ -5,7 +5,7 @@
  */
 import { statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { DatabaseSync } from 'node:sqlite';
 import { AgentOpsConfigError } from 'agentops';
 import { AgentOpsServerError, isLoopbackHost, startServer, type LocalServer, type SessionSummary, type SpanView } from '../src';
 import { SDK_ENV_CLEAR, setEnv } from '../../../testing/env';
@@ -111,12 +111,12 @@ describe('binding', () => {
       writeFileSync(db.file, 'not a database at all, just text that is long enough to be read as a header by SQLite........');
       await expect(startServer({ port: 0, dbPath: db.file })).rejects.toMatchObject({ code: 'AGENTOPS_SERVER_DATABASE' });
       const other = path.join(db.dir, 'other.db');
-      const foreign = new Database(other);
+      const foreign = new DatabaseSync(other);
       foreign.exec('CREATE TABLE invoices (id INTEGER PRIMARY KEY)');
       foreign.close();
       await expect(startServer({ port: 0, dbPath: other })).rejects.toMatchObject({ code: 'AGENTOPS_SERVER_DATABASE', message: expect.stringContaining('invoices') });
-      const check = new Database(other);
-      expect(check.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all()).toEqual(['invoices']);
+      const check = new DatabaseSync(other);
+      expect(check.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((r) => r.name)).toEqual(['invoices']);
       check.close();
     } finally {
       db.remove();
