@@ -120,7 +120,9 @@ describe('installing the packed packages into new apps', () => {
     mkdirSync(both);
     npm(both, ['init', '-y']);
     npm(both, ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball('sdk'), tarball('server')]);
-    const child = spawn('npx', ['--no-install', 'agentops', 'serve', '--port', '0', '--db', path.join(both, 'agentops.db')], { cwd: both, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group: npx does not pass a signal on to the command it runs, so Ctrl-C is sent
+    // to the group, as a terminal does.
+    const child = spawn('npx', ['--no-install', 'agentops', 'serve', '--port', '0', '--db', path.join(both, 'agentops.db')], { cwd: both, env: env(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -134,8 +136,15 @@ describe('installing the packed packages into new apps', () => {
     });
     const url = /listening on (http:\/\/\S+)/.exec(stdout)![1]!;
     const health = await fetch(`${url}/healthz`).then((r) => r.status, () => 0);
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    process.kill(-child.pid!, 'SIGINT');
+    await exited;
+    // npx itself ends by the signal; the server it ran must have stopped too: its port is closed.
+    let closed = false;
+    for (let i = 0; i < 50 && !closed; i++) {
+      closed = await fetch(`${url}/healthz`).then(() => false, () => true);
+      if (!closed) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(closed).toBe(true);
     expect(stdout).toMatch(/^agentops local backend \d+\.\d+\.\d+ listening on http:\/\/127\.0\.0\.1:\d+/);
     expect(health).toBe(200);
     const lock = JSON.parse(readFileSync(path.join(both, 'node_modules', '.package-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
