@@ -8,7 +8,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { RandomIdGenerator, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { TracerProvider as SdkTracerProvider } from '@opentelemetry/sdk-trace';
 import { resolveConfig, resolveLogger, type Config, type Env, type InitOptions } from './config';
-import { raceDeadline } from './deadline';
+import { raceDeadline, validTimeout } from './deadline';
 import { globalContextAccess, privateContextAccess, SESSION_KEY, type ContextAccess } from './context';
 import type { Event } from './events/event';
 import { EventRecorder } from './events/event-recorder';
@@ -23,8 +23,7 @@ import { buildSampler } from './sampling';
 import { toAttributeValue } from './events/span-mapping';
 import { VendorAuth } from './export/vendor-auth';
 import { USER_AGENT } from './version';
-import { MASK_FAILED, Redactor } from './serialize/redact';
-import { safeJson } from './serialize/safe-json';
+import { contentTransform } from './serialize/content-transform';
 import { truncate } from './serialize/truncate';
 import { GenAiSpanProcessor } from './metrics/genai-span-processor';
 import { NOOP_METER, type Meter } from './metrics/meter';
@@ -319,7 +318,7 @@ export class Client implements SessionHost, ExitTarget {
    */
   async flush(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<boolean> {
     if (!this.enabled) return true;
-    const t = validTimeout(timeoutMs);
+    const t = validTimeout(timeoutMs, DEFAULT_TIMEOUT_MS);
     try {
       const pipelines = this.pipelines();
       const both = Promise.all([...pipelines.map((p) => p.flush(t)), this.metricsSetup?.flush(t) ?? true]).then((r) => r.every(Boolean));
@@ -336,7 +335,7 @@ export class Client implements SessionHost, ExitTarget {
    */
   shutdown(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
     if (this.shutdownPromise) return this.shutdownPromise;
-    const t = validTimeout(timeoutMs);
+    const t = validTimeout(timeoutMs, DEFAULT_TIMEOUT_MS);
     // Patched LLM clients fall through to the original methods from here on.
     if (this.enabled) removeInstrumentation(this);
     this.shutdownPromise = raceDeadline(this.doShutdown(t), t + 100, undefined, true).catch(() => undefined);
@@ -553,37 +552,6 @@ export const logger = {
 export function logContext(): { trace_id?: string; span_id?: string; session_id?: string } {
   return current?.logContext() ?? {};
 }
-
-/**
- * What every captured content string goes through before it is recorded: built-in redaction, then
- * the user's mask, which fails closed. Undefined when there is nothing to do (no per-value cost).
- */
-function contentTransform(config: Config, logger: SdkLogger): ((text: string, key: string) => string) | undefined {
-  const redactor = config.redact ? new Redactor([config.apiKey]) : undefined;
-  const mask = config.mask;
-  const limit = config.spanLimits.attributeValueLengthLimit;
-  if (!redactor && !mask) return undefined;
-  return (text, key) => {
-    const redacted = redactor ? redactor.redact(text) : text;
-    if (!mask) return redacted;
-    try {
-      const out = mask(redacted, key);
-      return typeof out === 'string' ? truncate(out, limit) : safeJson(out, limit) ?? '';
-    } catch (err) {
-      logger.once('mask:failed', 'warn', `the mask function threw (${err instanceof Error ? err.message : String(err)}); the value was replaced by "${MASK_FAILED}" (reported once)`);
-      return MASK_FAILED;
-    }
-  };
-}
-
-// Node's timers take at most 2^31 - 1 ms (a larger value fires after 1 ms, with a process warning);
-// a minute is left for the small margins added to a deadline inside.
-const MAX_TIMEOUT_MS = 2 ** 31 - 1 - 60_000;
-
-function validTimeout(ms: unknown): number {
-  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? Math.min(ms, MAX_TIMEOUT_MS) : DEFAULT_TIMEOUT_MS;
-}
-
 
 // ---- the module-level API: one current client ----
 
