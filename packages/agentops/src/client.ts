@@ -18,13 +18,11 @@ import type { DestinationStats } from './export/destination-stats';
 import { buildPipeline, type Pipeline } from './export/pipeline';
 import { SdkLogger, type LogLevel } from './log';
 import type { GenAiMetrics } from './metrics/genai-metrics';
-import { buildPropagator, headerSetter, remoteContext, sessionIdFromBaggage, withSessionBaggage } from './propagation';
+import { buildPropagator, continueRemoteSession, injectSession, remoteContext } from './propagation';
 import { buildSampler } from './sampling';
-import { toAttributeValue } from './events/span-mapping';
 import { VendorAuth } from './export/vendor-auth';
 import { USER_AGENT } from './version';
 import { contentTransform } from './serialize/content-transform';
-import { truncate } from './serialize/truncate';
 import { GenAiSpanProcessor } from './metrics/genai-span-processor';
 import { NOOP_METER, type Meter } from './metrics/meter';
 import { buildMetrics, type MetricsSetup } from './metrics/metrics-setup';
@@ -38,6 +36,7 @@ import { ExitHooks, type ExitTarget } from './session/exit-hooks';
 import { SessionRegistry } from './session/session-registry';
 import { StaleSweeper } from './session/stale-sweeper';
 import { isUuid, sessionIdToTraceId } from './session/trace-id';
+import { logContextOf, logToSpan } from './span-logger';
 import { VERSION } from './version';
 
 /** A snapshot of the SDK's counters. */
@@ -397,18 +396,7 @@ export class Client implements SessionHost, ExitTarget {
    * with `session.id`), so that another service can continue the session.
    */
   inject<C extends object>(carrier: C): C {
-    try {
-      let ctx = this.contextAccess.active();
-      const session = this.activeSession() ?? (trace.getSpan(ctx) ? undefined : this.currentSession());
-      if (session) {
-        if (trace.getSpan(ctx) === undefined) ctx = session.contextFrom(ctx);
-        ctx = withSessionBaggage(ctx, session.id);
-      }
-      this.propagator.inject(ctx, carrier, headerSetter);
-    } catch (err) {
-      this.logger.once('inject:failed', 'warn', `inject() failed and wrote nothing: ${String(err)}`);
-    }
-    return carrier;
+    return injectSession(this, carrier);
   }
 
   /**
@@ -417,71 +405,23 @@ export class Client implements SessionHost, ExitTarget {
    * `fn` runs as it would without the SDK (reported once).
    */
   continueSession<T>(carrier: unknown, fn: () => T): T {
-    let ctx: ReturnType<ContextAccess['active']> | undefined;
-    let session: Session | undefined;
-    try {
-      const remote = remoteContext(this.propagator, carrier);
-      if (remote === undefined) {
-        this.logger.once('continue:no-context', 'warn', 'continueSession(): the carrier holds no trace context (traceparent or b3); running without a session (reported once)');
-      } else {
-        const sc = trace.getSpanContext(remote)!;
-        const id = sessionIdFromBaggage(remote) ?? formatAsUuid(sc.traceId);
-        session = new Session(this, trace.wrapSpanContext(sc), id, 'session', [], true);
-        ctx = session.contextFrom(remote);
-      }
-    } catch (err) {
-      this.logger.once('continue:failed', 'warn', `continueSession() could not read the carrier: ${String(err)}`);
-    }
-    if (ctx === undefined || session === undefined) return fn();
-    return this.contextAccess.with(ctx, fn);
+    return continueRemoteSession(this, carrier, fn);
   }
 
   /** @internal Adds a log line to the active span as a `log` event, and forwards it when configured. */
   log(level: Exclude<LogLevel, 'silent'>, message: string, attributes?: Record<string, unknown>): void {
-    if (!this.enabled) return;
-    try {
-      const span = trace.getSpan(this.contextAccess.active());
-      const transform = this.recorder.policy.transform;
-      const text = typeof message === 'string' ? message : String(message);
-      if (span?.isRecording()) {
-        const limit = this.recorder.policy.limit;
-        const attrs: Record<string, string | number | boolean | string[] | number[] | boolean[]> = {
-          'log.severity': level.toUpperCase(),
-          'log.message': transform ? transform(text, 'log.message') : truncate(text, limit),
-        };
-        if (attributes && typeof attributes === 'object') {
-          for (const [k, v] of Object.entries(attributes)) {
-            const av = toAttributeValue(v, limit);
-            if (av !== undefined) attrs[k] = av as string;
-          }
-        }
-        span.addEvent('log', attrs);
-      }
-      const forward = this.config.forwardLogs;
-      if (forward) (forward[level] as (m: string, a?: Record<string, unknown>) => void)(text, { ...attributes, ...this.logContext() });
-    } catch (err) {
-      this.logger.once('log:failed', 'warn', `agentops.logger failed and skipped a line: ${String(err)}`);
-    }
+    logToSpan(this, level, message, attributes);
   }
 
   /** `{ trace_id, span_id, session_id }` of the active span and session, for any logger; `{}` outside. */
   logContext(): { trace_id?: string; span_id?: string; session_id?: string } {
-    const ctx = this.contextAccess.active();
-    const sc = trace.getSpanContext(ctx);
-    if (sc === undefined || !trace.isSpanContextValid(sc)) return {};
-    const active = ctx.getValue(SESSION_KEY);
-    const session = active instanceof Session ? active : this.registry.byTraceId(sc.traceId);
-    return session ? { trace_id: sc.traceId, span_id: sc.spanId, session_id: session.id } : { trace_id: sc.traceId, span_id: sc.spanId };
+    return logContextOf(this);
   }
 
   /** @internal The vendor's project id, once the auth exchange succeeded. */
   get projectId(): string | undefined {
     return this.pipeline?.auth?.projectId;
   }
-}
-
-function formatAsUuid(hex: string): string {
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 // Pipelines built by spanProcessors() for a provider the user owns.
