@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { context, propagation, ROOT_CONTEXT, trace, TraceFlags, type Span, type TextMapPropagator, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { RandomIdGenerator, type SpanProcessor } from '@opentelemetry/sdk-trace';
-import { TracerProvider as SdkTracerProvider } from '@opentelemetry/sdk-trace';
+import type { TracerProvider as SdkTracerProvider } from '@opentelemetry/sdk-trace';
 import { resolveConfig, resolveLogger, type Config, type Env, type InitOptions } from './config';
 import { raceDeadline, validTimeout } from './deadline';
 import { globalContextAccess, privateContextAccess, SESSION_KEY, type ContextAccess } from './context';
@@ -19,19 +19,17 @@ import { buildPipeline, type Pipeline } from './export/pipeline';
 import { SdkLogger, type LogLevel } from './log';
 import type { GenAiMetrics } from './metrics/genai-metrics';
 import { buildPropagator, continueRemoteSession, injectSession, remoteContext } from './propagation';
-import { buildSampler } from './sampling';
-import { VendorAuth } from './export/vendor-auth';
-import { USER_AGENT } from './version';
+import { buildProviders } from './providers';
+import type { VendorAuth } from './export/vendor-auth';
 import { contentTransform } from './serialize/content-transform';
 import { GenAiSpanProcessor } from './metrics/genai-span-processor';
 import { NOOP_METER, type Meter } from './metrics/meter';
-import { buildMetrics, type MetricsSetup } from './metrics/metrics-setup';
+import type { MetricsSetup } from './metrics/metrics-setup';
 import { PriceBook } from './metrics/pricing';
 import { applyInstrumentation, removeInstrumentation } from './instrumentation/instrument';
-import { buildResource } from './resource';
 import { AGENTOPS_SPAN_KIND, AGENTOPS_TAGS, SESSION_ID } from './semconv';
 import { Session, type EndState, type SessionHost, type SessionOptions } from './session/session';
-import { SessionIdGenerator, withPendingTraceId } from './session/session-id-generator';
+import { withPendingTraceId } from './session/session-id-generator';
 import { ExitHooks, type ExitTarget } from './session/exit-hooks';
 import { SessionRegistry } from './session/session-registry';
 import { StaleSweeper } from './session/stale-sweeper';
@@ -122,48 +120,13 @@ export class Client implements SessionHost, ExitTarget {
       return;
     }
 
-    const resource = buildResource(config);
-    const byo = config.tracerProvider;
-    // With your own provider, spans go through the processors spanProcessors() gave you; metrics
-    // still need the vendor's token, so they get an auth exchange of their own.
-    this.pipeline = byo ? undefined : buildPipeline(config, logger);
-    this.metricsAuth =
-      byo && config.apiKey !== undefined ? new VendorAuth(config.apiEndpoint, config.apiKey, config.delivery.requestTimeoutMs, USER_AGENT, logger) : undefined;
-    const metrics = buildMetrics(config, resource, this.pipeline?.auth ?? this.metricsAuth, logger);
-    this.metricsSetup = metrics;
-    this.meter = metrics.meter;
-    if (metrics.genai && this.pipeline) {
-      const genai = metrics.genai;
-      this.pipeline.addDropListener((destination, reason, spans) => genai.recordDropped(destination, reason, spans));
-    }
-
-    if (!byo && this.pipeline && this.pipeline.processors.length === 0) {
-      logger.once(
-        'no-destination',
-        'warn',
-        'no API key (AGENTOPS_API_KEY), no OTLP_EXPORTER_ENDPOINT and no exporters: sessions are recorded but sent nowhere. Run `npx agentops serve` for a local backend.',
-      );
-    } else if (!byo && config.apiKey === undefined) {
-      logger.info('no API key: nothing is sent to the AgentOps backend; spans go to the other configured destinations');
-    }
-
-    let provider: TracerProvider;
-    if (byo) {
-      provider = byo;
-      this.ownProvider = undefined;
-    } else {
-      // First, so the cost it adds in onEnding is on the span before any exporter sees it.
-      const genaiProcessor = new GenAiSpanProcessor(new PriceBook(config.pricing), (traceId) => this.registry.byTraceId(traceId), () => metrics.genai, logger);
-      this.ownProvider = new SdkTracerProvider({
-        resource,
-        idGenerator: new SessionIdGenerator(),
-        sampler: buildSampler(config.sampling),
-        spanLimits: config.spanLimits,
-        spanProcessors: [genaiProcessor, ...(this.pipeline?.processors ?? [])],
-      });
-      provider = this.ownProvider;
-    }
-    this.tracerProvider = provider;
+    const built = buildProviders(config, logger, (traceId) => this.registry.byTraceId(traceId));
+    this.pipeline = built.pipeline;
+    this.metricsAuth = built.metricsAuth;
+    this.metricsSetup = built.metrics;
+    this.meter = built.metrics.meter;
+    this.ownProvider = built.ownProvider;
+    this.tracerProvider = built.tracerProvider;
 
     if (config.global) {
       // Register globally only where nothing is registered yet; never take over another SDK's globals.
@@ -187,7 +150,7 @@ export class Client implements SessionHost, ExitTarget {
       }
       if (propagation.setGlobalPropagator(this.propagator)) this.registeredPropagator = true;
     }
-    this.tracer = provider.getTracer('agentops', VERSION);
+    this.tracer = built.tracerProvider.getTracer('agentops', VERSION);
     this.recorder = new EventRecorder(this.tracer, policy);
     this.sweeper = new StaleSweeper(this.registry, config.sessionTtlMs);
     this.exitHooks = config.handleExit ? new ExitHooks(this, config.exitTimeoutMs, logger) : undefined;
