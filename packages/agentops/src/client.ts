@@ -1,13 +1,16 @@
 /**
- * init / shutdown lifecycle. The Client owns the TracerProvider and the export pipeline; the
- * module-level functions (`init`, `startSession`, `record`, ...) act on the one current client.
+ * The Client: owns the TracerProvider, the export pipeline and the metrics from `init()` until
+ * `shutdown()`, and the sessions recorded with them. The module-level functions (`init`,
+ * `startSession`, `record`, ...) in api.ts act on the one current client.
  */
 import { randomUUID } from 'node:crypto';
 import { context, propagation, ROOT_CONTEXT, trace, TraceFlags, type Span, type TextMapPropagator, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { RandomIdGenerator, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { RandomIdGenerator } from '@opentelemetry/sdk-trace';
 import type { TracerProvider as SdkTracerProvider } from '@opentelemetry/sdk-trace';
-import { resolveConfig, resolveLogger, type Config, type Env, type InitOptions } from './config';
+import type { ClientStats } from './client-stats';
+import type { Config } from './config';
+import { current, setCurrent } from './current-client';
 import { raceDeadline, validTimeout } from './deadline';
 import { globalContextAccess, privateContextAccess, SESSION_KEY, type ContextAccess } from './context';
 import type { Event } from './events/event';
@@ -15,17 +18,15 @@ import { EventRecorder } from './events/event-recorder';
 import type { ContentPolicy } from './events/span-mapping';
 import { setCustomAttributes } from './events/span-mapping';
 import type { DestinationStats } from './export/destination-stats';
-import { buildPipeline, type Pipeline } from './export/pipeline';
-import { SdkLogger, type LogLevel } from './log';
+import type { Pipeline } from './export/pipeline';
+import type { SdkLogger, LogLevel } from './log';
 import type { GenAiMetrics } from './metrics/genai-metrics';
-import { buildPropagator, continueRemoteSession, injectSession, remoteContext } from './propagation';
+import { buildPropagator, continueRemoteSession, injectSession } from './propagation';
 import { buildProviders } from './providers';
 import type { VendorAuth } from './export/vendor-auth';
 import { contentTransform } from './serialize/content-transform';
-import { GenAiSpanProcessor } from './metrics/genai-span-processor';
 import { NOOP_METER, type Meter } from './metrics/meter';
 import type { MetricsSetup } from './metrics/metrics-setup';
-import { PriceBook } from './metrics/pricing';
 import { applyInstrumentation, removeInstrumentation } from './instrumentation/instrument';
 import { AGENTOPS_SPAN_KIND, AGENTOPS_TAGS, SESSION_ID } from './semconv';
 import { Session, type EndState, type SessionHost, type SessionOptions } from './session/session';
@@ -34,19 +35,9 @@ import { ExitHooks, type ExitTarget } from './session/exit-hooks';
 import { SessionRegistry } from './session/session-registry';
 import { StaleSweeper } from './session/stale-sweeper';
 import { isUuid, sessionIdToTraceId } from './session/trace-id';
+import { byoPipelines } from './span-processors';
 import { logContextOf, logToSpan } from './span-logger';
 import { VERSION } from './version';
-
-/** A snapshot of the SDK's counters. */
-export interface ClientStats {
-  /** Per span destination (`vendor`, `collector`, `exporter[0]:InMemorySpanExporter`, ...). */
-  destinations: Record<string, DestinationStats>;
-  /** Per metric destination (`vendor`, `collector`); the counts are data points, not spans. */
-  metrics: Record<string, DestinationStats>;
-  sessions: { open: number; started: number; ended: number };
-  /** Events recorded with no session open (dropped, reported once). */
-  eventsWithoutSession: number;
-}
 
 const DEFAULT_TIMEOUT_MS = 5000;
 const randomIds = new RandomIdGenerator();
@@ -301,7 +292,7 @@ export class Client implements SessionHost, ExitTarget {
     // Patched LLM clients fall through to the original methods from here on.
     if (this.enabled) removeInstrumentation(this);
     this.shutdownPromise = raceDeadline(this.doShutdown(t), t + 100, undefined, true).catch(() => undefined);
-    if (current === this) current = undefined;
+    if (current === this) setCurrent(undefined);
     return this.shutdownPromise;
   }
 
@@ -386,165 +377,3 @@ export class Client implements SessionHost, ExitTarget {
     return this.pipeline?.auth?.projectId;
   }
 }
-
-// Pipelines built by spanProcessors() for a provider the user owns.
-const byoPipelines: Pipeline[] = [];
-
-/**
- * The span processors that send to the configured destinations (the AgentOps backend, your
- * collector, `exporters`) and derive cost and metrics, for your own TracerProvider. Use them with
- * `SessionIdGenerator`, then `init({ tracerProvider })`.
- *
- * @example new TracerProvider({ idGenerator: new SessionIdGenerator(), spanProcessors: agentops.spanProcessors({ apiKey }) })
- */
-export function spanProcessors(options?: InitOptions): SpanProcessor[] {
-  const env = process.env as Env;
-  const logger = resolveLogger(options ?? {}, env);
-  const config = resolveConfig(options, env, logger);
-  if (!config.enabled) return [];
-  const pipeline = buildPipeline(config, logger);
-  byoPipelines.push(pipeline);
-  pipeline.addDropListener((destination, reason, spans) => current?.genaiMetrics()?.recordDropped(destination, reason, spans));
-  const genai = new GenAiSpanProcessor(new PriceBook(config.pricing), (traceId) => current?.sessionByTraceId(traceId), () => current?.genaiMetrics(), logger);
-  return [genai, ...pipeline.processors];
-}
-
-/** Writes the active session's context into `carrier` (headers) for another service. */
-export function inject<C extends object>(carrier: C): C {
-  return current ? current.inject(carrier) : carrier;
-}
-
-/** Runs `fn` inside the session another service injected into `carrier`. */
-export function continueSession<T>(carrier: unknown, fn: () => T): T {
-  return current ? current.continueSession(carrier, fn) : fn();
-}
-
-/** The context (as OpenTelemetry's API knows it) that `carrier` holds, for advanced use. */
-export function extract(carrier: unknown): ReturnType<ContextAccess['active']> {
-  if (!current) return ROOT_CONTEXT;
-  return remoteContext(current.propagator, carrier) ?? ROOT_CONTEXT;
-}
-
-/**
- * Log lines as span events on the active span (with `log.severity` and `log.message`), so they show
- * up in the session; forwarded to `init({ forwardLogs })` too.
- *
- * @example agentops.logger.info('cache miss', { 'cache.key': key })
- */
-export const logger = {
-  debug(message: string, attributes?: Record<string, unknown>): void {
-    current?.log('debug', message, attributes);
-  },
-  info(message: string, attributes?: Record<string, unknown>): void {
-    current?.log('info', message, attributes);
-  },
-  warn(message: string, attributes?: Record<string, unknown>): void {
-    current?.log('warn', message, attributes);
-  },
-  error(message: string, attributes?: Record<string, unknown>): void {
-    current?.log('error', message, attributes);
-  },
-};
-
-/**
- * `{ trace_id, span_id, session_id }` of the active span and session, to put on your own log lines
- * (e.g. as a pino mixin); `{}` outside a session.
- *
- * @example pino({ mixin: () => agentops.logContext() })
- */
-export function logContext(): { trace_id?: string; span_id?: string; session_id?: string } {
-  return current?.logContext() ?? {};
-}
-
-// ---- the module-level API: one current client ----
-
-let current: Client | undefined;
-let disabledClient: Client | undefined;
-
-/**
- * Starts the SDK: builds the TracerProvider and the export pipeline and returns the client. A
- * second call returns the existing client with a warning; after `shutdown()` it starts afresh.
- * Throws `AgentOpsConfigError` for an option it cannot use.
- *
- * @example agentops.init({ apiKey: process.env.AGENTOPS_API_KEY, exporters: [new ConsoleSpanExporter()] })
- */
-export function init(options?: InitOptions): Client {
-  const env = process.env as Env;
-  if (current) {
-    current.logger.once('init:twice', 'warn', 'init() called again: returning the existing client. Call shutdown() first to start afresh.');
-    return current;
-  }
-  const logger = resolveLogger(options ?? {}, env);
-  const config = resolveConfig(options, env, logger);
-  current = new Client(config, logger);
-  return current;
-}
-
-/** The current client, if `init()` was called and `shutdown()` was not. */
-export function getClient(): Client | undefined {
-  return current;
-}
-
-function clientOrDisabled(what: string): Client {
-  if (current) return current;
-  disabledClient ??= new Client(resolveConfig({ enabled: false }, {}, new SdkLogger('warn')), new SdkLogger('warn'));
-  disabledClient.logger.once(`uninitialized:${what}`, 'warn', `${what}() called before init(): nothing is recorded. Call agentops.init() first.`);
-  return disabledClient;
-}
-
-/** Starts a session on the current client. Before `init()`, returns a session that records nothing. */
-export function startSession(options?: SessionOptions): Session {
-  return clientOrDisabled('startSession').startSession(options);
-}
-
-/** Records an event into the active session, else the only open one, else the newest. Never throws. */
-export function record(event: Event): void {
-  if (current) current.record(event);
-  else clientOrDisabled('record');
-}
-
-/** Ends the session `record()` would use (the active, only or newest open session). */
-export function endSession(state?: EndState, reason?: string): void {
-  if (current) current.endSession(state, reason);
-}
-
-/** The session made active by `session.run()`, if any. */
-export function activeSession(): Session | undefined {
-  return current?.activeSession();
-}
-
-export function flush(timeoutMs?: number): Promise<boolean> {
-  return current ? current.flush(timeoutMs) : Promise.resolve(true);
-}
-
-export function shutdown(timeoutMs?: number): Promise<void> {
-  return current ? current.shutdown(timeoutMs) : Promise.resolve();
-}
-
-/** Opt-in: end open sessions as `Fail` and flush on an uncaught exception, then let Node exit as it would. */
-export function endOnUncaught(): void {
-  if (current) current.endOnUncaught();
-}
-
-export function stats(): ClientStats | undefined {
-  return current?.stats();
-}
-
-/**
- * Records your own metrics through the current client (a no-op before `init()`, after
- * `shutdown()`, or with metrics off).
- *
- * @example agentops.meter.measureDuration('retrieval.duration', () => search(q), { 'index.name': 'docs' })
- */
-export const meter: Meter = {
-  recordCounter(name, value, attributes) {
-    (current?.meter ?? NOOP_METER).recordCounter(name, value, attributes);
-  },
-  recordHistogram(name, value, attributes) {
-    (current?.meter ?? NOOP_METER).recordHistogram(name, value, attributes);
-  },
-  measureDuration(name, fn, attributes) {
-    return (current?.meter ?? NOOP_METER).measureDuration(name, fn, attributes);
-  },
-};
-

@@ -10,6 +10,7 @@ import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3';
 import type { PropagatorName } from './config';
 import type { Client } from './client';
 import type { ContextAccess } from './context';
+import { current } from './current-client';
 import { Session } from './session/session';
 
 export const SESSION_BAGGAGE_KEY = 'session.id';
@@ -115,4 +116,20 @@ export function continueRemoteSession<T>(client: Client, carrier: unknown, fn: (
 
 function formatAsUuid(hex: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Writes the active session's context into `carrier` (headers) for another service. */
+export function inject<C extends object>(carrier: C): C {
+  return current ? current.inject(carrier) : carrier;
+}
+
+/** Runs `fn` inside the session another service injected into `carrier`. */
+export function continueSession<T>(carrier: unknown, fn: () => T): T {
+  return current ? current.continueSession(carrier, fn) : fn();
+}
+
+/** The context (as OpenTelemetry's API knows it) that `carrier` holds, for advanced use. */
+export function extract(carrier: unknown): ReturnType<ContextAccess['active']> {
+  if (!current) return ROOT_CONTEXT;
+  return remoteContext(current.propagator, carrier) ?? ROOT_CONTEXT;
 }

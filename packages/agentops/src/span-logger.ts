@@ -5,6 +5,7 @@
 import { trace } from '@opentelemetry/api';
 import type { Client } from './client';
 import { SESSION_KEY } from './context';
+import { current } from './current-client';
 import { toAttributeValue } from './events/span-mapping';
 import type { LogLevel } from './log';
 import { truncate } from './serialize/truncate';
@@ -46,4 +47,35 @@ export function logContextOf(client: Client): { trace_id?: string; span_id?: str
   const active = ctx.getValue(SESSION_KEY);
   const session = active instanceof Session ? active : client.sessionByTraceId(sc.traceId);
   return session ? { trace_id: sc.traceId, span_id: sc.spanId, session_id: session.id } : { trace_id: sc.traceId, span_id: sc.spanId };
+}
+
+/**
+ * Log lines as span events on the active span (with `log.severity` and `log.message`), so they show
+ * up in the session; forwarded to `init({ forwardLogs })` too.
+ *
+ * @example agentops.logger.info('cache miss', { 'cache.key': key })
+ */
+export const logger = {
+  debug(message: string, attributes?: Record<string, unknown>): void {
+    current?.log('debug', message, attributes);
+  },
+  info(message: string, attributes?: Record<string, unknown>): void {
+    current?.log('info', message, attributes);
+  },
+  warn(message: string, attributes?: Record<string, unknown>): void {
+    current?.log('warn', message, attributes);
+  },
+  error(message: string, attributes?: Record<string, unknown>): void {
+    current?.log('error', message, attributes);
+  },
+};
+
+/**
+ * `{ trace_id, span_id, session_id }` of the active span and session, to put on your own log lines
+ * (e.g. as a pino mixin); `{}` outside a session.
+ *
+ * @example pino({ mixin: () => agentops.logContext() })
+ */
+export function logContext(): { trace_id?: string; span_id?: string; session_id?: string } {
+  return current?.logContext() ?? {};
 }
