@@ -1,56 +1,43 @@
 /**
- * init / shutdown lifecycle. The Client owns the TracerProvider and the export pipeline; the
- * module-level functions (`init`, `startSession`, `record`, ...) act on the one current client.
+ * The Client: owns the TracerProvider, the export pipeline and the metrics from `init()` until
+ * `shutdown()`, and the sessions recorded with them. The module-level functions (`init`,
+ * `startSession`, `record`, ...) in api.ts act on the one current client.
  */
 import { randomUUID } from 'node:crypto';
 import { context, propagation, ROOT_CONTEXT, trace, TraceFlags, type Span, type TextMapPropagator, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { RandomIdGenerator, type SpanProcessor } from '@opentelemetry/sdk-trace';
-import { TracerProvider as SdkTracerProvider } from '@opentelemetry/sdk-trace';
-import { resolveConfig, resolveLogger, type Config, type Env, type InitOptions } from './config';
-import { raceDeadline } from './deadline';
+import { RandomIdGenerator } from '@opentelemetry/sdk-trace';
+import type { TracerProvider as SdkTracerProvider } from '@opentelemetry/sdk-trace';
+import type { ClientStats } from './client-stats';
+import type { Config } from './config';
+import { current, setCurrent } from './current-client';
+import { raceDeadline, validTimeout } from './deadline';
 import { globalContextAccess, privateContextAccess, SESSION_KEY, type ContextAccess } from './context';
 import type { Event } from './events/event';
 import { EventRecorder } from './events/event-recorder';
 import type { ContentPolicy } from './events/span-mapping';
 import { setCustomAttributes } from './events/span-mapping';
 import type { DestinationStats } from './export/destination-stats';
-import { buildPipeline, type Pipeline } from './export/pipeline';
-import { SdkLogger, type LogLevel } from './log';
+import type { Pipeline } from './export/pipeline';
+import type { SdkLogger, LogLevel } from './log';
 import type { GenAiMetrics } from './metrics/genai-metrics';
-import { buildPropagator, headerSetter, remoteContext, sessionIdFromBaggage, withSessionBaggage } from './propagation';
-import { buildSampler } from './sampling';
-import { toAttributeValue } from './events/span-mapping';
-import { VendorAuth } from './export/vendor-auth';
-import { USER_AGENT } from './version';
-import { MASK_FAILED, Redactor } from './serialize/redact';
-import { safeJson } from './serialize/safe-json';
-import { truncate } from './serialize/truncate';
-import { GenAiSpanProcessor } from './metrics/genai-span-processor';
+import { buildPropagator, continueRemoteSession, injectSession } from './propagation';
+import { buildProviders } from './providers';
+import type { VendorAuth } from './export/vendor-auth';
+import { contentTransform } from './serialize/content-transform';
 import { NOOP_METER, type Meter } from './metrics/meter';
-import { buildMetrics, type MetricsSetup } from './metrics/metrics-setup';
-import { PriceBook } from './metrics/pricing';
+import type { MetricsSetup } from './metrics/metrics-setup';
 import { applyInstrumentation, removeInstrumentation } from './integrations/instrument';
-import { buildResource } from './resource';
 import { AGENTOPS_SPAN_KIND, AGENTOPS_TAGS, SESSION_ID } from './semconv';
 import { Session, type EndState, type SessionHost, type SessionOptions } from './session/session';
-import { SessionIdGenerator, withPendingTraceId } from './session/session-id-generator';
+import { withPendingTraceId } from './session/session-id-generator';
 import { ExitHooks, type ExitTarget } from './session/exit-hooks';
 import { SessionRegistry } from './session/session-registry';
 import { StaleSweeper } from './session/stale-sweeper';
 import { isUuid, sessionIdToTraceId } from './session/trace-id';
+import { byoPipelines } from './span-processors';
+import { logContextOf, logToSpan } from './span-logger';
 import { VERSION } from './version';
-
-/** A snapshot of the SDK's counters. */
-export interface ClientStats {
-  /** Per span destination (`vendor`, `collector`, `exporter[0]:InMemorySpanExporter`, ...). */
-  destinations: Record<string, DestinationStats>;
-  /** Per metric destination (`vendor`, `collector`); the counts are data points, not spans. */
-  metrics: Record<string, DestinationStats>;
-  sessions: { open: number; started: number; ended: number };
-  /** Events recorded with no session open (dropped, reported once). */
-  eventsWithoutSession: number;
-}
 
 const DEFAULT_TIMEOUT_MS = 5000;
 const randomIds = new RandomIdGenerator();
@@ -124,48 +111,13 @@ export class Client implements SessionHost, ExitTarget {
       return;
     }
 
-    const resource = buildResource(config);
-    const byo = config.tracerProvider;
-    // With your own provider, spans go through the processors spanProcessors() gave you; metrics
-    // still need the vendor's token, so they get an auth exchange of their own.
-    this.pipeline = byo ? undefined : buildPipeline(config, logger);
-    this.metricsAuth =
-      byo && config.apiKey !== undefined ? new VendorAuth(config.apiEndpoint, config.apiKey, config.delivery.requestTimeoutMs, USER_AGENT, logger) : undefined;
-    const metrics = buildMetrics(config, resource, this.pipeline?.auth ?? this.metricsAuth, logger);
-    this.metricsSetup = metrics;
-    this.meter = metrics.meter;
-    if (metrics.genai && this.pipeline) {
-      const genai = metrics.genai;
-      this.pipeline.addDropListener((destination, reason, spans) => genai.recordDropped(destination, reason, spans));
-    }
-
-    if (!byo && this.pipeline && this.pipeline.processors.length === 0) {
-      logger.once(
-        'no-destination',
-        'warn',
-        'no API key (AGENTOPS_API_KEY), no OTLP_EXPORTER_ENDPOINT and no exporters: sessions are recorded but sent nowhere. Run `npx agentops serve` for a local backend.',
-      );
-    } else if (!byo && config.apiKey === undefined) {
-      logger.info('no API key: nothing is sent to the AgentOps backend; spans go to the other configured destinations');
-    }
-
-    let provider: TracerProvider;
-    if (byo) {
-      provider = byo;
-      this.ownProvider = undefined;
-    } else {
-      // First, so the cost it adds in onEnding is on the span before any exporter sees it.
-      const genaiProcessor = new GenAiSpanProcessor(new PriceBook(config.pricing), (traceId) => this.registry.byTraceId(traceId), () => metrics.genai, logger);
-      this.ownProvider = new SdkTracerProvider({
-        resource,
-        idGenerator: new SessionIdGenerator(),
-        sampler: buildSampler(config.sampling),
-        spanLimits: config.spanLimits,
-        spanProcessors: [genaiProcessor, ...(this.pipeline?.processors ?? [])],
-      });
-      provider = this.ownProvider;
-    }
-    this.tracerProvider = provider;
+    const built = buildProviders(config, logger, (traceId) => this.registry.byTraceId(traceId));
+    this.pipeline = built.pipeline;
+    this.metricsAuth = built.metricsAuth;
+    this.metricsSetup = built.metrics;
+    this.meter = built.metrics.meter;
+    this.ownProvider = built.ownProvider;
+    this.tracerProvider = built.tracerProvider;
 
     if (config.global) {
       // Register globally only where nothing is registered yet; never take over another SDK's globals.
@@ -189,7 +141,7 @@ export class Client implements SessionHost, ExitTarget {
       }
       if (propagation.setGlobalPropagator(this.propagator)) this.registeredPropagator = true;
     }
-    this.tracer = provider.getTracer('agentops', VERSION);
+    this.tracer = built.tracerProvider.getTracer('agentops', VERSION);
     this.recorder = new EventRecorder(this.tracer, policy);
     this.sweeper = new StaleSweeper(this.registry, config.sessionTtlMs);
     this.exitHooks = config.handleExit ? new ExitHooks(this, config.exitTimeoutMs, logger) : undefined;
@@ -319,7 +271,7 @@ export class Client implements SessionHost, ExitTarget {
    */
   async flush(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<boolean> {
     if (!this.enabled) return true;
-    const t = validTimeout(timeoutMs);
+    const t = validTimeout(timeoutMs, DEFAULT_TIMEOUT_MS);
     try {
       const pipelines = this.pipelines();
       const both = Promise.all([...pipelines.map((p) => p.flush(t)), this.metricsSetup?.flush(t) ?? true]).then((r) => r.every(Boolean));
@@ -336,11 +288,11 @@ export class Client implements SessionHost, ExitTarget {
    */
   shutdown(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
     if (this.shutdownPromise) return this.shutdownPromise;
-    const t = validTimeout(timeoutMs);
+    const t = validTimeout(timeoutMs, DEFAULT_TIMEOUT_MS);
     // Patched LLM clients fall through to the original methods from here on.
     if (this.enabled) removeInstrumentation(this);
     this.shutdownPromise = raceDeadline(this.doShutdown(t), t + 100, undefined, true).catch(() => undefined);
-    if (current === this) current = undefined;
+    if (current === this) setCurrent(undefined);
     return this.shutdownPromise;
   }
 
@@ -398,18 +350,7 @@ export class Client implements SessionHost, ExitTarget {
    * with `session.id`), so that another service can continue the session.
    */
   inject<C extends object>(carrier: C): C {
-    try {
-      let ctx = this.contextAccess.active();
-      const session = this.activeSession() ?? (trace.getSpan(ctx) ? undefined : this.currentSession());
-      if (session) {
-        if (trace.getSpan(ctx) === undefined) ctx = session.contextFrom(ctx);
-        ctx = withSessionBaggage(ctx, session.id);
-      }
-      this.propagator.inject(ctx, carrier, headerSetter);
-    } catch (err) {
-      this.logger.once('inject:failed', 'warn', `inject() failed and wrote nothing: ${String(err)}`);
-    }
-    return carrier;
+    return injectSession(this, carrier);
   }
 
   /**
@@ -418,61 +359,17 @@ export class Client implements SessionHost, ExitTarget {
    * `fn` runs as it would without the SDK (reported once).
    */
   continueSession<T>(carrier: unknown, fn: () => T): T {
-    let ctx: ReturnType<ContextAccess['active']> | undefined;
-    let session: Session | undefined;
-    try {
-      const remote = remoteContext(this.propagator, carrier);
-      if (remote === undefined) {
-        this.logger.once('continue:no-context', 'warn', 'continueSession(): the carrier holds no trace context (traceparent or b3); running without a session (reported once)');
-      } else {
-        const sc = trace.getSpanContext(remote)!;
-        const id = sessionIdFromBaggage(remote) ?? formatAsUuid(sc.traceId);
-        session = new Session(this, trace.wrapSpanContext(sc), id, 'session', [], true);
-        ctx = session.contextFrom(remote);
-      }
-    } catch (err) {
-      this.logger.once('continue:failed', 'warn', `continueSession() could not read the carrier: ${String(err)}`);
-    }
-    if (ctx === undefined || session === undefined) return fn();
-    return this.contextAccess.with(ctx, fn);
+    return continueRemoteSession(this, carrier, fn);
   }
 
   /** @internal Adds a log line to the active span as a `log` event, and forwards it when configured. */
   log(level: Exclude<LogLevel, 'silent'>, message: string, attributes?: Record<string, unknown>): void {
-    if (!this.enabled) return;
-    try {
-      const span = trace.getSpan(this.contextAccess.active());
-      const transform = this.recorder.policy.transform;
-      const text = typeof message === 'string' ? message : String(message);
-      if (span?.isRecording()) {
-        const limit = this.recorder.policy.limit;
-        const attrs: Record<string, string | number | boolean | string[] | number[] | boolean[]> = {
-          'log.severity': level.toUpperCase(),
-          'log.message': transform ? transform(text, 'log.message') : truncate(text, limit),
-        };
-        if (attributes && typeof attributes === 'object') {
-          for (const [k, v] of Object.entries(attributes)) {
-            const av = toAttributeValue(v, limit);
-            if (av !== undefined) attrs[k] = av as string;
-          }
-        }
-        span.addEvent('log', attrs);
-      }
-      const forward = this.config.forwardLogs;
-      if (forward) (forward[level] as (m: string, a?: Record<string, unknown>) => void)(text, { ...attributes, ...this.logContext() });
-    } catch (err) {
-      this.logger.once('log:failed', 'warn', `agentops.logger failed and skipped a line: ${String(err)}`);
-    }
+    logToSpan(this, level, message, attributes);
   }
 
   /** `{ trace_id, span_id, session_id }` of the active span and session, for any logger; `{}` outside. */
   logContext(): { trace_id?: string; span_id?: string; session_id?: string } {
-    const ctx = this.contextAccess.active();
-    const sc = trace.getSpanContext(ctx);
-    if (sc === undefined || !trace.isSpanContextValid(sc)) return {};
-    const active = ctx.getValue(SESSION_KEY);
-    const session = active instanceof Session ? active : this.registry.byTraceId(sc.traceId);
-    return session ? { trace_id: sc.traceId, span_id: sc.spanId, session_id: session.id } : { trace_id: sc.traceId, span_id: sc.spanId };
+    return logContextOf(this);
   }
 
   /** @internal The vendor's project id, once the auth exchange succeeded. */
@@ -480,200 +377,3 @@ export class Client implements SessionHost, ExitTarget {
     return this.pipeline?.auth?.projectId;
   }
 }
-
-function formatAsUuid(hex: string): string {
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-// Pipelines built by spanProcessors() for a provider the user owns.
-const byoPipelines: Pipeline[] = [];
-
-/**
- * The span processors that send to the configured destinations (the AgentOps backend, your
- * collector, `exporters`) and derive cost and metrics, for your own TracerProvider. Use them with
- * `SessionIdGenerator`, then `init({ tracerProvider })`.
- *
- * @example new TracerProvider({ idGenerator: new SessionIdGenerator(), spanProcessors: agentops.spanProcessors({ apiKey }) })
- */
-export function spanProcessors(options?: InitOptions): SpanProcessor[] {
-  const env = process.env as Env;
-  const logger = resolveLogger(options ?? {}, env);
-  const config = resolveConfig(options, env, logger);
-  if (!config.enabled) return [];
-  const pipeline = buildPipeline(config, logger);
-  byoPipelines.push(pipeline);
-  pipeline.addDropListener((destination, reason, spans) => current?.genaiMetrics()?.recordDropped(destination, reason, spans));
-  const genai = new GenAiSpanProcessor(new PriceBook(config.pricing), (traceId) => current?.sessionByTraceId(traceId), () => current?.genaiMetrics(), logger);
-  return [genai, ...pipeline.processors];
-}
-
-/** Writes the active session's context into `carrier` (headers) for another service. */
-export function inject<C extends object>(carrier: C): C {
-  return current ? current.inject(carrier) : carrier;
-}
-
-/** Runs `fn` inside the session another service injected into `carrier`. */
-export function continueSession<T>(carrier: unknown, fn: () => T): T {
-  return current ? current.continueSession(carrier, fn) : fn();
-}
-
-/** The context (as OpenTelemetry's API knows it) that `carrier` holds, for advanced use. */
-export function extract(carrier: unknown): ReturnType<ContextAccess['active']> {
-  if (!current) return ROOT_CONTEXT;
-  return remoteContext(current.propagator, carrier) ?? ROOT_CONTEXT;
-}
-
-/**
- * Log lines as span events on the active span (with `log.severity` and `log.message`), so they show
- * up in the session; forwarded to `init({ forwardLogs })` too.
- *
- * @example agentops.logger.info('cache miss', { 'cache.key': key })
- */
-export const logger = {
-  debug(message: string, attributes?: Record<string, unknown>): void {
-    current?.log('debug', message, attributes);
-  },
-  info(message: string, attributes?: Record<string, unknown>): void {
-    current?.log('info', message, attributes);
-  },
-  warn(message: string, attributes?: Record<string, unknown>): void {
-    current?.log('warn', message, attributes);
-  },
-  error(message: string, attributes?: Record<string, unknown>): void {
-    current?.log('error', message, attributes);
-  },
-};
-
-/**
- * `{ trace_id, span_id, session_id }` of the active span and session, to put on your own log lines
- * (e.g. as a pino mixin); `{}` outside a session.
- *
- * @example pino({ mixin: () => agentops.logContext() })
- */
-export function logContext(): { trace_id?: string; span_id?: string; session_id?: string } {
-  return current?.logContext() ?? {};
-}
-
-/**
- * What every captured content string goes through before it is recorded: built-in redaction, then
- * the user's mask, which fails closed. Undefined when there is nothing to do (no per-value cost).
- */
-function contentTransform(config: Config, logger: SdkLogger): ((text: string, key: string) => string) | undefined {
-  const redactor = config.redact ? new Redactor([config.apiKey]) : undefined;
-  const mask = config.mask;
-  const limit = config.spanLimits.attributeValueLengthLimit;
-  if (!redactor && !mask) return undefined;
-  return (text, key) => {
-    const redacted = redactor ? redactor.redact(text) : text;
-    if (!mask) return redacted;
-    try {
-      const out = mask(redacted, key);
-      return typeof out === 'string' ? truncate(out, limit) : safeJson(out, limit) ?? '';
-    } catch (err) {
-      logger.once('mask:failed', 'warn', `the mask function threw (${err instanceof Error ? err.message : String(err)}); the value was replaced by "${MASK_FAILED}" (reported once)`);
-      return MASK_FAILED;
-    }
-  };
-}
-
-// Node's timers take at most 2^31 - 1 ms (a larger value fires after 1 ms, with a process warning);
-// a minute is left for the small margins added to a deadline inside.
-const MAX_TIMEOUT_MS = 2 ** 31 - 1 - 60_000;
-
-function validTimeout(ms: unknown): number {
-  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? Math.min(ms, MAX_TIMEOUT_MS) : DEFAULT_TIMEOUT_MS;
-}
-
-
-// ---- the module-level API: one current client ----
-
-let current: Client | undefined;
-let disabledClient: Client | undefined;
-
-/**
- * Starts the SDK: builds the TracerProvider and the export pipeline and returns the client. A
- * second call returns the existing client with a warning; after `shutdown()` it starts afresh.
- * Throws `AgentOpsConfigError` for an option it cannot use.
- *
- * @example agentops.init({ apiKey: process.env.AGENTOPS_API_KEY, exporters: [new ConsoleSpanExporter()] })
- */
-export function init(options?: InitOptions): Client {
-  const env = process.env as Env;
-  if (current) {
-    current.logger.once('init:twice', 'warn', 'init() called again: returning the existing client. Call shutdown() first to start afresh.');
-    return current;
-  }
-  const logger = resolveLogger(options ?? {}, env);
-  const config = resolveConfig(options, env, logger);
-  current = new Client(config, logger);
-  return current;
-}
-
-/** The current client, if `init()` was called and `shutdown()` was not. */
-export function getClient(): Client | undefined {
-  return current;
-}
-
-function clientOrDisabled(what: string): Client {
-  if (current) return current;
-  disabledClient ??= new Client(resolveConfig({ enabled: false }, {}, new SdkLogger('warn')), new SdkLogger('warn'));
-  disabledClient.logger.once(`uninitialized:${what}`, 'warn', `${what}() called before init(): nothing is recorded. Call agentops.init() first.`);
-  return disabledClient;
-}
-
-/** Starts a session on the current client. Before `init()`, returns a session that records nothing. */
-export function startSession(options?: SessionOptions): Session {
-  return clientOrDisabled('startSession').startSession(options);
-}
-
-/** Records an event into the active session, else the only open one, else the newest. Never throws. */
-export function record(event: Event): void {
-  if (current) current.record(event);
-  else clientOrDisabled('record');
-}
-
-/** Ends the session `record()` would use (the active, only or newest open session). */
-export function endSession(state?: EndState, reason?: string): void {
-  if (current) current.endSession(state, reason);
-}
-
-/** The session made active by `session.run()`, if any. */
-export function activeSession(): Session | undefined {
-  return current?.activeSession();
-}
-
-export function flush(timeoutMs?: number): Promise<boolean> {
-  return current ? current.flush(timeoutMs) : Promise.resolve(true);
-}
-
-export function shutdown(timeoutMs?: number): Promise<void> {
-  return current ? current.shutdown(timeoutMs) : Promise.resolve();
-}
-
-/** Opt-in: end open sessions as `Fail` and flush on an uncaught exception, then let Node exit as it would. */
-export function endOnUncaught(): void {
-  if (current) current.endOnUncaught();
-}
-
-export function stats(): ClientStats | undefined {
-  return current?.stats();
-}
-
-/**
- * Records your own metrics through the current client (a no-op before `init()`, after
- * `shutdown()`, or with metrics off).
- *
- * @example agentops.meter.measureDuration('retrieval.duration', () => search(q), { 'index.name': 'docs' })
- */
-export const meter: Meter = {
-  recordCounter(name, value, attributes) {
-    (current?.meter ?? NOOP_METER).recordCounter(name, value, attributes);
-  },
-  recordHistogram(name, value, attributes) {
-    (current?.meter ?? NOOP_METER).recordHistogram(name, value, attributes);
-  },
-  measureDuration(name, fn, attributes) {
-    return (current?.meter ?? NOOP_METER).measureDuration(name, fn, attributes);
-  },
-};
-

@@ -41,3 +41,12 @@ export function sleep(ms: number): Promise<void> {
     t.unref();
   });
 }
+
+// Node's timers take at most 2^31 - 1 ms (a larger value fires after 1 ms, with a process warning);
+// a minute is left for the small margins added to a deadline inside.
+const MAX_TIMEOUT_MS = 2 ** 31 - 1 - 60_000;
+
+/** A timeout the user passed, as one a timer can take; `fallback` when it is not a number >= 0. */
+export function validTimeout(ms: unknown, fallback: number): number {
+  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? Math.min(ms, MAX_TIMEOUT_MS) : fallback;
+}

@@ -11,15 +11,12 @@ export {
   stats,
   meter,
   endOnUncaught,
-  spanProcessors,
-  inject,
-  extract,
-  continueSession,
-  logger,
-  logContext,
-  Client,
-  type ClientStats,
-} from './client';
+} from './api';
+export { spanProcessors } from './span-processors';
+export { inject, extract, continueSession } from './propagation';
+export { logger, logContext } from './span-logger';
+export { Client } from './client';
+export type { ClientStats } from './client-stats';
 export type { InitOptions, BatchOptions, DeliveryOptions, SpanLimitOptions, MetricsOptions, PricingEntry } from './config';
 export { NoOpMeter, type Meter } from './metrics/meter';
 export { PRICING_TABLE, type ModelPrice } from './metrics/pricing';

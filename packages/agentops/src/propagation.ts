@@ -8,6 +8,10 @@ import { propagation, ROOT_CONTEXT, trace, type Context, type TextMapPropagator 
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { B3InjectEncoding, B3Propagator } from '@opentelemetry/propagator-b3';
 import type { PropagatorName } from './config';
+import type { Client } from './client';
+import type { ContextAccess } from './context';
+import { current } from './current-client';
+import { Session } from './session/session';
 
 export const SESSION_BAGGAGE_KEY = 'session.id';
 
@@ -72,3 +76,60 @@ export const headerSetter = {
     else c[key] = value;
   },
 };
+
+/** What `Client.inject()` does: the active context, with the session it belongs to, into `carrier`. */
+export function injectSession<C extends object>(client: Client, carrier: C): C {
+  try {
+    let ctx = client.contextAccess.active();
+    const session = client.activeSession() ?? (trace.getSpan(ctx) ? undefined : client.currentSession());
+    if (session) {
+      if (trace.getSpan(ctx) === undefined) ctx = session.contextFrom(ctx);
+      ctx = withSessionBaggage(ctx, session.id);
+    }
+    client.propagator.inject(ctx, carrier, headerSetter);
+  } catch (err) {
+    client.logger.once('inject:failed', 'warn', `inject() failed and wrote nothing: ${String(err)}`);
+  }
+  return carrier;
+}
+
+/** What `Client.continueSession()` does: `fn` inside the remote session `carrier` holds, else as it is. */
+export function continueRemoteSession<T>(client: Client, carrier: unknown, fn: () => T): T {
+  let ctx: ReturnType<ContextAccess['active']> | undefined;
+  let session: Session | undefined;
+  try {
+    const remote = remoteContext(client.propagator, carrier);
+    if (remote === undefined) {
+      client.logger.once('continue:no-context', 'warn', 'continueSession(): the carrier holds no trace context (traceparent or b3); running without a session (reported once)');
+    } else {
+      const sc = trace.getSpanContext(remote)!;
+      const id = sessionIdFromBaggage(remote) ?? formatAsUuid(sc.traceId);
+      session = new Session(client, trace.wrapSpanContext(sc), id, 'session', [], true);
+      ctx = session.contextFrom(remote);
+    }
+  } catch (err) {
+    client.logger.once('continue:failed', 'warn', `continueSession() could not read the carrier: ${String(err)}`);
+  }
+  if (ctx === undefined || session === undefined) return fn();
+  return client.contextAccess.with(ctx, fn);
+}
+
+function formatAsUuid(hex: string): string {
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Writes the active session's context into `carrier` (headers) for another service. */
+export function inject<C extends object>(carrier: C): C {
+  return current ? current.inject(carrier) : carrier;
+}
+
+/** Runs `fn` inside the session another service injected into `carrier`. */
+export function continueSession<T>(carrier: unknown, fn: () => T): T {
+  return current ? current.continueSession(carrier, fn) : fn();
+}
+
+/** The context (as OpenTelemetry's API knows it) that `carrier` holds, for advanced use. */
+export function extract(carrier: unknown): ReturnType<ContextAccess['active']> {
+  if (!current) return ROOT_CONTEXT;
+  return remoteContext(current.propagator, carrier) ?? ROOT_CONTEXT;
+}
