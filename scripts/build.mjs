@@ -3,7 +3,8 @@
 // ESM face for every `exports` entry that has an `import` condition (it re-exports the CommonJS
 // build by name, so `import` and `require` share one module instance), copies the files under src/
 // that are not TypeScript (the viewer's HTML/JS/CSS, the worker threads' plain JavaScript) as they
-// are, and makes the `bin` files executable.
+// are, and makes the `bin` files executable. A workspace package it depends on whose dist/ is
+// missing (a fresh clone) is built first, since the compiler reads that package's declarations.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,6 +17,14 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const require = createRequire(path.join(pkgDir, 'package.json'));
 const src = path.join(pkgDir, 'src');
 const dist = path.join(pkgDir, 'dist');
+
+for (const dir of readdirSync(path.join(root, 'packages'))) {
+  const other = path.join(root, 'packages', dir);
+  const otherPkg = JSON.parse(readFileSync(path.join(other, 'package.json'), 'utf8'));
+  if (pkg.dependencies?.[otherPkg.name] !== undefined && !existsSync(path.join(other, 'dist'))) {
+    execFileSync(process.execPath, [fileURLToPath(import.meta.url)], { cwd: other, stdio: 'inherit' });
+  }
+}
 
 rmSync(dist, { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(pkgDir, 'tsconfig.build.json')], { stdio: 'inherit' });
