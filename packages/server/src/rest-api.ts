@@ -12,7 +12,8 @@
  */
 import type { Caller } from './auth';
 import { sessionSummary, spanTree, spanView, totalsOf } from './session-view';
-import type { SessionFilter, Storage } from './storage';
+import type { Storage } from './storage';
+import type { SessionFilter } from './storage-rows';
 
 export interface ApiResult {
   status: number;

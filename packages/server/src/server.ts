@@ -14,7 +14,8 @@ import { formatOf, GRPC, parseMetrics, parseTraces, statusBody, successBody, typ
 import { handleApi } from './rest-api';
 import { AgentOpsServerError } from './server-error';
 import { loadWebFiles, type StaticFile } from './static-files';
-import { Storage, type Project, type WriteBatch } from './storage';
+import { Storage } from './storage';
+import type { Project, WriteBatch } from './storage-rows';
 import { WriteQueue } from './write-queue';
 
 export interface ServerOptions {

@@ -5,7 +5,7 @@
  * cost are sums of `gen_ai.usage.*_tokens` and `agentops.llm.cost_usd`.
  */
 import { decodeSpan } from './otlp/otlp-decode';
-import type { SessionRow, SpanRow } from './storage';
+import type { SessionRow, SpanRow } from './storage-rows';
 
 export interface Totals {
   durationMs: number;

@@ -10,7 +10,7 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { JOURNAL_SIZE_LIMIT } from './checkpointer';
-import type { WriteBatch } from './storage';
+import type { WriteBatch } from './storage-rows';
 
 interface Pending {
   batch: WriteBatch;
