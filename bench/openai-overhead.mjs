@@ -114,7 +114,7 @@ async function runSide(side, base) {
   const warmup = Number(process.env.BENCH_WARMUP);
   // Spans go as OTLP/protobuf over HTTP to the stub process: what a collector or the vendor costs.
   process.env.OTLP_EXPORTER_ENDPOINT = base;
-  const agentops = await import('../dist/index.mjs');
+  const agentops = await import('../packages/agentops/dist/index.mjs');
   const { default: OpenAI } = await import('openai');
   // Every side runs inside an agentops session, so the only difference is the client's instrumentation.
   agentops.init({ instrument: false, autoStartSession: false });
@@ -163,11 +163,11 @@ async function runSide(side, base) {
  */
 async function handInstrumented(openai, base) {
   const { createRequire } = await import('node:module');
-  const require = createRequire(new URL('../package.json', import.meta.url));
+  const require = createRequire(new URL('./package.json', import.meta.url));
   const api = require('@opentelemetry/api');
-  const { BasicTracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
+  const { BatchSpanProcessor, TracerProvider } = require('@opentelemetry/sdk-trace');
   const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto');
-  const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${base}/v1/traces` }))] });
+  const provider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${base}/v1/traces` }) })] });
   const tracer = provider.getTracer('hand');
   const completions = openai.chat.completions;
   const create = completions.create.bind(completions);

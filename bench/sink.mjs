@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { gunzipSync } from 'node:zlib';
 
-const require = createRequire(new URL('../package.json', import.meta.url));
+const require = createRequire(new URL('../packages/agentops/package.json', import.meta.url));
 const { countSpans } = require('./dist/export/spool.js');
 
 const runs = new Map(); // runId -> { spans, bytes, requests, at }

@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import * as W from '../workload.mjs';
 
-const require = createRequire(new URL('../../package.json', import.meta.url));
+const require = createRequire(new URL('../../packages/agentops/package.json', import.meta.url));
 const agentops = require('./dist/index.js');
 
 export async function setup({ baseUrl, content, destinations = 1 }) {

@@ -1,18 +1,17 @@
-// The floor: the raw OpenTelemetry SDK (the versions agentops itself uses), BatchSpanProcessor +
+// The floor: the raw OpenTelemetry SDK (the line agentops itself uses, from bench/package.json), BatchSpanProcessor +
 // OTLP/protobuf exporter, setting the GenAI semantic-convention attributes of the workload by hand.
 import { createRequire } from 'node:module';
 import * as W from '../workload.mjs';
 
-const require = createRequire(new URL('../../package.json', import.meta.url));
+const require = createRequire(new URL('../package.json', import.meta.url));
 const api = require('@opentelemetry/api');
-const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
-const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
+const { BatchSpanProcessor, TracerProvider } = require('@opentelemetry/sdk-trace');
 const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto');
 
 export async function setup({ baseUrl, content, destinations = 1 }) {
   const processors = [];
-  for (let i = 0; i < destinations; i++) processors.push(new BatchSpanProcessor(new OTLPTraceExporter({ url: `${baseUrl}/v1/traces` })));
-  const provider = new NodeTracerProvider({ spanProcessors: processors });
+  for (let i = 0; i < destinations; i++) processors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${baseUrl}/v1/traces` }) }));
+  const provider = new TracerProvider({ spanProcessors: processors });
   const tracer = provider.getTracer('floor');
   let ctx = api.ROOT_CONTEXT;
   return {

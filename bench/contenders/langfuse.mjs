@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import * as W from '../workload.mjs';
 
-const require = createRequire(new URL('../package.json', import.meta.url));
+const require = createRequire(new URL('../peers/package.json', import.meta.url));
 const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
 const { LangfuseSpanProcessor } = require('@langfuse/otel');
 const tracing = require('@langfuse/tracing');

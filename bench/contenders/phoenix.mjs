@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import * as W from '../workload.mjs';
 
-const require = createRequire(new URL('../package.json', import.meta.url));
+const require = createRequire(new URL('../peers/package.json', import.meta.url));
 const { register } = require('@arizeai/phoenix-otel');
 const oi = require('@arizeai/openinference-core');
 const api = require('@opentelemetry/api');

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import * as W from '../workload.mjs';
 
 process.env.TRACELOOP_TELEMETRY = 'false';
-const require = createRequire(new URL('../package.json', import.meta.url));
+const require = createRequire(new URL('../peers/package.json', import.meta.url));
 const traceloop = require('@traceloop/node-server-sdk');
 
 export async function setup({ baseUrl, content }) {
