@@ -56,7 +56,7 @@ function serveOneSpan(then: string): { status: number | null; stored: number; st
 
 describe('the built @agentops/server package', () => {
   it('has compiled JavaScript, type declarations and the viewer files', () => {
-    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/index.mjs', 'dist/index.d.mts', 'dist/cli.js', 'dist/web/index.html', 'dist/web/app.js', 'dist/web/app.css', 'dist/write-worker.js']) {
+    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/index.mjs', 'dist/index.d.mts', 'dist/cli.js', 'dist/web/index.html', 'dist/web/app.js', 'dist/web/api-client.js', 'dist/web/view-helpers.js', 'dist/web/session-list.js', 'dist/web/session-page.js', 'dist/web/app.css', 'dist/write-worker.js']) {
       expect(existsSync(join(root, f))).toBe(true);
     }
     expect(pkg.name).toBe('@agentops/server');

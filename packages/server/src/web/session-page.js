@@ -1,0 +1,263 @@
+// One session's page: its totals, the waterfall of its spans and the side panel of the selected
+// span. They share one file because a refresh of a running session redraws the waterfall but
+// keeps the panel as the reader left it, which needs both to agree on which span is shown.
+import { api } from './api-client.js';
+import { navigate, refreshIn } from './app.js';
+import { fmtCost, fmtInt, fmtMs, fmtTime, h, stateBadge } from './view-helpers.js';
+
+const SESSION_REFRESH_MS = 2000;
+const main = document.getElementById('main');
+let selectedSpanId = null;
+
+export async function sessionPage(traceId, first) {
+  let data;
+  try {
+    data = await api(`/api/sessions/${encodeURIComponent(traceId)}`);
+  } catch (e) {
+    if (e.status === 404) {
+      main.replaceChildren(h('p', {}, h('a', { href: '/sessions', onclick: (ev) => { ev.preventDefault(); navigate('/sessions'); } }, '← all sessions')), h('p', { class: 'muted' }, `Session ${traceId} has not arrived yet.`));
+      refreshIn(() => sessionPage(traceId, false).catch(() => undefined), SESSION_REFRESH_MS);
+      return;
+    }
+    throw e;
+  }
+  renderSession(data, first);
+  // A running session (its root span has not arrived) is polled until it ends.
+  if (data.session.running) refreshIn(() => sessionPage(traceId, false).catch(() => undefined), SESSION_REFRESH_MS);
+}
+
+function flatten(tree) {
+  const out = [];
+  const walk = (nodes, depth) => {
+    for (const n of nodes) {
+      out.push({ span: n, depth });
+      walk(n.children, depth + 1);
+    }
+  };
+  walk(tree, 0);
+  return out;
+}
+
+// The duration sits inside a wide bar, after a narrow one, or before a narrow one at the far right.
+function durationLabel(ms, left, width) {
+  if (width > 12) return h('span', { class: 'wf-dur inside', style: `left:${left}%` }, fmtMs(ms));
+  if (left + width > 85) return h('span', { class: 'wf-dur', style: `right:${100 - left}%` }, fmtMs(ms));
+  return h('span', { class: 'wf-dur', style: `left:${left + width}%` }, fmtMs(ms));
+}
+
+function renderSession(data, first) {
+  const s = data.session;
+  const t = data.totals;
+  const rows = flatten(data.tree);
+  const spans = new Map(rows.map((r) => [r.span.spanId, r.span]));
+  if (first || !spans.has(selectedSpanId)) selectedSpanId = (rows.find((r) => r.span.category === 'llm') || rows[0] || { span: {} }).span.spanId || null;
+  const t0 = Math.min(...rows.map((r) => r.span.startMs));
+  const t1 = Math.max(...rows.map((r) => r.span.startMs + r.span.durationMs));
+  const total = Math.max(t1 - t0, 0.001);
+
+  const head = h(
+    'div',
+    { class: 'session-head' },
+    h('p', {}, h('a', { href: '/sessions', id: 'back', onclick: (ev) => { ev.preventDefault(); navigate('/sessions'); } }, '← all sessions')),
+    h('h1', {}, s.name || s.traceId, ' ', stateBadge(s)),
+    h('div', { class: 'muted' }, `trace ${s.traceId}`, s.sessionId ? ` · session ${s.sessionId}` : '', ` · started ${fmtTime(s.startTime)}`, s.endReason ? ` · ${s.endReason}` : ''),
+    h('div', {}, s.tags.map((x) => h('span', { class: 'tag' }, x))),
+    h(
+      'div',
+      { class: 'totals', id: 'totals' },
+      [
+        ['Duration', fmtMs(t.durationMs)],
+        ['Spans', fmtInt(t.spans)],
+        ['LLM calls', fmtInt(t.llmCalls)],
+        ['Tool calls', fmtInt(t.toolCalls)],
+        ['Errors', fmtInt(t.errors)],
+        ['Input tokens', fmtInt(t.inputTokens)],
+        ['Output tokens', fmtInt(t.outputTokens)],
+        ['Cost', fmtCost(t.costUsd)],
+      ].map(([k, v]) => h('div', {}, h('b', {}, v), h('span', {}, k))),
+    ),
+  );
+
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => h('span', { style: `left:${f * 100}%` }, fmtMs(total * f)));
+  const wfRows = rows.map(({ span, depth }) => {
+    const isError = span.status.code === 2;
+    const left = ((span.startMs - t0) / total) * 100;
+    const width = Math.max((span.durationMs / total) * 100, 0.2);
+    return h(
+      'div',
+      {
+        class: `wf-row${isError ? ' error' : ''}${span.spanId === selectedSpanId ? ' selected' : ''}`,
+        'data-span-id': span.spanId,
+        'data-category': span.category,
+        'data-error': isError ? 'true' : 'false',
+        title: isError ? `${span.name}: ${span.status.message || 'error'}` : span.name,
+        onclick: () => {
+          selectedSpanId = span.spanId;
+          for (const el of document.querySelectorAll('.wf-row.selected')) el.classList.remove('selected');
+          document.querySelector(`.wf-row[data-span-id="${span.spanId}"]`).classList.add('selected');
+          renderPanel(span);
+        },
+      },
+      h(
+        'div',
+        { class: 'wf-label', style: `padding-left:${8 + depth * 16}px` },
+        h('span', { class: `cat c-${span.category}` }),
+        isError ? h('span', { class: 'err-mark', 'aria-label': 'error' }, '✗') : null,
+        h('span', { class: 'name' }, span.name),
+      ),
+      h(
+        'div',
+        { class: 'wf-track' },
+        h('div', { class: `wf-bar c-${span.category}`, style: `left:${left}%;width:${width}%` }),
+        durationLabel(span.durationMs, left, width),
+      ),
+    );
+  });
+  const legend = h(
+    'div',
+    { class: 'legend' },
+    ['session', 'llm', 'tool', 'action', 'agent', 'other'].map((c) => h('span', {}, h('span', { class: `cat c-${c}` }), c)),
+    h('span', {}, h('span', { class: 'err-mark' }, '✗'), 'error'),
+  );
+  const waterfall = h('div', { class: 'waterfall', id: 'waterfall' }, h('div', { class: 'wf-row head' }, h('div', { class: 'wf-label' }, `${rows.length} spans`), h('div', { class: 'wf-ticks' }, ticks)), wfRows);
+  // A refresh of a running session keeps what the reader was doing: the page's scroll position,
+  // and the side panel as it was (its scroll, open sections, selected text) while its span is unchanged.
+  const sel = spans.get(selectedSpanId);
+  const selSig = sel ? spanSig(sel) : '';
+  const oldPanel = first ? null : document.getElementById('span-panel');
+  const keep = oldPanel !== null && selSig !== '' && panelSig === selSig;
+  const scrollX = window.scrollX;
+  const scrollY = window.scrollY;
+  const panelScroll = keep ? oldPanel.scrollTop : 0;
+  const panel = keep ? oldPanel : h('aside', { class: 'panel', id: 'span-panel' });
+  main.replaceChildren(head, legend, h('div', { class: 'layout' }, waterfall, panel));
+  if (!keep && sel) renderPanel(sel);
+  if (!first) {
+    window.scrollTo(scrollX, scrollY);
+    panel.scrollTop = panelScroll;
+  }
+}
+
+// ---- the selected span ----
+
+// What the side panel shows of a span: the span itself, not the subtree under it.
+const sigOf = new WeakMap();
+let panelSig = ''; // the span the side panel shows, as spanSig() names it
+function spanSig(span) {
+  let sig = sigOf.get(span);
+  if (sig === undefined) {
+    const { children, ...own } = span;
+    sig = JSON.stringify(own);
+    sigOf.set(span, sig);
+  }
+  return sig;
+}
+
+// Structured attribute values arrive as JSON strings: shown indented, anything else as it is.
+function pretty(v) {
+  if (typeof v === 'string') {
+    try {
+      return JSON.stringify(JSON.parse(v), null, 2);
+    } catch (e) {
+      return v;
+    }
+  }
+  return JSON.stringify(v, null, 2);
+}
+
+function kvTable(obj) {
+  const keys = Object.keys(obj || {}).sort();
+  if (keys.length === 0) return h('p', { class: 'muted' }, 'none');
+  return h('table', { class: 'kv' }, keys.map((k) => h('tr', {}, h('td', {}, k), h('td', {}, typeof obj[k] === 'string' ? obj[k] : JSON.stringify(obj[k])))));
+}
+
+function partText(p) {
+  if (p.type === 'text' || p.type === 'reasoning') return p.content;
+  if (p.type === 'tool_call') return `→ tool call ${p.name || ''}(${typeof p.arguments === 'string' ? p.arguments : JSON.stringify(p.arguments)})`;
+  if (p.type === 'tool_call_response') return `← tool result: ${typeof p.response === 'string' ? p.response : JSON.stringify(p.response)}`;
+  return JSON.stringify(p);
+}
+
+function messages(json, id) {
+  let list;
+  try {
+    list = typeof json === 'string' ? JSON.parse(json) : json;
+  } catch (e) {
+    return h('pre', { id }, String(json));
+  }
+  if (!Array.isArray(list)) return h('pre', { id }, pretty(json));
+  return h(
+    'div',
+    { id },
+    list.map((m) =>
+      h(
+        'div',
+        { class: `msg ${m.role || ''}` },
+        h('div', { class: 'role' }, m.role || 'message', m.finish_reason ? ` · ${m.finish_reason}` : ''),
+        (Array.isArray(m.parts) ? m.parts : [{ type: 'text', content: m.content }]).map((p) => h('pre', {}, partText(p))),
+      ),
+    ),
+  );
+}
+
+function renderPanel(span) {
+  const panel = document.getElementById('span-panel');
+  if (!panel) return;
+  const a = span.attributes || {};
+  const isError = span.status.code === 2;
+  const sections = [
+    h('h2', {}, h('span', { class: `cat c-${span.category}` }), ' ', span.name),
+    h(
+      'table',
+      { class: 'kv' },
+      h('tr', {}, h('td', {}, 'kind'), h('td', {}, `${span.category} (${span.kind})`)),
+      h('tr', {}, h('td', {}, 'duration'), h('td', {}, fmtMs(span.durationMs))),
+      h('tr', {}, h('td', {}, 'status'), h('td', { class: isError ? 'status-error' : '', id: 'span-status' }, ['UNSET', 'OK', 'ERROR'][span.status.code] || String(span.status.code), span.status.message ? `: ${span.status.message}` : '')),
+      h('tr', {}, h('td', {}, 'span id'), h('td', {}, span.spanId)),
+      h('tr', {}, h('td', {}, 'parent'), h('td', {}, span.parentSpanId || '-')),
+    ),
+  ];
+  if (span.category === 'llm') {
+    sections.push(
+      h('h3', {}, 'LLM call'),
+      h(
+        'table',
+        { class: 'kv', id: 'llm-usage' },
+        h('tr', {}, h('td', {}, 'model'), h('td', {}, a['gen_ai.response.model'] || a['gen_ai.request.model'] || '-')),
+        h('tr', {}, h('td', {}, 'provider'), h('td', {}, a['gen_ai.provider.name'] || '-')),
+        h('tr', {}, h('td', {}, 'input tokens'), h('td', { id: 'input-tokens' }, fmtInt(a['gen_ai.usage.input_tokens']))),
+        h('tr', {}, h('td', {}, 'output tokens'), h('td', { id: 'output-tokens' }, fmtInt(a['gen_ai.usage.output_tokens']))),
+        h('tr', {}, h('td', {}, 'cost'), h('td', { id: 'llm-cost' }, a['agentops.llm.cost_usd'] === undefined ? '-' : fmtCost(a['agentops.llm.cost_usd']))),
+      ),
+    );
+    if (a['gen_ai.system_instructions'] !== undefined) sections.push(h('h3', {}, 'System instructions'), h('pre', {}, pretty(a['gen_ai.system_instructions'])));
+    sections.push(h('h3', {}, 'Prompt'), a['gen_ai.input.messages'] === undefined ? h('p', { class: 'muted' }, 'not captured') : messages(a['gen_ai.input.messages'], 'llm-prompt'));
+    sections.push(h('h3', {}, 'Completion'), a['gen_ai.output.messages'] === undefined ? h('p', { class: 'muted' }, 'not captured') : messages(a['gen_ai.output.messages'], 'llm-completion'));
+  }
+  if (span.category === 'tool') {
+    sections.push(
+      h('h3', {}, `Tool ${a['gen_ai.tool.name'] || ''}`),
+      h('div', {}, h('b', {}, 'Arguments')),
+      h('pre', { id: 'tool-arguments' }, a['gen_ai.tool.call.arguments'] === undefined ? 'not captured' : pretty(a['gen_ai.tool.call.arguments'])),
+      h('div', {}, h('b', {}, 'Result')),
+      h('pre', { id: 'tool-result' }, a['gen_ai.tool.call.result'] === undefined ? '-' : pretty(a['gen_ai.tool.call.result'])),
+    );
+  }
+  if (span.category === 'action' && (a['agentops.action.params'] !== undefined || a['agentops.action.returns'] !== undefined)) {
+    sections.push(h('h3', {}, 'Action'), h('div', {}, h('b', {}, 'Parameters')), h('pre', {}, pretty(a['agentops.action.params'] ?? '-')), h('div', {}, h('b', {}, 'Returns')), h('pre', {}, pretty(a['agentops.action.returns'] ?? '-')));
+  }
+  const exceptions = (span.events || []).filter((e) => e.name === 'exception');
+  for (const e of exceptions) {
+    const ea = e.attributes || {};
+    sections.push(
+      h('h3', {}, 'Exception'),
+      h('div', { class: 'exception', id: 'exception' }, h('b', {}, ea['exception.type'] || 'Error'), ': ', ea['exception.message'] || '', ea['exception.stacktrace'] ? h('pre', { id: 'stacktrace' }, ea['exception.stacktrace']) : null),
+    );
+  }
+  const others = (span.events || []).filter((e) => e.name !== 'exception');
+  if (others.length > 0) sections.push(h('h3', {}, 'Events'), others.map((e) => h('div', {}, h('b', {}, e.name), kvTable(e.attributes))));
+  sections.push(h('h3', {}, 'Attributes'), kvTable(a));
+  sections.push(h('details', {}, h('summary', {}, 'Resource'), kvTable(span.resource)));
+  panel.replaceChildren(...sections.flat());
+  panelSig = spanSig(span);
+}
