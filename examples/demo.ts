@@ -1,7 +1,7 @@
 /**
  * `npm run demo`: the whole loop on one machine, with no account, no key and no network.
  *
- * 1. Starts the local backend (`agentops/server`) on a free loopback port.
+ * 1. Starts the local backend (`@agentops/server`) on a free loopback port.
  * 2. Runs a small support agent: several LLM calls through the real `openai` client (pointed at a
  *    loopback stub that answers like the OpenAI API), two tool calls, one of which fails.
  * 3. Prints the session's span tree as the backend stored it, and the viewer's URL.
