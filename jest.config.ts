@@ -9,6 +9,13 @@ function workspacePackage(displayName: string, dir: string): Config {
     roots: ['<rootDir>/tests'],
     testMatch: ['**/*.test.ts'],
     transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../../tsconfig.json' }] },
+    // One copy of each package in a test process: the sources, as tsconfig.json's paths say. The
+    // built packages (dist/) are what child processes load, as an application would.
+    moduleNameMapper: {
+      '^agentops$': '<rootDir>/../agentops/src/index.ts',
+      '^agentops/(semconv|hook)$': '<rootDir>/../agentops/src/$1.ts',
+      '^@agentops/server$': '<rootDir>/../server/src/index.ts',
+    },
   };
 }
 

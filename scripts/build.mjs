@@ -62,6 +62,14 @@ for (const target of Object.values(pkg.exports ?? {})) {
   exported += names.length;
 }
 
+// The user documentation ships in the package (`files` names `docs`): the repository's docs/*.md,
+// copied at build time (the copy is not tracked). Screenshots stay in the repository.
+if (pkg.files?.includes('docs')) {
+  const docs = path.join(pkgDir, 'docs');
+  rmSync(docs, { recursive: true, force: true });
+  for (const name of readdirSync(path.join(root, 'docs'))) if (name.endsWith('.md')) cpSync(path.join(root, 'docs', name), path.join(docs, name));
+}
+
 for (const bin of Object.values(typeof pkg.bin === 'string' ? { [pkg.name]: pkg.bin } : (pkg.bin ?? {}))) {
   const file = path.join(pkgDir, bin);
   if (existsSync(file)) chmodSync(file, 0o755);

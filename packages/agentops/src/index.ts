@@ -34,7 +34,7 @@ export { ErrorEvent, type ErrorEventInit } from './events/error-event';
 export type { DestinationStats, DropReason } from './export/destination-stats';
 export { VERSION } from './version';
 export { instrument, type InstrumentOptions } from './integrations/instrument';
-export { aiSdkTelemetry, type AiSdkTelemetrySettings, type AiSdkTelemetryOptions } from './integrations/ai-sdk';
+export { aiSdkTelemetry, type AiSdkTelemetrySettings, type AiSdkTelemetryOptions } from './integrations/ai-sdk/telemetry';
 export {
   traceAgent,
   traceTool,

@@ -47,7 +47,7 @@ export function buildProviders(config: Config, logger: SdkLogger, sessionByTrace
     logger.once(
       'no-destination',
       'warn',
-      'no API key (AGENTOPS_API_KEY), no OTLP_EXPORTER_ENDPOINT and no exporters: sessions are recorded but sent nowhere. Run `npx agentops serve` for a local backend.',
+      'no API key (AGENTOPS_API_KEY), no OTLP_EXPORTER_ENDPOINT and no exporters: sessions are recorded but sent nowhere. For a local backend: npm install --save-dev @agentops/server, then npx agentops serve.',
     );
   } else if (!byo && config.apiKey === undefined) {
     logger.info('no API key: nothing is sent to the AgentOps backend; spans go to the other configured destinations');

@@ -78,7 +78,7 @@ describe('installing the packed packages into new apps', () => {
     expect(measured.sdk.bytes).toBeLessThanOrEqual(2 * measured.raw.bytes);
     // The tarball carries its compiled code.
     const files = execFileSync('tar', ['-tzf', tarball('sdk')], { encoding: 'utf8' }).split('\n');
-    expect(files).toEqual(expect.arrayContaining(['package/dist/index.js', 'package/dist/index.mjs', 'package/dist/index.d.ts', 'package/dist/cli.js', 'package/dist/hook.js', 'package/README.md', 'package/LICENSE']));
+    expect(files).toEqual(expect.arrayContaining(['package/dist/index.js', 'package/dist/index.mjs', 'package/dist/index.d.ts', 'package/dist/cli.js', 'package/dist/hook.js', 'package/README.md', 'package/LICENSE', 'package/docs/configuration.md']));
   });
 
   it('the SDK alone loads with require() and with import, and records a session', async () => {

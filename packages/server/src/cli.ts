@@ -3,6 +3,7 @@
  * The `agentops` command: `serve` runs the local backend and viewer; `keys` and `projects`
  * manage the projects and API keys in its database.
  */
+import './require-node';
 import { Command, InvalidArgumentError } from 'commander';
 import { AgentOpsError } from 'agentops';
 import { DEFAULT_DB_PATH, DEFAULT_PORT, isLoopbackHost, startServer, type LocalServer } from './server';

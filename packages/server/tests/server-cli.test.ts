@@ -83,7 +83,7 @@ describe('agentops serve, with the SDK configured from what it prints', () => {
     // The extra in-memory exporter only records what was sent, to compare with what was stored.
     agentops.init({ autoStartSession: false, logLevel: 'silent', exporters: [sent] });
     const sessions = [agentops.startSession({ name: 'first', tags: ['cli-test', 'a'] }), agentops.startSession({ name: 'second', tags: ['cli-test'] })];
-    await recordSampleSession(sessions[0]!, 'one');
+    const sampleSpans = await recordSampleSession(sessions[0]!, 'one');
     sessions[1]!.record(new agentops.LLMEvent({ model: 'gpt-4o', prompt: 'hi', completion: 'hello', promptTokens: 7, completionTokens: 2, cost: 0.25 }));
     sessions[1]!.end('Fail', 'gave up');
     expect(await agentops.flush(5000)).toBe(true);
@@ -94,6 +94,8 @@ describe('agentops serve, with the SDK configured from what it prints', () => {
     const check = async (base: string): Promise<void> => {
       for (const session of sessions) {
         const mine = sentSpans.filter((s) => s.spanContext().traceId === session.traceId);
+        // Every span the session recorded was sent: the sample session's five, the second's two.
+        expect(mine).toHaveLength(session === sessions[0] ? sampleSpans : 2);
         const { status, body } = await getJson<SessionDetail>(`${base}/api/sessions/${session.id}`, key);
         expect(status).toBe(200);
         expect(body.session.traceId).toBe(session.traceId);

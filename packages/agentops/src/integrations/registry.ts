@@ -1,7 +1,7 @@
 /** The supported libraries, and which of them a value handed to `instrument()` belongs to. */
-import { anthropicIntegration } from './anthropic';
+import { anthropicIntegration } from './anthropic/patch';
 import type { Integration, TargetKind } from './integration';
-import { openAIIntegration } from './openai';
+import { openAIIntegration } from './openai/patch';
 
 export const INTEGRATIONS: readonly Integration[] = [openAIIntegration, anthropicIntegration];
 
