@@ -1,11 +1,11 @@
 /**
- * `node --import agentops/hook app.mjs`: lets `init()` patch `openai` and `@anthropic-ai/sdk` when the
- * application imports them as ES modules (a `require` needs no hook). It registers the
- * import-in-the-middle loader for these two packages only, so no other module is touched.
+ * `node --import agentops/hook app.mjs`: registers, before the application's first import, the
+ * loader hook through which `init()` patches the supported libraries imported as ES modules.
+ * `init()` registers it by itself when it was not; this flag is only needed for a library whose
+ * ES module the application imports before `init()` without declaring it in its package.json (a
+ * dependency of a dependency), which `init()` cannot reach otherwise.
  */
-import { register } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { registerImportHook } from './integrations/import-hook';
+import { INTEGRATIONS } from './integrations/registry';
 
-const INCLUDE = ['openai', '@anthropic-ai/sdk'];
-
-register('import-in-the-middle/hook.mjs', pathToFileURL(__filename), { data: { include: INCLUDE } });
+registerImportHook(INTEGRATIONS);

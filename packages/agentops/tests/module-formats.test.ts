@@ -1,10 +1,11 @@
 /**
- * Acceptance (issue: LLM client instrumentation, "how it hooks in"): the built package (`dist/`, as
- * `npm test` builds it first, loaded through its own name) instruments the real clients the same
- * way from an ES module and from CommonJS: classes handed to `init()`, `require` auto-patching
- * (clients required before or after `init()`), ESM auto-patching under `--import agentops/hook`,
- * and `instrument: false`. Each variant is a child process; its spans arrive at a loopback OTLP
- * receiver in this process.
+ * Acceptance (how instrumentation hooks in; no flag under ES modules): the built package (`dist/`,
+ * as `npm test` builds it first, loaded through its own name) instruments the real OpenAI and
+ * Anthropic clients the same way from an ES module and from CommonJS: classes handed to `init()`; a
+ * plain `init()` with no flag, the clients imported statically before it or with `import()` after
+ * it (ES module), or required before or after it (CommonJS); `--import agentops/hook`; and
+ * `instrument: false`. Each call is exactly one LLM span. Each variant is a child process; its spans
+ * arrive at a loopback OTLP receiver in this process.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -28,12 +29,15 @@ interface Variant {
 
 const ESM = 'tests/fixtures/openai-esm.mjs';
 const CJS = 'tests/fixtures/llm-clients-cjs.cjs';
+const ESM_LATER = 'tests/fixtures/esm-import-later.mjs';
 
+const FOUR = ['chat claude-haiku-4-5', 'chat claude-haiku-4-5', 'chat gpt-4o-mini', 'chat gpt-4o-mini'];
 const VARIANTS: Variant[] = [
-  { label: 'ESM, classes passed to init()', args: [ESM], mode: 'explicit', expected: ['chat gpt-4o-mini', 'chat gpt-4o-mini'], nativeAnthropic: 0 },
-  { label: 'ESM, auto-patched under --import agentops/hook', args: ['--import', 'agentops/hook', ESM], mode: 'auto', expected: ['chat gpt-4o-mini', 'chat gpt-4o-mini'], nativeAnthropic: 0 },
-  // Without the hook an ES module cannot be seen, which is why the hook exists.
-  { label: 'ESM, no hook and no classes: nothing patched', args: [ESM], mode: 'auto', expected: [], nativeAnthropic: 0 },
+  { label: 'ESM, classes passed to init()', args: [ESM], mode: 'explicit', expected: FOUR, nativeAnthropic: 0 },
+  { label: 'ESM, static imports before a plain init(), no flag', args: [ESM], mode: 'auto', expected: FOUR, nativeAnthropic: 0 },
+  { label: 'ESM, imported with import() after a plain init(), no flag', args: [ESM_LATER], mode: 'auto', expected: FOUR, nativeAnthropic: 0 },
+  { label: 'ESM, under --import agentops/hook', args: ['--import', 'agentops/hook', ESM], mode: 'auto', expected: FOUR, nativeAnthropic: 0 },
+  { label: 'ESM, instrument: false', args: [ESM], mode: 'off', expected: [], nativeAnthropic: 2 },
   { label: 'CJS, clients required after init()', args: [CJS], mode: 'after', expected: ['chat claude-haiku-4-5', 'chat gpt-4o-mini'], nativeAnthropic: 0 },
   { label: 'CJS, clients required before init()', args: [CJS], mode: 'before', expected: ['chat claude-haiku-4-5', 'chat gpt-4o-mini'], nativeAnthropic: 0 },
   { label: 'CJS, instrument: false', args: [CJS], mode: 'off', expected: [], nativeAnthropic: 1 },

@@ -6,7 +6,7 @@ import { GRPC_PACKAGE, hasPackage, missingPackageMessage } from '../export/optio
 import type { OtlpTarget } from '../otlp-env';
 import { AgentOpsConfigError } from '../errors';
 import type { InstrumentConfig } from '../integrations/instrument';
-import { isAnthropicTarget, isOpenAITarget } from '../integrations/registry';
+import { INTEGRATIONS } from '../integrations/registry';
 import type { PricingEntry } from './options';
 import { stripSlash, urlProblem } from './urls';
 
@@ -138,22 +138,17 @@ export function optInstrument(o: Record<string, unknown>): InstrumentConfig {
   const v = o.instrument;
   if (v === undefined) return Object.freeze({ auto: true, targets: Object.freeze([]) });
   if (v === false) return Object.freeze({ auto: false, targets: Object.freeze([]) });
-  const accepted = 'false, or an object { openai?, anthropic? } holding the classes (or client instances) to patch';
+  const names = INTEGRATIONS.map((i) => i.name);
+  const accepted = `false, or an object { ${names.map((n) => `${n}?`).join(', ')} } holding the classes (or client instances) to patch`;
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new AgentOpsConfigError('instrument', accepted, v);
   const given = v as Record<string, unknown>;
-  rejectUnknown(given, 'instrument', ['openai', 'anthropic']);
+  rejectUnknown(given, 'instrument', names);
   const targets: object[] = [];
-  if (given.openai !== undefined) {
-    if (!isOpenAITarget(given.openai)) {
-      throw new AgentOpsConfigError('instrument.openai', "the OpenAI class (import OpenAI from 'openai'), its module, or an OpenAI client instance", given.openai);
-    }
-    targets.push(given.openai as object);
-  }
-  if (given.anthropic !== undefined) {
-    if (!isAnthropicTarget(given.anthropic)) {
-      throw new AgentOpsConfigError('instrument.anthropic', "the Anthropic class (import Anthropic from '@anthropic-ai/sdk'), its module, or an Anthropic client instance", given.anthropic);
-    }
-    targets.push(given.anthropic as object);
+  for (const integration of INTEGRATIONS) {
+    const target = given[integration.name];
+    if (target === undefined) continue;
+    if (integration.recognise(target) === undefined) throw new AgentOpsConfigError(`instrument.${integration.name}`, integration.accepts, target);
+    targets.push(target as object);
   }
   return Object.freeze({ auto: true, targets: Object.freeze(targets) });
 }

@@ -1,30 +1,57 @@
 /**
- * Automatic patching of every supported library (`registry.ts`), with `@opentelemetry/instrumentation`:
- * modules loaded with `require` after `init()` are patched as they load (require-in-the-middle),
- * and ones already in the require cache are patched at `init()`. ES modules are only visible to a
- * loader hook registered before they are imported: `node --import agentops/hook app.mjs` registers
- * import-in-the-middle for these packages, and then they are patched like the others.
- * Bundled code is invisible to both: pass the classes to `init({ instrument })` there.
+ * Automatic patching of every supported library (`registry.ts`), with no command-line flag:
+ * - modules loaded with `require` after `init()` are patched as they load (require-in-the-middle);
+ * - ES modules imported after `init()` are patched as they load, through the loader hook `init()`
+ *   registers (import-in-the-middle; import-hook.ts);
+ * - modules loaded before `init()` are found and patched at `init()`: CommonJS ones in the require
+ *   cache, ES module ones by reaching their instance synchronously (`require` of an ES module
+ *   returns the instance already loaded, Node 22.12 and newer). Node has no list of loaded ES
+ *   modules, so in an application whose entry point is an ES module this is done for the supported
+ *   libraries the application declares in its package.json; reaching one loads it if it was not yet.
+ * Bundled code is invisible to all of these: pass the classes to `init({ instrument })` there.
+ * A library loaded at a version outside the tested majors, or whose exports are not recognised, is
+ * reported once by name and version.
  */
-import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import { InstrumentationBase, InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { VERSION } from '../version';
+import { activeHost } from './host';
+import { nodeRequire, registerImportHook } from './import-hook';
 import type { Integration } from './integration';
+import { declaredPackages, isEsmFile, locatePackage, majorOf } from './locate';
 import { INTEGRATIONS } from './registry';
 
-/** Patches a module's exports when they are one of the integration's targets. Never throws into the user's require. */
-function patchModule(integration: Integration, exports: unknown): void {
-  try {
-    const kind = integration.recognise(exports);
-    if (kind !== undefined) integration.patch(exports, kind);
-  } catch {
-    // A failed patch must never break the user's require.
-  }
-}
+type LoadedHow = 'require' | 'import' | 'require cache' | 'ES module instance';
 
-/** The entry file of a package in the require cache: `.../node_modules/@anthropic-ai/sdk/index.js`. */
-function entryFilePattern(packageName: string): RegExp {
-  const dir = packageName.split('/').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\\\/]');
-  return new RegExp(`[\\\\/]node_modules[\\\\/]${dir}[\\\\/]index\\.js$`);
+/** Patches what a loaded module exports, reporting once what cannot be recorded. Never throws into the user's require or import. */
+function onLoaded(integration: Integration, exports: unknown, version: string | undefined, how: LoadedHow, file?: string): void {
+  const logger = activeHost()?.logger;
+  const v = version ?? 'unknown';
+  try {
+    const major = version === undefined ? undefined : majorOf(version);
+    const [oldest, newest] = integration.testedMajors;
+    if (major !== undefined && (major < oldest || major > newest)) {
+      logger?.once(
+        `integration-version:${integration.packageName}@${v}`,
+        'warn',
+        `${integration.packageName} ${v} is outside the versions agentops is tested with (${oldest} to ${newest}): it is patched, but some of its calls may not be recorded`,
+      );
+    }
+    const kind = integration.recognise(exports);
+    if (kind === undefined) {
+      logger?.once(
+        `integration-unrecognised:${integration.packageName}@${v}:${file ?? 'main'}`,
+        'warn',
+        `${integration.packageName} ${v} is loaded, but agentops does not recognise what ${file ?? 'it'} exports: its calls are not recorded. Pass its class with init({ instrument: { ${integration.name}: ... } })`,
+      );
+      return;
+    }
+    const n = integration.patch(exports, kind);
+    if (n > 0) logger?.debug(`patched ${integration.packageName} ${v} (${how}${file === undefined ? '' : `, ${file}`})`);
+  } catch (err) {
+    logger?.once(`integration-failed:${integration.packageName}@${v}`, 'warn', `${integration.packageName} ${v} could not be patched; its calls are not recorded: ${String(err)}`);
+  }
 }
 
 class LibraryInstrumentation extends InstrumentationBase {
@@ -33,20 +60,30 @@ class LibraryInstrumentation extends InstrumentationBase {
   }
 
   protected init(): InstrumentationNodeModuleDefinition[] {
-    // Any version: each integration recognises its library by shape and leaves anything else alone.
-    return INTEGRATIONS.map(
-      (integration) =>
-        new InstrumentationNodeModuleDefinition(
-          integration.packageName,
-          ['*'],
-          (exports: unknown) => {
-            patchModule(integration, exports);
-            return exports;
-          },
-          // Unpatching is done by each integration's unpatch() at shutdown.
-          () => undefined,
-        ),
-    );
+    // Any version: each integration recognises its library by shape, and reports what it does not know.
+    return INTEGRATIONS.map((integration) => {
+      const files = (integration.files ?? []).map(
+        (file) =>
+          new InstrumentationNodeModuleFile(
+            `${integration.packageName}/${file}`,
+            ['*'],
+            (exports: unknown, version?: string) => {
+              onLoaded(integration, exports, version, 'require', file);
+              return exports;
+            },
+            () => undefined,
+          ),
+      );
+      const main =
+        integration.files === undefined || integration.patchMain !== false
+          ? (exports: unknown, version?: string) => {
+              onLoaded(integration, exports, version, 'require');
+              return exports;
+            }
+          : undefined;
+      // Unpatching is done by each integration's unpatch() at shutdown.
+      return new InstrumentationNodeModuleDefinition(integration.packageName, ['*'], main, () => undefined, files);
+    });
   }
 }
 
@@ -54,25 +91,79 @@ class LibraryInstrumentation extends InstrumentationBase {
 let instance: LibraryInstrumentation | undefined;
 
 export function enableAutoPatching(): void {
+  const logger = activeHost()?.logger;
+  try {
+    const mode = registerImportHook(INTEGRATIONS);
+    if (mode !== 'already') logger?.debug(`registered the ES module loader hook (${mode})`);
+  } catch (err) {
+    // Worth a warning where the application is an ES module; an application started as CommonJS
+    // (or a test runner's module system, which refuses loader hooks) rarely imports one later.
+    const level = require.main === undefined ? 'warn' : 'debug';
+    logger?.once('import-hook', level, `ES modules imported from now on cannot be patched automatically (${String(err)}); pass the classes with init({ instrument }) or start Node with --import agentops/hook`);
+  }
   instance ??= new LibraryInstrumentation();
   instance.enable();
-  patchAlreadyRequired();
+  patchAlreadyLoaded();
 }
 
 export function disableAutoPatching(): void {
   instance?.disable();
 }
 
-/** Modules required before `init()` are not seen by the require hook: find them in the cache. */
-function patchAlreadyRequired(): void {
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function versionIn(dir: string): string | undefined {
+  try {
+    const json = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof json.version === 'string' ? json.version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Libraries loaded before `init()`: every copy in the require cache, and the application's ES module instances. */
+function patchAlreadyLoaded(): void {
   const cache = typeof require === 'function' ? require.cache : undefined;
-  if (cache === undefined || cache === null) return;
-  const patterns = INTEGRATIONS.map((integration) => [integration, entryFilePattern(integration.packageName)] as const);
-  for (const file of Object.keys(cache)) {
-    for (const [integration, pattern] of patterns) {
-      if (!pattern.test(file)) continue;
-      const mod = cache[file];
-      if (mod?.loaded === true) patchModule(integration, mod.exports);
+  const esmApp = require.main === undefined;
+  const declared = esmApp ? declaredPackages() : undefined;
+  for (const integration of INTEGRATIONS) {
+    const located = locatePackage(integration.packageName);
+    const patchMain = integration.files === undefined || integration.patchMain !== false;
+    // Files of the package that `require` loads: its main entry (as resolved from the app), and the listed files.
+    const cjsFiles = new Map<string, string | undefined>();
+    if (patchMain) cjsFiles.set(located?.requireEntry === undefined ? 'index.js' : path.relative(located.dir, located.requireEntry).split(path.sep).join('/'), undefined);
+    for (const f of integration.files ?? []) cjsFiles.set(f, f);
+    if (cache !== undefined && cache !== null) {
+      const pkg = escape(integration.packageName).replace(/\//g, '[\\\\/]');
+      for (const [rel, label] of cjsFiles) {
+        const pattern = new RegExp(`^(.*[\\\\/]node_modules[\\\\/]${pkg})[\\\\/]${rel.split('/').map(escape).join('[\\\\/]')}$`);
+        for (const file of Object.keys(cache)) {
+          const m = pattern.exec(file);
+          const mod = cache[file];
+          if (m === null || mod?.loaded !== true) continue;
+          onLoaded(integration, mod.exports, versionIn(m[1]!), 'require cache', label);
+        }
+      }
+    }
+    if (declared === undefined || located === undefined || !declared.has(integration.packageName)) continue;
+    const esmFiles: Array<[string, string | undefined]> = [];
+    if (patchMain && located.importEntry !== undefined) esmFiles.push([located.importEntry, undefined]);
+    for (const f of integration.files ?? []) {
+      const file = path.join(located.dir, f);
+      if (isEsmFile(file, located.dir) && existsSync(file)) esmFiles.push([file, f]);
+    }
+    for (const [file, label] of esmFiles) {
+      let ns: unknown;
+      try {
+        // Node's own require, which returns the ES module instance already loaded (or loads it).
+        ns = nodeRequire()(file);
+      } catch (err) {
+        activeHost()?.logger.once(`integration-esm:${integration.packageName}`, 'warn', `the ES module build of ${integration.packageName} ${located.version} could not be reached, so its calls are not recorded: ${String(err)}. Start Node with --import agentops/hook`);
+        continue;
+      }
+      onLoaded(integration, ns, located.version, 'ES module instance', label);
     }
   }
 }

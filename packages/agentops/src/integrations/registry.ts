@@ -13,15 +13,3 @@ export function integrationFor(value: unknown): { integration: Integration; kind
   }
   return undefined;
 }
-
-export function integrationNamed(name: string): Integration | undefined {
-  return INTEGRATIONS.find((i) => i.name === name);
-}
-
-export function isOpenAITarget(v: unknown): boolean {
-  return openAIIntegration.recognise(v) !== undefined;
-}
-
-export function isAnthropicTarget(v: unknown): boolean {
-  return anthropicIntegration.recognise(v) !== undefined;
-}

@@ -90,6 +90,7 @@ function patchOpenAIClient(client: Record<string, unknown>): number {
 export const openAIIntegration: Integration = {
   name: NAME,
   label: 'OpenAI',
+  testedMajors: [4, 6],
   packageName: 'openai',
   accepts: "the OpenAI class (import OpenAI from 'openai'), its module, or an OpenAI client instance",
   recognise(value: unknown): TargetKind | undefined {
