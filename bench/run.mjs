@@ -2,8 +2,8 @@
 // to the raw OpenTelemetry SDK (the floor) measured in the same run. Options (env):
 //   BENCH_RUNS (default 5), BENCH_N (default 20000), BENCH_N_BIG (default 200000),
 //   BENCH_N_LONG (default 1000000; 0 skips), BENCH_ONLY (comma list of scenario ids),
-//   BENCH_SKIP (comma list of the benches that follow the table: openai, ingest).
-// After the table it runs bench/openai-overhead.mjs (instrumented OpenAI call) and bench/ingest.mjs
+//   BENCH_SKIP (comma list of the benches that follow the table: providers, ingest).
+// After the table it runs bench/provider-overhead.mjs (an instrumented call of each provider) and bench/ingest.mjs
 // (local backend ingest), which print their own figures.
 import { fork } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -144,7 +144,7 @@ for (const [key, s] of Object.entries(summary)) {
 }
 
 const SKIP = new Set((process.env.BENCH_SKIP ?? '').split(',').filter(Boolean));
-for (const [id, script] of [['openai', 'openai-overhead.mjs'], ['ingest', 'ingest.mjs']]) {
+for (const [id, script] of [['providers', 'provider-overhead.mjs'], ['ingest', 'ingest.mjs']]) {
   if (SKIP.has(id)) continue;
   console.log('');
   const child = fork(new URL(`./${script}`, import.meta.url), [], { stdio: 'inherit' });
