@@ -3,11 +3,9 @@
  * `shutdown()`, and the sessions recorded with them. The module-level functions (`init`,
  * `startSession`, `record`, ...) in api.ts act on the one current client.
  */
-import { randomUUID } from 'node:crypto';
-import { context, propagation, ROOT_CONTEXT, trace, TraceFlags, type Span, type TextMapPropagator, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { context, propagation, trace, type TextMapPropagator, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { RandomIdGenerator } from '@opentelemetry/sdk-trace';
-import type { TracerProvider as SdkTracerProvider } from '@opentelemetry/sdk-trace';
+import type { Sampler, TracerProvider as SdkTracerProvider } from '@opentelemetry/sdk-trace';
 import type { ClientStats } from './client-stats';
 import type { Config } from './config';
 import { current, setCurrent } from './current-client';
@@ -16,7 +14,6 @@ import { globalContextAccess, privateContextAccess, SESSION_KEY, type ContextAcc
 import type { Event } from './events/event';
 import { EventRecorder } from './events/event-recorder';
 import type { ContentPolicy } from './events/span-mapping';
-import { setCustomAttributes } from './events/span-mapping';
 import type { DestinationStats } from './export/destination-stats';
 import type { Pipeline } from './export/pipeline';
 import type { SdkLogger, LogLevel } from './log';
@@ -28,19 +25,17 @@ import { contentTransform } from './serialize/content-transform';
 import { NOOP_METER, type Meter } from './metrics/meter';
 import type { MetricsSetup } from './metrics/metrics-setup';
 import { applyInstrumentation, removeInstrumentation } from './integrations/instrument';
-import { AGENTOPS_SPAN_KIND, AGENTOPS_TAGS, SESSION_ID } from './semconv';
 import { Session, type EndState, type SessionHost, type SessionOptions } from './session/session';
-import { withPendingTraceId } from './session/session-id-generator';
 import { ExitHooks, type ExitTarget } from './session/exit-hooks';
 import { SessionRegistry } from './session/session-registry';
 import { StaleSweeper } from './session/stale-sweeper';
-import { isUuid, sessionIdToTraceId } from './session/trace-id';
+import { startSessionSpan } from './session/session-starter';
+import { buildSampler } from './sampling';
 import { byoPipelines } from './span-processors';
 import { logContextOf, logToSpan } from './span-logger';
 import { VERSION } from './version';
 
 const DEFAULT_TIMEOUT_MS = 5000;
-const randomIds = new RandomIdGenerator();
 
 export class Client implements SessionHost, ExitTarget {
   readonly config: Config;
@@ -71,8 +66,9 @@ export class Client implements SessionHost, ExitTarget {
   private eventsWithoutSession = 0;
   private readonly exitHooks: ExitHooks | undefined;
   private readonly sweeper: StaleSweeper | undefined;
-  /** The session `autoStartSession` opened, if any. */
-  readonly autoSession: Session | undefined;
+  private auto: Session | undefined;
+  /** Decides, from its trace id alone, whether a session is sampled: resumed turns ask it too. */
+  private readonly sessionSampler: Sampler | undefined;
 
   /** @internal Use `init()`. */
   constructor(config: Config, logger: SdkLogger) {
@@ -105,7 +101,7 @@ export class Client implements SessionHost, ExitTarget {
       this.metricsSetup = undefined;
       this.meter = NOOP_METER;
       this.recorder = new EventRecorder(trace.getTracer('agentops-disabled'), policy);
-      this.autoSession = undefined;
+      this.sessionSampler = undefined;
       this.exitHooks = undefined;
       this.sweeper = undefined;
       return;
@@ -146,7 +142,7 @@ export class Client implements SessionHost, ExitTarget {
     this.sweeper = new StaleSweeper(this.registry, config.sessionTtlMs);
     this.exitHooks = config.handleExit ? new ExitHooks(this, config.exitTimeoutMs, logger) : undefined;
     this.exitHooks?.install();
-    this.autoSession = config.autoStartSession ? this.startSession({ name: 'session' }) : undefined;
+    this.sessionSampler = buildSampler(config.sampling);
     // Patched LLM clients record into this client until shutdown().
     applyInstrumentation(this, config.instrument);
   }
@@ -168,51 +164,36 @@ export class Client implements SessionHost, ExitTarget {
     this.exitHooks.endOnUncaught();
   }
 
-  /** Starts a session: a new trace whose root span is the session span. Never throws on bad input. */
-  startSession(options: SessionOptions = {}): Session {
-    const o: SessionOptions = options !== null && typeof options === 'object' ? options : {};
-    let id = typeof o.sessionId === 'string' && o.sessionId !== '' ? o.sessionId : undefined;
-    if (o.sessionId !== undefined && id === undefined) {
-      this.logger.once('session:id', 'warn', 'startSession({ sessionId }) needs a non-empty string; a random UUID is used (reported once)');
-    }
-    id ??= randomUUID();
-    const traceId = sessionIdToTraceId(id);
-    if (!isUuid(id)) this.logger.debug(`session id ${JSON.stringify(id)} is not a UUID: trace id ${traceId} derived from its SHA-256`);
-    const name = typeof o.name === 'string' && o.name !== '' ? o.name : 'session';
-    let tags: string[] = [...this.config.defaultTags];
-    if (o.tags !== undefined) {
-      if (Array.isArray(o.tags) && o.tags.every((t) => typeof t === 'string')) tags = [...new Set([...tags, ...o.tags])];
-      else this.logger.once('session:tags', 'warn', 'startSession({ tags }) needs an array of strings; tags ignored (reported once)');
-    }
+  /**
+   * The session `autoStartSession` opened, if any: it opens when something is recorded with no
+   * session open, and ends at `shutdown()` or exit.
+   */
+  get autoSession(): Session | undefined {
+    return this.auto;
+  }
 
-    let span: Span;
-    if (this.tracer === undefined) {
-      span = trace.wrapSpanContext({ traceId, spanId: randomIds.generateSpanId(), traceFlags: TraceFlags.NONE });
-    } else {
-      const tracer = this.tracer;
-      // The session span is a root: never under whatever span happens to be active.
-      span = withPendingTraceId(traceId, () => tracer.startSpan(name, { root: true }, ROOT_CONTEXT));
-      if (span.isRecording()) {
-        span.setAttribute(SESSION_ID, id);
-        span.setAttribute(AGENTOPS_SPAN_KIND, 'session');
-        if (tags.length > 0) span.setAttribute(AGENTOPS_TAGS, tags);
-        if (o.attributes !== undefined) setCustomAttributes(span, o.attributes, this.recorder.policy, 'startSession.attributes');
-      }
-      const actual = span.spanContext().traceId;
-      if (actual !== traceId) {
-        this.logger.once('trace-id-mismatch', 'warn', 'the TracerProvider in use does not generate session trace ids (use SessionIdGenerator): session ids will not equal trace ids');
-      }
-    }
-    const session = new Session(this, span, id, name, tags);
+  /**
+   * Starts a session: a new trace whose root span is the session span; with `resume: true`, a turn
+   * of the session `sessionId` names, under its session span. Never throws on bad input.
+   */
+  startSession(options: SessionOptions = {}): Session {
+    const start = startSessionSpan(
+      { tracer: this.tracer, logger: this.logger, policy: this.recorder.policy, defaultTags: this.config.defaultTags, sampler: this.sessionSampler },
+      options,
+    );
+    const session = new Session(this, start.span, start.id, start.name, start.tags, false, start.turn, start.userId);
     if (this.enabled) {
       this.registry.add(session);
-      if (this.announceUrls) this.logger.announce(`session ${id} started: ${session.url}`);
+      if (this.announceUrls) this.logger.announce(`session ${start.id} ${start.turn ? 'resumed' : 'started'}: ${session.url}`);
     }
     return session;
   }
 
-  /** The session `record()` would use now: the active one, else the only open one, else the newest. */
-  currentSession(): Session | undefined {
+  /**
+   * The session `record()` would use now: the active one, else the only open one, else the newest.
+   * With `open` (what recording asks) and `autoStartSession` on, a session is opened when none is.
+   */
+  currentSession(open = false): Session | undefined {
     const active = this.contextAccess.active().getValue(SESSION_KEY);
     if (active instanceof Session) return active;
     const only = this.registry.only();
@@ -224,8 +205,13 @@ export class Client implements SessionHost, ExitTarget {
         'warn',
         `${this.registry.size} sessions are open and none is active here: recording into the newest. Use session.record() or session.run() to choose (reported once)`,
       );
+      return newest;
     }
-    return newest;
+    if (open && this.enabled && this.config.autoStartSession && this.shutdownPromise === undefined) {
+      this.auto = this.startSession({ name: 'session' });
+      return this.auto;
+    }
+    return undefined;
   }
 
   /** The session made active by `session.run()` around the caller, if any. */
@@ -237,7 +223,7 @@ export class Client implements SessionHost, ExitTarget {
   /** Records into the active session, else the only open one, else the newest (with a one-time warning). */
   record(event: Event): void {
     if (!this.enabled) return;
-    const session = this.currentSession();
+    const session = this.currentSession(true);
     if (session === undefined) {
       this.eventsWithoutSession++;
       this.logger.once('record:no-session', 'warn', 'record() with no session open: the event is dropped. Call startSession() first (reported once; counted in stats().eventsWithoutSession)');

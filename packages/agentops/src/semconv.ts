@@ -54,6 +54,7 @@ export const GEN_AI_OPERATION_INVOKE_AGENT = 'invoke_agent';
 export const ERROR_TYPE = 'error.type';
 export const HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
 export const SESSION_ID = 'session.id';
+export const USER_ID = 'user.id';
 export const SERVICE_NAME = 'service.name';
 export const SERVICE_VERSION = 'service.version';
 export const HOST_NAME = 'host.name';

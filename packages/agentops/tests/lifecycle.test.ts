@@ -156,10 +156,11 @@ describe('lifecycle', () => {
     }
   });
 
-  it('autoStartSession opens a session at init() that ends at shutdown() as Indeterminate', async () => {
+  it('autoStartSession opens a session when something is recorded with none open, and it ends at shutdown() as Indeterminate', async () => {
     const client = agentops.init({ logLevel: 'silent' });
-    expect(client.autoSession).toBeDefined();
+    expect(client.autoSession).toBeUndefined();
     agentops.record(new agentops.ToolEvent({ name: 'auto' }));
+    expect(client.autoSession).toBeDefined();
     await agentops.shutdown(2000);
     const spans = receiver.spans();
     const root = spans.find((s) => s.name === 'session')!;

@@ -19,14 +19,15 @@ describe('no API key and no exporters', () => {
     expect(logger.lines.filter((l) => l.level === 'warn')).toHaveLength(1);
     expect(logger.lines[0]!.message).toMatch(/no API key/);
 
-    // The auto-started session is there; recording works and returns nothing, throws nothing.
-    expect(client.autoSession).toBeDefined();
-    const result = await client.autoSession!.run(async () => {
+    // Recording opens the automatic session; it works, returns nothing and throws nothing.
+    expect(client.autoSession).toBeUndefined();
+    const result = await (async () => {
       agentops.record(new agentops.LLMEvent({ model: 'gpt-4o', prompt: 'hi' }));
       agentops.record(new agentops.ToolEvent({ name: 't' }));
       return 42;
-    });
+    })();
     expect(result).toBe(42);
+    expect(client.autoSession).toBeDefined();
     expect(await agentops.flush(500)).toBe(true);
     await agentops.shutdown(500);
     expect(client.autoSession!.endState).toBe('Indeterminate');

@@ -2,8 +2,9 @@
  * Marks a span failed: status ERROR, `error.type`, and an `exception` span event. Reads the thrown
  * value defensively: it may be a string, a plain object, or a proxy whose getters throw.
  */
-import { SpanStatusCode, type Span } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
 import { truncate } from '../serialize/truncate';
+import { markError } from './span-status';
 import { ERROR_TYPE, EXCEPTION_MESSAGE, EXCEPTION_STACKTRACE, EXCEPTION_TYPE } from '../semconv';
 
 export interface ErrorInfo {
@@ -76,7 +77,7 @@ export function exceptionAttributes(info: ErrorInfo, extra?: Record<string, stri
 export function recordError(span: Span, err: unknown, limit: number, errorType?: string, extra?: Record<string, string | number>, time?: number, clean?: TextCleaner): ErrorInfo {
   const info = describeError(err, limit, clean);
   span.addEvent('exception', exceptionAttributes(info, extra), time);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: info.message });
+  markError(span, info.message);
   span.setAttribute(ERROR_TYPE, errorType ?? info.type);
   return info;
 }

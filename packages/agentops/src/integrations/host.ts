@@ -15,7 +15,8 @@ export interface InstrumentationHost {
   readonly recorder: EventRecorder;
   readonly contextAccess: ContextAccess;
   readonly logger: SdkLogger;
-  currentSession(): Session | undefined;
+  /** With `open`, a session is opened when none is and `autoStartSession` is on. */
+  currentSession(open?: boolean): Session | undefined;
   startSession(options?: SessionOptions): Session;
 }
 

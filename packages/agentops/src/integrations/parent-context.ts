@@ -20,7 +20,7 @@ export function callParent(host: InstrumentationHost, active: Context = host.con
     const span = trace.getSpan(active);
     if (span !== undefined && span.isRecording() && span.spanContext().traceId === inSession.traceId) return { ctx: active, session: inSession };
   }
-  const session = host.currentSession();
+  const session = host.currentSession(true);
   if (session !== undefined) return { ctx: session.contextFrom(active), session };
   return { ctx: active, session: undefined };
 }

@@ -8,7 +8,9 @@ import { hrTimeToMilliseconds } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { SdkLogger } from '../log';
 import * as A from '../semconv';
+import { SESSION_KEY } from '../context';
 import type { Session } from '../session/session';
+import { setSessionAttributes } from '../session/session-attributes';
 import type { GenAiMetrics } from './genai-metrics';
 import { costOf, type PriceBook } from './pricing';
 
@@ -28,7 +30,20 @@ export class GenAiSpanProcessor implements SpanProcessor {
     private readonly logger: SdkLogger,
   ) {}
 
-  onStart(_span: Span, _parentContext: Context): void {}
+  /**
+   * Puts the span in its session (`session.id`, `gen_ai.conversation.id`, `user.id`) whoever starts
+   * it: an event, an integration, another library's tracer or the user's own, under a session made
+   * active by `session.run()` (the context says which) or in an open session's trace.
+   */
+  onStart(span: Span, parentContext: Context): void {
+    try {
+      const active = parentContext.getValue(SESSION_KEY) as Session | undefined;
+      const session = active !== undefined && typeof active === 'object' ? active : this.sessionOf(span.spanContext().traceId);
+      if (session !== undefined && span.isRecording()) setSessionAttributes(span, session.id, session.userId);
+    } catch (err) {
+      this.logger.once('genai-processor:start', 'error', `putting a span in its session failed and was skipped: ${String(err)}`);
+    }
+  }
 
   onEnding(span: Span): void {
     try {

@@ -9,6 +9,7 @@ import type { SdkLogger } from '../log';
 import * as A from '../semconv';
 import { AGENTOPS_SESSION_END_REASON, AGENTOPS_SESSION_END_STATE, AGENTOPS_SPAN_ABANDONED, AGENTOPS_TAGS } from '../semconv';
 import { truncate } from '../serialize/truncate';
+import { markOk } from '../events/span-status';
 import { SessionTotals, type SessionSummary } from './session-totals';
 
 export type EndState = 'Success' | 'Fail' | 'Indeterminate';
@@ -17,8 +18,16 @@ export const END_STATES: readonly EndState[] = ['Success', 'Fail', 'Indeterminat
 export interface SessionOptions {
   /** A UUID, or any string (its trace id is then derived from SHA-256). Default: a random UUID. */
   sessionId?: string;
-  /** The session span's name. Default `session`. */
+  /**
+   * Resume the session `sessionId` names (started by another request or process, earlier or
+   * later): no new root span; a turn span (`agentops.span.kind=turn`) under the session span,
+   * ended by `end()`. Default false.
+   */
+  resume?: boolean;
+  /** The session span's name (default `session`), or the turn span's with `resume` (default `turn`). */
   name?: string;
+  /** Added as `user.id` to every span of the session. */
+  userId?: string;
   tags?: string[];
   /** Attributes of the session span. */
   attributes?: Record<string, unknown>;
@@ -67,6 +76,10 @@ export class Session {
     tags: string[],
     /** @internal A session another process owns (continueSession): this one neither ends nor exports it. */
     readonly remote = false,
+    /** A turn of a resumed session: its span is the turn span, under the session span. */
+    readonly turn = false,
+    /** `user.id` of every span of the session. */
+    readonly userId?: string,
   ) {
     this.id = id;
     this.traceId = span.spanContext().traceId;
@@ -189,7 +202,7 @@ export class Session {
     try {
       if (failed) event.error = value;
       else if (event.returns === undefined) event.returns = value;
-      if (!failed && span.isRecording()) span.setStatus({ code: SpanStatusCode.OK });
+      if (!failed) markOk(span);
       this.host.recorder.end(span, event);
     } catch (err) {
       this.host.logger.once('trace:end-failed', 'error', `ending a traced span failed: ${String(err)}`);

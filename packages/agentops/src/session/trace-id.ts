@@ -16,6 +16,17 @@ export function sessionIdToTraceId(sessionId: string): string {
   return createHash('sha256').update(sessionId, 'utf8').digest('hex').slice(0, 32);
 }
 
+/**
+ * The span id of a session's span: like the trace id, a pure function of the session id (here, of
+ * its trace id), so a process that resumes the session parents its turn under the session span
+ * without asking anyone, whether that span was exported already, comes later, or never does.
+ */
+export function sessionSpanId(traceId: string): string {
+  const id = createHash('sha256').update(`agentops.session-span:${traceId}`, 'utf8').digest('hex').slice(0, 16);
+  // An all-zero span id is invalid; the odds are 2^-64, the fallback is still a pure function.
+  return id === '0000000000000000' ? '0000000000000001' : id;
+}
+
 export function isUuid(value: string): boolean {
   return UUID.test(value);
 }

@@ -7,7 +7,7 @@
  * outputs are recorded as JSON when content capture is on. Before `init()` and after `shutdown()`
  * the wrapped function simply runs.
  */
-import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import { SpanKind, trace, type Context, type Span } from '@opentelemetry/api';
 import { SESSION_KEY } from '../context';
 import { AgentOpsError } from '../errors';
 import { ActionEvent } from '../events/action-event';
@@ -28,6 +28,7 @@ import {
   type StreamObserver,
   type StreamOutcome,
 } from '../watch/stream-watch';
+import { markOk } from '../events/span-status';
 import { isThenable } from '../watch/watch-result';
 
 /** Any function; `never[]` parameters accept every signature without `any`. */
@@ -142,7 +143,7 @@ function eventKind(api: string, make: (input: unknown) => Event): Kind {
         close(failed, value, outcome) {
           if (failed) event.error = value;
           else event.returns = value;
-          if (!failed && span.isRecording()) span.setStatus({ code: SpanStatusCode.OK });
+          if (!failed) markOk(span);
           if (outcome !== undefined && span.isRecording()) span.setAttribute(A.AGENTOPS_STREAM_OUTCOME, outcome);
           host.recorder.end(span, event);
         },
@@ -172,7 +173,7 @@ function spanKind(api: string, spanName: string, kind: string, attributes: ((spa
             if (failed) host.recorder.fail(span, value);
             else {
               if (p.capture) setContent(span, A.AGENTOPS_OPERATION_OUTPUT, value, p);
-              span.setStatus({ code: SpanStatusCode.OK });
+              markOk(span);
             }
           }
           span.end();
