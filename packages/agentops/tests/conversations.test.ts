@@ -86,6 +86,19 @@ describe('a conversation over requests served by different processes', () => {
   });
 });
 
+describe('the conversation server example', () => {
+  it('answers three messages of one conversation as one session span and two turns', async () => {
+    const repo = join(__dirname, '..', '..', '..');
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'examples/conversation-server.ts'], { cwd: repo, env: { ...process.env, ...SDK_ENV_CLEAR, AGENTOPS_LOG_LEVEL: 'error' }, timeout: 60_000 });
+    const tree = stdout.slice(stdout.indexOf('conversation ('));
+    // One top-level span (a tree line that starts with neither a box-drawing glyph nor a space).
+    expect(tree.split('\n').filter((l) => /^[A-Za-z]/.test(l))).toEqual([expect.stringMatching(/^conversation \(/)]);
+    expect(tree).toMatch(/├─ message 2 \(/);
+    expect(tree).toMatch(/└─ message 3 \(/);
+    expect(stdout).toContain('< Order 42 has shipped.');
+  });
+});
+
 describe('turns in one process', () => {
   const collector = useCollector();
 
