@@ -14,7 +14,7 @@ import { globalContextAccess, privateContextAccess, SESSION_KEY, type ContextAcc
 import type { Event } from './events/event';
 import { EventRecorder } from './events/event-recorder';
 import type { ContentPolicy } from './events/span-mapping';
-import type { DestinationStats } from './export/destination-stats';
+import { metricStats, type DestinationStats, type MetricDestinationStats } from './export/destination-stats';
 import type { Pipeline } from './export/pipeline';
 import type { SdkLogger, LogLevel } from './log';
 import type { GenAiMetrics } from './metrics/genai-metrics';
@@ -306,8 +306,8 @@ export class Client implements SessionHost, ExitTarget {
   stats(): ClientStats {
     const destinations: Record<string, DestinationStats> = {};
     for (const p of this.pipelines()) for (const d of p.destinations) destinations[d.name] = { ...d, spansDropped: { ...d.spansDropped } };
-    const metrics: Record<string, DestinationStats> = {};
-    for (const d of this.metricsSetup?.destinations ?? []) metrics[d.name] = { ...d, spansDropped: { ...d.spansDropped } };
+    const metrics: Record<string, MetricDestinationStats> = {};
+    for (const d of this.metricsSetup?.destinations ?? []) metrics[d.name] = metricStats(d);
     return {
       destinations,
       metrics,

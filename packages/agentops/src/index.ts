@@ -31,7 +31,7 @@ export { LLMEvent, type LLMEventInit, type LLMParams } from './events/llm-event'
 export { ToolEvent, type ToolEventInit } from './events/tool-event';
 export { ActionEvent, type ActionEventInit } from './events/action-event';
 export { ErrorEvent, type ErrorEventInit } from './events/error-event';
-export type { DestinationStats, DropReason } from './export/destination-stats';
+export type { DestinationStats, DropReason, MetricDestinationStats } from './export/destination-stats';
 export { VERSION } from './version';
 export { instrument, type InstrumentOptions } from './integrations/instrument';
 export { aiSdkTelemetry, type AiSdkTelemetrySettings, type AiSdkTelemetryOptions } from './integrations/ai-sdk/telemetry';

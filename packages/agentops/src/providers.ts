@@ -15,6 +15,7 @@ import { buildResource } from './resource';
 import { buildSampler } from './sampling';
 import type { Session } from './session/session';
 import { SessionIdGenerator } from './session/session-id-generator';
+import { spanNameCleaner } from './serialize/span-name';
 import { USER_AGENT } from './version';
 
 export interface Providers {
@@ -59,7 +60,7 @@ export function buildProviders(config: Config, logger: SdkLogger, sessionByTrace
     provider = byo;
   } else {
     // First, so the cost it adds in onEnding is on the span before any exporter sees it.
-    const genaiProcessor = new GenAiSpanProcessor(new PriceBook(config.pricing), sessionByTraceId, () => metrics.genai, logger);
+    const genaiProcessor = new GenAiSpanProcessor(new PriceBook(config.pricing), sessionByTraceId, () => metrics.genai, logger, spanNameCleaner(config, logger));
     ownProvider = new SdkTracerProvider({
       resource,
       idGenerator: new SessionIdGenerator(),

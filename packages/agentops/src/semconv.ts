@@ -75,6 +75,8 @@ export const AGENTOPS_ERROR_CODE = 'agentops.error.code';
 export const AGENTOPS_ERROR_DETAILS = 'agentops.error.details';
 export const AGENTOPS_ERROR_TRIGGER_EVENT_ID = 'agentops.error.trigger_event_id';
 export const AGENTOPS_SPAN_ABANDONED = 'agentops.span.abandoned';
+/** The span was above the request byte budget: its largest values were cut to send it. */
+export const AGENTOPS_SPAN_TRUNCATED = 'agentops.span.truncated';
 /** Set on a span whose event could not be read in full (a field threw); the rest was recorded. */
 export const AGENTOPS_RECORD_INCOMPLETE = 'agentops.record.incomplete';
 export const AGENTOPS_OPERATION_INPUT = 'agentops.operation.input';

@@ -2,13 +2,12 @@
  * The span-event logger: `agentops.logger` writes log lines as `log` events on the active span (and
  * forwards them to `init({ forwardLogs })`); `agentops.logContext()` gives the ids to put on your own.
  */
-import { trace } from '@opentelemetry/api';
+import { trace, type AttributeValue } from '@opentelemetry/api';
 import type { Client } from './client';
 import { SESSION_KEY } from './context';
 import { current } from './current-client';
-import { toAttributeValue } from './events/span-mapping';
+import { cleanText, cleanValue, toAttributeValue } from './events/span-mapping';
 import type { LogLevel } from './log';
-import { truncate } from './serialize/truncate';
 import { Session } from './session/session';
 
 /** What `Client.log()` does: the line as a `log` event on the active span, then to `forwardLogs`. */
@@ -16,24 +15,19 @@ export function logToSpan(client: Client, level: Exclude<LogLevel, 'silent'>, me
   if (!client.enabled) return;
   try {
     const span = trace.getSpan(client.contextAccess.active());
-    const transform = client.recorder.policy.transform;
-    const text = typeof message === 'string' ? message : String(message);
-    if (span?.isRecording()) {
-      const limit = client.recorder.policy.limit;
-      const attrs: Record<string, string | number | boolean | string[] | number[] | boolean[]> = {
-        'log.severity': level.toUpperCase(),
-        'log.message': transform ? transform(text, 'log.message') : truncate(text, limit),
-      };
-      if (attributes && typeof attributes === 'object') {
-        for (const [k, v] of Object.entries(attributes)) {
-          const av = toAttributeValue(v, limit);
-          if (av !== undefined) attrs[k] = av as string;
-        }
+    const policy = client.recorder.policy;
+    // The line (and its attributes) as the span event holds it is what a forwarded logger gets too.
+    const text = cleanText(typeof message === 'string' ? message : String(message), 'log.message', policy);
+    const clean: Record<string, AttributeValue> = {};
+    if (attributes && typeof attributes === 'object') {
+      for (const [k, v] of Object.entries(attributes)) {
+        const av = toAttributeValue(v, policy.limit);
+        if (av !== undefined) clean[k] = cleanValue(av, k, policy);
       }
-      span.addEvent('log', attrs);
     }
+    if (span?.isRecording()) span.addEvent('log', { 'log.severity': level.toUpperCase(), 'log.message': text, ...clean });
     const forward = client.config.forwardLogs;
-    if (forward) (forward[level] as (m: string, a?: Record<string, unknown>) => void)(text, { ...attributes, ...client.logContext() });
+    if (forward) (forward[level] as (m: string, a?: Record<string, unknown>) => void)(text, { ...clean, ...client.logContext() });
   } catch (err) {
     client.logger.once('log:failed', 'warn', `agentops.logger failed and skipped a line: ${String(err)}`);
   }

@@ -5,6 +5,7 @@ import { current } from './current-client';
 import { buildPipeline, type Pipeline } from './export/pipeline';
 import { GenAiSpanProcessor } from './metrics/genai-span-processor';
 import { PriceBook } from './metrics/pricing';
+import { spanNameCleaner } from './serialize/span-name';
 
 // Pipelines built by spanProcessors() for a provider the user owns; the client flushes and reports them.
 export const byoPipelines: Pipeline[] = [];
@@ -24,6 +25,6 @@ export function spanProcessors(options?: InitOptions): SpanProcessor[] {
   const pipeline = buildPipeline(config, logger);
   byoPipelines.push(pipeline);
   pipeline.addDropListener((destination, reason, spans) => current?.genaiMetrics()?.recordDropped(destination, reason, spans));
-  const genai = new GenAiSpanProcessor(new PriceBook(config.pricing), (traceId) => current?.sessionByTraceId(traceId), () => current?.genaiMetrics(), logger);
+  const genai = new GenAiSpanProcessor(new PriceBook(config.pricing), (traceId) => current?.sessionByTraceId(traceId), () => current?.genaiMetrics(), logger, spanNameCleaner(config, logger));
   return [genai, ...pipeline.processors];
 }

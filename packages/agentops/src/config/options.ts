@@ -29,6 +29,12 @@ export interface DeliveryOptions {
   maxRetryDelayMs?: number;
   /** Requests in flight at once per destination. Default 4. */
   concurrency?: number;
+  /**
+   * Largest body of one export request. A batch that encodes bigger goes as several requests, and a
+   * single span bigger than this is sent with its largest values cut (`agentops.span.truncated`).
+   * Default 4 MiB (4194304), at least 65536, at most `maxBufferBytes`.
+   */
+  maxRequestBytes?: number;
 }
 
 export interface SpanLimitOptions {

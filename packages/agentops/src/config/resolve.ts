@@ -150,14 +150,20 @@ export function resolveConfig(options: InitOptions | undefined, env: Env, logger
   };
 
   const deliveryIn = optObject(o, 'delivery') ?? {};
-  rejectUnknown(deliveryIn, 'delivery', ['maxBufferBytes', 'requestTimeoutMs', 'initialRetryDelayMs', 'maxRetryDelayMs', 'concurrency']);
+  rejectUnknown(deliveryIn, 'delivery', ['maxBufferBytes', 'requestTimeoutMs', 'initialRetryDelayMs', 'maxRetryDelayMs', 'concurrency', 'maxRequestBytes']);
   const delivery = {
     maxBufferBytes: optInt(deliveryIn, 'maxBufferBytes', 1024, 'delivery.') ?? 64 * 1024 * 1024,
     requestTimeoutMs: optInt(deliveryIn, 'requestTimeoutMs', 1, 'delivery.') ?? 10000,
     initialRetryDelayMs: optInt(deliveryIn, 'initialRetryDelayMs', 1, 'delivery.') ?? 500,
     maxRetryDelayMs: optInt(deliveryIn, 'maxRetryDelayMs', 1, 'delivery.') ?? 5000,
     concurrency: optInt(deliveryIn, 'concurrency', 1, 'delivery.') ?? 4,
+    maxRequestBytes: optInt(deliveryIn, 'maxRequestBytes', 65536, 'delivery.'),
   };
+  if (delivery.maxRequestBytes !== undefined && delivery.maxRequestBytes > delivery.maxBufferBytes) {
+    throw new AgentOpsConfigError('delivery.maxRequestBytes', `at most delivery.maxBufferBytes (${delivery.maxBufferBytes})`, delivery.maxRequestBytes);
+  }
+  // A request never holds more than a destination's buffer can.
+  const maxRequestBytes = delivery.maxRequestBytes ?? Math.min(4 * 1024 * 1024, delivery.maxBufferBytes);
 
   let metricsEnabled = true;
   let metricsIn: Record<string, unknown> = {};
@@ -216,7 +222,7 @@ export function resolveConfig(options: InitOptions | undefined, env: Env, logger
     defaultTags: Object.freeze(defaultTags),
     spanLimits: Object.freeze(spanLimits),
     batch: Object.freeze(batch),
-    delivery: Object.freeze(delivery),
+    delivery: Object.freeze({ ...delivery, maxRequestBytes }),
     metricsEnabled,
     metrics: Object.freeze(metrics),
     metricReaders: Object.freeze(metricReaders ?? []),

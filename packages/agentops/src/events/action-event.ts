@@ -1,4 +1,4 @@
-import { Event, type EventInit } from './event';
+import { Event, readFields, type EventInit } from './event';
 
 export interface ActionEventInit extends EventInit {
   /** What kind of action, e.g. `search` or `plan`: the span is `action {actionType}`. */
@@ -15,7 +15,7 @@ export class ActionEvent extends Event {
 
   constructor(init?: ActionEventInit) {
     super(init);
-    const i: ActionEventInit = init !== null && typeof init === 'object' ? init : {};
+    const i = readFields<ActionEventInit>(init, ['actionType', 'logs']);
     this.actionType = i.actionType;
     this.logs = i.logs;
   }

@@ -1,4 +1,4 @@
-import { Event, type EventInit } from './event';
+import { Event, readFields, type EventInit } from './event';
 
 export interface ErrorEventInit extends Omit<EventInit, 'error'> {
   /** The event that failed. If it was not recorded yet, recording the ErrorEvent records it, failed. */
@@ -28,7 +28,7 @@ export class ErrorEvent extends Event {
 
   constructor(init?: ErrorEventInit) {
     super(init as EventInit | undefined);
-    const i: ErrorEventInit = init !== null && typeof init === 'object' ? init : {};
+    const i = readFields<ErrorEventInit>(init, ['trigger', 'exception', 'error', 'errorType', 'code', 'details', 'logs']);
     this.trigger = i.trigger;
     this.exception = i.exception ?? i.error;
     this.errorType = i.errorType;

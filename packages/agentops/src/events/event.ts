@@ -47,7 +47,7 @@ export abstract class Event {
 
   constructor(init: EventInit | undefined) {
     // Recording must never throw into the agent: a missing or malformed init is an empty one.
-    const i: EventInit = init !== null && typeof init === 'object' ? init : {};
+    const i = readFields<EventInit>(init, ['id', 'initTimestamp', 'endTimestamp', 'params', 'returns', 'error', 'attributes']);
     this.id = typeof i.id === 'string' && i.id !== '' ? i.id : eventId();
     this.initTimestamp = i.initTimestamp ?? nowMs();
     this.endTimestamp = i.endTimestamp;
@@ -56,4 +56,22 @@ export abstract class Event {
     this.error = i.error;
     this.attributes = i.attributes;
   }
+}
+
+/**
+ * The fields of an init object, read one by one into a plain object: a getter that throws (a
+ * hostile or revoked Proxy) leaves its field unset instead of throwing into the agent.
+ */
+export function readFields<T extends object>(init: unknown, keys: ReadonlyArray<keyof T>): T {
+  const out = {} as T;
+  if (init === null || typeof init !== 'object') return out;
+  for (const k of keys) {
+    try {
+      const v = (init as T)[k];
+      if (v !== undefined) out[k] = v;
+    } catch {
+      // Unreadable: left unset.
+    }
+  }
+  return out;
 }

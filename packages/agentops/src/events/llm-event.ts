@@ -1,4 +1,4 @@
-import { Event, type EventInit } from './event';
+import { Event, readFields, type EventInit } from './event';
 
 /** Request parameters of an LLM call; known names become `gen_ai.request.*` attributes. */
 export interface LLMParams {
@@ -57,6 +57,12 @@ export interface LLMEventInit extends EventInit {
 }
 
 /** One call to a language model: a CLIENT span `{operation} {model}`, e.g. `chat gpt-4o`. */
+const LLM_FIELDS: ReadonlyArray<keyof LLMEventInit> = [
+  'model', 'provider', 'operation', 'prompt', 'completion', 'systemInstructions', 'promptTokens', 'completionTokens', 'cachedTokens',
+  'cacheCreationTokens', 'reasoningTokens', 'cost', 'responseId', 'responseModel', 'finishReasons', 'conversationId', 'timeToFirstChunk',
+  'embeddingDimensions',
+];
+
 export class LLMEvent extends Event {
   readonly eventType = 'llm' as const;
   model: string | undefined;
@@ -81,7 +87,7 @@ export class LLMEvent extends Event {
 
   constructor(init?: LLMEventInit) {
     super(init);
-    const i: LLMEventInit = init !== null && typeof init === 'object' ? init : {};
+    const i = readFields<LLMEventInit>(init, LLM_FIELDS);
     this.model = i.model;
     this.provider = i.provider;
     this.operation = i.operation;

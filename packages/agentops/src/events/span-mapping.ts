@@ -226,8 +226,17 @@ export function setCustomAttributes(span: Span, attrs: unknown, p: ContentPolicy
       continue;
     }
     const av = toAttributeValue(v, p.limit);
-    if (av !== undefined && k !== '') span.setAttribute(k, av);
+    if (av !== undefined && k !== '') span.setAttribute(k, cleanValue(av, k, p));
   }
+}
+
+/** An attribute value with its strings cleaned (cleanText). */
+export function cleanValue(v: AttributeValue, key: string, p: ContentPolicy): AttributeValue {
+  if (typeof v === 'string') return cleanText(v, key, p);
+  if (Array.isArray(v) && p.transform !== undefined && v.some((x) => typeof x === 'string')) {
+    return (v as unknown[]).map((x) => (typeof x === 'string' ? cleanText(x, key, p) : x)) as AttributeValue;
+  }
+  return v;
 }
 
 export function toAttributeValue(v: unknown, limit: number): AttributeValue | undefined {
@@ -258,6 +267,16 @@ export function toAttributeValue(v: unknown, limit: number): AttributeValue | un
 export function setContent(span: Span, key: string, value: unknown, p: ContentPolicy): void {
   if (value === undefined) return;
   setJson(span, key, contentText(value, p.limit), p);
+}
+
+/**
+ * Any string the SDK exports that is not captured content (a tag, an end reason, a status message,
+ * a log line, a custom attribute): cut to the length limit, then through the redactor and the
+ * user's mask, whatever the capture setting, so a secret never leaves the process through it.
+ */
+export function cleanText(text: string, key: string, p: ContentPolicy): string {
+  const cut = text.length > p.limit ? truncate(text, p.limit) : text;
+  return p.transform ? p.transform(cut, key) : cut;
 }
 
 /** Records already-serialised content text through the policy's transform. Call only when `p.capture`. */

@@ -1,4 +1,4 @@
-import { Event, type EventInit } from './event';
+import { Event, readFields, type EventInit } from './event';
 
 export interface ToolEventInit extends EventInit {
   /** The tool's name: the span is `execute_tool {name}`. */
@@ -20,7 +20,7 @@ export class ToolEvent extends Event {
 
   constructor(init?: ToolEventInit) {
     super(init);
-    const i: ToolEventInit = init !== null && typeof init === 'object' ? init : {};
+    const i = readFields<ToolEventInit>(init, ['name', 'toolCallId', 'toolType', 'description']);
     this.name = i.name;
     this.toolCallId = i.toolCallId;
     this.toolType = i.toolType;

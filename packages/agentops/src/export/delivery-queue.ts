@@ -22,6 +22,8 @@ export interface DeliveryQueueOptions {
   concurrency: number;
   initialRetryDelayMs: number;
   maxRetryDelayMs: number;
+  /** What the queue's batches hold, for the log: `spans` (default) or `data points`. */
+  unit?: string;
 }
 
 /** Called for every dropped batch, so metrics (`agentops.spans.dropped`) can count it too. */
@@ -310,7 +312,7 @@ export class DeliveryQueue {
     const counts = Object.entries(this.pendingDropLog)
       .map(([r, n]) => `${n} ${r}`)
       .join(', ');
-    return `destination ${this.name} dropped spans (${counts}) - ${why}; see client.stats()`;
+    return `destination ${this.name} dropped ${this.options.unit ?? 'spans'} (${counts}) - ${why}; see client.stats()`;
   }
 
   private notifyIfIdle(): void {

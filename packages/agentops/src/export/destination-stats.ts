@@ -48,6 +48,37 @@ export interface DestinationStats {
   spansRecovered: number;
 }
 
+/** Counters of one metric destination, as `client.stats().metrics` returns them: data points, not spans. */
+export interface MetricDestinationStats {
+  readonly name: string;
+  /** Data points the destination acknowledged. */
+  pointsSent: number;
+  /** Data point deliveries that failed once and were attempted again. */
+  pointsRetried: number;
+  pointsDropped: Record<DropReason, number>;
+  /** Data points waiting in the buffer or in flight now. */
+  pointsQueued: number;
+  bytesQueued: number;
+  requests: number;
+  failedRequests: number;
+  lastError: string | undefined;
+}
+
+/** A metric destination's counters under their own names (its queue counts data points where a span queue counts spans). */
+export function metricStats(s: DestinationStats): MetricDestinationStats {
+  return {
+    name: s.name,
+    pointsSent: s.spansSent,
+    pointsRetried: s.spansRetried,
+    pointsDropped: { ...s.spansDropped },
+    pointsQueued: s.spansQueued,
+    bytesQueued: s.bytesQueued,
+    requests: s.requests,
+    failedRequests: s.failedRequests,
+    lastError: s.lastError,
+  };
+}
+
 export function newDestinationStats(name: string): DestinationStats {
   const spansDropped = {} as Record<DropReason, number>;
   for (const r of DROP_REASONS) spansDropped[r] = 0;

@@ -2,7 +2,8 @@
  * Encodes each batch ONCE as OTLP protobuf (with the span encoder, several times faster than the
  * stock serializer) and hands the same bytes to every OTLP destination;
  * serialising per destination would multiply the export cost by the number of destinations.
- * Taking a batch is synchronous: once the bytes are queued, the batch processor is done.
+ * Taking a batch is synchronous: once the bytes are queued, the batch processor is done. A batch
+ * that encodes above the request byte budget goes as several requests (request-splitter.ts).
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
@@ -11,6 +12,7 @@ import type { BatchSink } from './batching-span-processor';
 import type { Encoding } from './collector-transport';
 import type { DeliveryQueue } from './delivery-queue';
 import type { DropReason } from './destination-stats';
+import { encodeWithin, type EncodedPart } from './request-splitter';
 
 export interface Destination {
   readonly queue: DeliveryQueue;
@@ -26,6 +28,8 @@ export class OtlpFanoutSink implements BatchSink {
     readonly destinations: readonly Destination[],
     /** Counts, reports and logs a drop at one destination. */
     private readonly onDrop: (destination: Destination, reason: DropReason, spans: number) => void,
+    /** Largest request body; bigger batches are split (`delivery.maxRequestBytes`). */
+    private readonly maxRequestBytes: number = Number.POSITIVE_INFINITY,
   ) {
     this.needsJson = destinations.some((d) => d.encoding === 'json');
     this.needsProtobuf = destinations.some((d) => d.encoding === 'protobuf');
@@ -45,16 +49,16 @@ export class OtlpFanoutSink implements BatchSink {
 
   private encodeAndQueue(spans: ReadableSpan[]): void {
     // Each encoding is produced once per batch, whatever the number of destinations using it.
-    const protobuf = this.needsProtobuf ? encode(() => encodeTraceRequest(spans)) : undefined;
-    const json = this.needsJson ? encode(() => JsonTraceSerializer.serializeRequest(spans)) : undefined;
+    const protobuf = this.needsProtobuf ? encode(() => encodeWithin(spans, encodeTraceRequest, this.maxRequestBytes)) : undefined;
+    const json = this.needsJson ? encode(() => encodeWithin(spans, serializeJson, this.maxRequestBytes)) : undefined;
     for (const d of this.destinations) {
-      const body = d.encoding === 'json' ? json : protobuf;
-      if (body === undefined) {
+      const parts = d.encoding === 'json' ? json : protobuf;
+      if (parts === undefined) {
         // Only the destinations of the encoding that failed lose the batch.
         this.onDrop(d, 'non_retryable', spans.length);
         continue;
       }
-      d.queue.enqueue({ body, spans: spans.length });
+      for (const part of parts) d.queue.enqueue(part);
     }
   }
 
@@ -68,7 +72,13 @@ export class OtlpFanoutSink implements BatchSink {
   }
 }
 
-function encode(fn: () => Uint8Array | undefined): Uint8Array | undefined {
+function serializeJson(spans: ReadableSpan[]): Uint8Array {
+  const body = JsonTraceSerializer.serializeRequest(spans);
+  if (body === undefined) throw new Error('the JSON serializer returned nothing');
+  return body;
+}
+
+function encode(fn: () => EncodedPart[]): EncodedPart[] | undefined {
   try {
     return fn();
   } catch {

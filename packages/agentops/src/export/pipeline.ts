@@ -108,7 +108,7 @@ export function buildPipeline(config: Config, logger: SdkLogger): Pipeline {
     const dropAll = (reason: DropReason, spans: number): void => {
       for (const q of queues) countDrop(q.stats, 'destination', reason, spans);
     };
-    const sink = new OtlpFanoutSink(destinationsOut, (d, reason, spans) => countDrop(d.queue.stats, 'destination', reason, spans));
+    const sink = new OtlpFanoutSink(destinationsOut, (d, reason, spans) => countDrop(d.queue.stats, 'destination', reason, spans), config.delivery.maxRequestBytes);
     processors.push(new BatchingSpanProcessor(sink, batching, dropAll));
   }
 

@@ -18,7 +18,7 @@
  *   sender cannot know whether it arrived. Backends that key spans by trace and span id (the local
  *   backend does) store it once.
  */
-import { mkdirSync, promises as fsp, readdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, promises as fsp, readdirSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -55,7 +55,13 @@ export class Spool {
 
   constructor(root: string, destination: string, private readonly logger: SdkLogger) {
     this.dir = join(root, destination.replace(/[^A-Za-z0-9_.-]/g, '_'));
-    mkdirSync(this.dir, { recursive: true });
+    // Batches hold prompts and completions: only this user may read them, like the local backend's database.
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    try {
+      chmodSync(this.dir, 0o700);
+    } catch {
+      // A folder this user does not own keeps its mode; the files below are still 0600.
+    }
     LIVE.add(this.token);
   }
 
@@ -70,7 +76,7 @@ export class Spool {
     const file = join(this.dir, name);
     const tmp = `${file}.tmp`;
     batch.writing = fsp
-      .writeFile(tmp, batch.body)
+      .writeFile(tmp, batch.body, { mode: 0o600 })
       .then(() => fsp.rename(tmp, file))
       .then(() => {
         batch.file = file;

@@ -11,6 +11,7 @@ import * as A from '../semconv';
 import { SESSION_KEY } from '../context';
 import type { Session } from '../session/session';
 import { setSessionAttributes } from '../session/session-attributes';
+import type { NameCleaner } from '../serialize/span-name';
 import type { GenAiMetrics } from './genai-metrics';
 import { costOf, type PriceBook } from './pricing';
 
@@ -28,6 +29,8 @@ export class GenAiSpanProcessor implements SpanProcessor {
     private readonly sessionOf: SessionLookup,
     private readonly metricsOf: () => GenAiMetrics | undefined,
     private readonly logger: SdkLogger,
+    /** Truncates and redacts span names (serialize/span-name.ts). */
+    private readonly cleanName?: NameCleaner,
   ) {}
 
   /**
@@ -37,6 +40,11 @@ export class GenAiSpanProcessor implements SpanProcessor {
    */
   onStart(span: Span, parentContext: Context): void {
     try {
+      if (this.cleanName !== undefined) {
+        const name = span.name;
+        const clean = this.cleanName(name);
+        if (clean !== name) span.updateName(clean);
+      }
       const active = parentContext.getValue(SESSION_KEY) as Session | undefined;
       const session = active !== undefined && typeof active === 'object' ? active : this.sessionOf(span.spanContext().traceId);
       if (session !== undefined && span.isRecording()) setSessionAttributes(span, session.id, session.userId);

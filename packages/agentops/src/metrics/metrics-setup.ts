@@ -46,6 +46,7 @@ export function buildMetrics(config: Config, resource: Resource, auth: VendorAut
     concurrency: 1,
     initialRetryDelayMs: config.delivery.initialRetryDelayMs,
     maxRetryDelayMs: config.delivery.maxRetryDelayMs,
+    unit: 'metric data points',
   };
   const httpOptions = (url: string): ConstructorParameters<typeof HttpTransport>[0] => ({
     url,

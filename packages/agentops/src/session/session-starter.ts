@@ -8,11 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { ROOT_CONTEXT, SamplingDecision, SpanKind, trace, TraceFlags, type Span, type Tracer } from '@opentelemetry/api';
 import { RandomIdGenerator, type Sampler } from '@opentelemetry/sdk-trace';
 import type { ContentPolicy } from '../events/span-mapping';
-import { setCustomAttributes } from '../events/span-mapping';
+import { cleanValue, setCustomAttributes } from '../events/span-mapping';
 import type { SdkLogger } from '../log';
 import { AGENTOPS_SPAN_KIND, AGENTOPS_TAGS } from '../semconv';
 import { setSessionAttributes } from './session-attributes';
 import type { SessionOptions } from './session';
+import { readFields } from '../events/event';
 import { withPendingSessionIds } from './session-id-generator';
 import { isUuid, sessionIdToTraceId, sessionSpanId } from './trace-id';
 
@@ -39,7 +40,8 @@ export interface StarterDeps {
 
 /** Reads the options (never throws on bad input: each problem is reported once and a default used) and starts the span. */
 export function startSessionSpan(deps: StarterDeps, options: SessionOptions): SessionStart {
-  const o: SessionOptions = options !== null && typeof options === 'object' ? options : {};
+  // Read field by field: a hostile or revoked Proxy as options must not throw into the agent.
+  const o = readFields<SessionOptions>(options, ['sessionId', 'resume', 'name', 'tags', 'userId', 'attributes']);
   const { logger } = deps;
   let id = typeof o.sessionId === 'string' && o.sessionId !== '' ? o.sessionId : undefined;
   if (o.sessionId !== undefined && id === undefined) {
@@ -56,7 +58,8 @@ export function startSessionSpan(deps: StarterDeps, options: SessionOptions): Se
   const name = typeof o.name === 'string' && o.name !== '' ? o.name : turn ? 'turn' : 'session';
   let tags: string[] = [...deps.defaultTags];
   if (o.tags !== undefined) {
-    if (Array.isArray(o.tags) && o.tags.every((t) => typeof t === 'string')) tags = [...new Set([...tags, ...o.tags])];
+    const given = stringArray(o.tags);
+    if (given !== undefined) tags = [...new Set([...tags, ...given])];
     else logger.once('session:tags', 'warn', 'startSession({ tags }) needs an array of strings; tags ignored (reported once)');
   }
   let userId: string | undefined;
@@ -91,8 +94,19 @@ export function startSessionSpan(deps: StarterDeps, options: SessionOptions): Se
   if (span.isRecording()) {
     setSessionAttributes(span, id, userId);
     span.setAttribute(AGENTOPS_SPAN_KIND, turn ? 'turn' : 'session');
-    if (tags.length > 0) span.setAttribute(AGENTOPS_TAGS, tags);
+    if (tags.length > 0) span.setAttribute(AGENTOPS_TAGS, cleanValue(tags, AGENTOPS_TAGS, deps.policy));
     if (o.attributes !== undefined) setCustomAttributes(span, o.attributes, deps.policy, 'startSession.attributes');
   }
   return { id, name, tags, userId, span, turn };
+}
+
+/** A copy of `v` when it is an array of strings, else undefined; never throws (a revoked Proxy is not one). */
+export function stringArray(v: unknown): string[] | undefined {
+  try {
+    if (!Array.isArray(v)) return undefined;
+    const copy = [...(v as unknown[])];
+    return copy.every((t) => typeof t === 'string') ? (copy as string[]) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -10,6 +10,8 @@ import * as A from '../semconv';
 import { AGENTOPS_SESSION_END_REASON, AGENTOPS_SESSION_END_STATE, AGENTOPS_SPAN_ABANDONED, AGENTOPS_TAGS } from '../semconv';
 import { truncate } from '../serialize/truncate';
 import { markOk } from '../events/span-status';
+import { stringArray } from './session-starter';
+import { cleanText, cleanValue } from '../events/span-mapping';
 import { SessionTotals, type SessionSummary } from './session-totals';
 
 export type EndState = 'Success' | 'Fail' | 'Indeterminate';
@@ -239,12 +241,13 @@ export class Session {
 
   /** Adds tags to the session (kept in `agentops.tags`). */
   addTags(tags: string[]): void {
-    if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string')) {
+    const given = stringArray(tags);
+    if (given === undefined) {
       this.host.logger.once('session:addTags', 'warn', 'session.addTags() needs an array of strings; ignored (reported once)');
       return;
     }
-    for (const t of tags) if (!this._tags.includes(t)) this._tags.push(t);
-    if (this.span.isRecording()) this.span.setAttribute(AGENTOPS_TAGS, [...this._tags]);
+    for (const t of given) if (!this._tags.includes(t)) this._tags.push(t);
+    if (this.span.isRecording()) this.span.setAttribute(AGENTOPS_TAGS, cleanValue([...this._tags], AGENTOPS_TAGS, this.host.recorder.policy));
   }
 
   /**
@@ -277,7 +280,9 @@ export class Session {
       const span = this.span;
       if (span.isRecording()) {
         span.setAttribute(AGENTOPS_SESSION_END_STATE, s);
-        if (this._endReason !== undefined) span.setAttribute(AGENTOPS_SESSION_END_REASON, truncate(this._endReason, 4096));
+        // The reason is the user's text, exported twice (attribute and status message): cleaned once.
+        const reason = this._endReason === undefined ? undefined : cleanText(truncate(this._endReason, 4096), AGENTOPS_SESSION_END_REASON, this.host.recorder.policy);
+        if (reason !== undefined) span.setAttribute(AGENTOPS_SESSION_END_REASON, reason);
         const t = this.totals;
         span.setAttribute(A.AGENTOPS_SESSION_LLM_CALLS, t.llmCalls);
         span.setAttribute(A.AGENTOPS_SESSION_TOOL_CALLS, t.toolCalls);
@@ -286,7 +291,7 @@ export class Session {
         span.setAttribute(A.AGENTOPS_SESSION_OUTPUT_TOKENS, t.outputTokens);
         if (t.costUsd !== undefined) span.setAttribute(A.AGENTOPS_SESSION_COST_USD, t.costUsd);
         if (s === 'Success') span.setStatus({ code: SpanStatusCode.OK });
-        else if (s === 'Fail') span.setStatus({ code: SpanStatusCode.ERROR, message: this._endReason ?? 'Fail' });
+        else if (s === 'Fail') span.setStatus({ code: SpanStatusCode.ERROR, message: reason ?? 'Fail' });
       }
       span.end();
     } catch (err) {

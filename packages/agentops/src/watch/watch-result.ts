@@ -5,8 +5,14 @@
  */
 export type Done = (failed: boolean, errorOrValue: unknown) => void;
 
+/** Whether `v` has a `then` method. A `then` getter that throws (a hostile Proxy) makes it not a thenable, never a throw. */
 export function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
+  if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return false;
+  try {
+    return typeof (v as { then?: unknown }).then === 'function';
+  } catch {
+    return false;
+  }
 }
 
 export function watchResult<T>(result: T, done: Done): T {
