@@ -3,7 +3,8 @@
  * column lists the reads use.
  */
 
-export const SCHEMA_VERSION = 1;
+// 2: sessions count their turns (resumed requests) and take the end state of whichever request ended last.
+export const SCHEMA_VERSION = 2;
 export const OWN_TABLES = ['meta', 'projects', 'api_keys', 'spans', 'resources', 'sessions', 'metric_points'];
 
 export const SCHEMA = `
@@ -71,6 +72,10 @@ CREATE TABLE IF NOT EXISTS sessions (
   output_tokens REAL NOT NULL DEFAULT 0,
   cost_usd REAL NOT NULL DEFAULT 0,
   updated_ms INTEGER NOT NULL,
+  turns INTEGER NOT NULL DEFAULT 0,
+  first_turn_start_ns INTEGER,
+  state_end_ns INTEGER,
+  state_span_id TEXT,
   PRIMARY KEY (project_id, trace_id)
 );
 CREATE INDEX IF NOT EXISTS sessions_by_start ON sessions (project_id, start_ns DESC);
@@ -109,4 +114,4 @@ CREATE INDEX IF NOT EXISTS metric_points_by_name ON metric_points (project_id, n
 export const SPAN_COLUMNS =
   'trace_id, span_id, parent_span_id, name, CAST(kind AS REAL) AS kind, CAST(start_ns AS TEXT) AS start_ns, CAST(end_ns AS TEXT) AS end_ns, CAST(status_code AS REAL) AS status_code, body, (SELECT attributes FROM resources WHERE resources.id = spans.resource_id) AS resource, scope_name, scope_version, category, input_tokens, output_tokens, cost_usd';
 export const SESSION_COLUMNS =
-  'trace_id, has_root, root_span_id, session_id, name, tags, end_state, end_reason, service_name, CAST(root_start_ns AS TEXT) AS root_start_ns, CAST(root_end_ns AS TEXT) AS root_end_ns, CAST(root_status_code AS REAL) AS root_status_code, CAST(start_ns AS TEXT) AS start_ns, CAST(end_ns AS TEXT) AS end_ns, span_count, llm_calls, tool_calls, errors, input_tokens, output_tokens, cost_usd, updated_ms';
+  'trace_id, has_root, root_span_id, session_id, name, tags, end_state, end_reason, service_name, CAST(root_start_ns AS TEXT) AS root_start_ns, CAST(root_end_ns AS TEXT) AS root_end_ns, CAST(root_status_code AS REAL) AS root_status_code, CAST(start_ns AS TEXT) AS start_ns, CAST(end_ns AS TEXT) AS end_ns, span_count, llm_calls, tool_calls, errors, input_tokens, output_tokens, cost_usd, updated_ms, turns';

@@ -20,14 +20,20 @@ export interface Totals {
 
 export interface SessionSummary {
   traceId: string;
-  /** `session.id` of the root span; null until the root span arrives (or when it has none). */
+  /** `session.id` of the root span, or of the first turn until the root arrives; null while neither has (or when it has none). */
   sessionId: string | null;
+  /** The root span's name; until it arrives, the first turn's `session.id`. */
   name: string | null;
   tags: string[];
+  /** The end state of the request that ended last: the root span's or a turn's. */
   endState: string | null;
   endReason: string | null;
-  /** True while the root span has not arrived: the session is still running (or its root was lost). */
+  /** True while neither the root span nor a turn span has arrived: the session is still running (or its root was lost). */
   running: boolean;
+  /** Requests of the conversation stored: the root span (its first request) counts one, each turn span (a resumed request) one more. */
+  turns: number;
+  /** Whether the root span (the session span: the conversation's first request) is stored. */
+  rootArrived: boolean;
   serviceName: string | null;
   startTime: string;
   startTimeUnixNano: string;
@@ -116,14 +122,17 @@ export function spanView(r: SpanRow): SpanView {
   };
 }
 
-/** Session duration: the root span's when it has arrived, else the extent of the spans so far. */
-function sessionDurationMs(s: SessionRow): number {
-  if (s.has_root && s.root_start_ns !== null && s.root_end_ns !== null) return durationMs(s.root_start_ns, s.root_end_ns);
-  return durationMs(s.start_ns, s.end_ns);
+/**
+ * The session's extent: the root span's when it has arrived and the session has no turns; else
+ * (a conversation over several requests, or a root still to come) first span start to last span end.
+ */
+function sessionExtent(s: SessionRow): { start: string; end: string } {
+  if (s.has_root && s.turns === 0 && s.root_start_ns !== null && s.root_end_ns !== null) return { start: s.root_start_ns, end: s.root_end_ns };
+  return { start: s.start_ns, end: s.end_ns };
 }
 
 export function sessionSummary(s: SessionRow): SessionSummary {
-  const start = s.has_root && s.root_start_ns !== null ? s.root_start_ns : s.start_ns;
+  const { start, end } = sessionExtent(s);
   return {
     traceId: s.trace_id,
     sessionId: s.session_id,
@@ -131,14 +140,16 @@ export function sessionSummary(s: SessionRow): SessionSummary {
     tags: parseJson<string[]>(s.tags, []),
     endState: s.end_state,
     endReason: s.end_reason,
-    running: s.has_root === 0,
+    running: s.has_root === 0 && s.turns === 0,
+    turns: s.turns + (s.has_root ? 1 : 0),
+    rootArrived: s.has_root === 1,
     serviceName: s.service_name,
     startTime: new Date(nsToMs(start)).toISOString(),
     startTimeUnixNano: start,
-    endTimeUnixNano: s.has_root && s.root_end_ns !== null ? s.root_end_ns : s.end_ns,
+    endTimeUnixNano: end,
     updatedAt: new Date(s.updated_ms).toISOString(),
     totals: {
-      durationMs: sessionDurationMs(s),
+      durationMs: durationMs(start, end),
       spans: s.span_count,
       llmCalls: s.llm_calls,
       toolCalls: s.tool_calls,
@@ -152,7 +163,8 @@ export function sessionSummary(s: SessionRow): SessionSummary {
 
 /** Totals recomputed from the spans themselves (the detail page does not trust running sums). */
 export function totalsOf(spans: readonly SpanRow[], session: SessionRow): Totals {
-  const t: Totals = { durationMs: sessionDurationMs(session), spans: spans.length, llmCalls: 0, toolCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  const { start, end } = sessionExtent(session);
+  const t: Totals = { durationMs: durationMs(start, end), spans: spans.length, llmCalls: 0, toolCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
   for (const s of spans) {
     if (s.category === 'llm') t.llmCalls++;
     if (s.category === 'tool') t.toolCalls++;

@@ -2,7 +2,7 @@
  * A decoded OTLP span -> the row the backend stores: the span's own protobuf bytes as they
  * arrived (no re-serialising on the way in: decoding them again is the read path's job), plus the
  * few values that lists, filters and totals need (ids, times, status, event type, tokens, cost,
- * and for a root span what it says about its session), pulled out once, at ingest.
+ * and for a root span or a turn span what it says about its session), pulled out once, at ingest.
  */
 import { KeySet, type ScannedSpan } from './otlp/span-scan';
 import {
@@ -18,9 +18,9 @@ import {
   SESSION_ID,
 } from 'agentops/semconv';
 
-export type SpanCategory = 'session' | 'llm' | 'tool' | 'action' | 'agent' | 'other';
+export type SpanCategory = 'session' | 'turn' | 'llm' | 'tool' | 'action' | 'agent' | 'other';
 
-/** What a parentless span tells about its session. */
+/** What a parentless span, or a turn span (a resumed request of the session), tells about its session. */
 export interface RootInfo {
   sessionId: string | null;
   name: string;
@@ -54,6 +54,8 @@ export interface SpanRecord {
   outputTokens: number | null;
   costUsd: number | null;
   root: RootInfo | null;
+  /** For a turn span (`agentops.span.kind=turn`, with a parent: the session span, arrived or not). */
+  turn: RootInfo | null;
 }
 
 /** The attributes the ingest path reads; every other one is only in the stored bytes. */
@@ -94,7 +96,9 @@ function count(v: unknown): number | null {
 }
 
 export function categoryOf(attributes: Record<string, unknown>, parentSpanId: string | undefined): SpanCategory {
-  if (attributes[AGENTOPS_SPAN_KIND] === 'session') return 'session';
+  const kind = attributes[AGENTOPS_SPAN_KIND];
+  if (kind === 'session') return 'session';
+  if (kind === 'turn') return 'turn';
   const eventType = attributes[AGENTOPS_EVENT_TYPE];
   if (typeof eventType === 'string' && EVENT_TYPES.has(eventType)) return eventType as SpanCategory;
   const op = attributes[GEN_AI_OPERATION_NAME];
@@ -104,6 +108,22 @@ export function categoryOf(attributes: Record<string, unknown>, parentSpanId: st
     if (AGENT_OPERATIONS.has(op)) return 'agent';
   }
   return parentSpanId === undefined ? 'session' : 'other';
+}
+
+function sessionInfo(a: Record<string, unknown>, name: string, serviceName: unknown): RootInfo {
+  const tags = a[AGENTOPS_TAGS];
+  const sessionId = a[SESSION_ID];
+  const endState = a[AGENTOPS_SESSION_END_STATE];
+  const endReason = a[AGENTOPS_SESSION_END_REASON];
+  return {
+    sessionId: typeof sessionId === 'string' ? sessionId : null,
+    name,
+    tags: JSON.stringify(Array.isArray(tags) ? tags.filter((t) => typeof t === 'string') : typeof tags === 'string' ? [tags] : []),
+    endState: typeof endState === 'string' ? endState : null,
+    endReason: typeof endReason === 'string' ? endReason : null,
+    isSessionSpan: a[AGENTOPS_SPAN_KIND] === 'session',
+    serviceName: typeof serviceName === 'string' ? serviceName : null,
+  };
 }
 
 /**
@@ -117,22 +137,7 @@ export function toSpanRecord(
 ): SpanRecord {
   const a = s.attributes;
   const category = categoryOf(a, s.parentSpanId);
-  let root: RootInfo | null = null;
-  if (s.parentSpanId === undefined) {
-    const tags = a[AGENTOPS_TAGS];
-    const sessionId = a[SESSION_ID];
-    const endState = a[AGENTOPS_SESSION_END_STATE];
-    const endReason = a[AGENTOPS_SESSION_END_REASON];
-    root = {
-      sessionId: typeof sessionId === 'string' ? sessionId : null,
-      name: s.name,
-      tags: JSON.stringify(Array.isArray(tags) ? tags.filter((t) => typeof t === 'string') : typeof tags === 'string' ? [tags] : []),
-      endState: typeof endState === 'string' ? endState : null,
-      endReason: typeof endReason === 'string' ? endReason : null,
-      isSessionSpan: a[AGENTOPS_SPAN_KIND] === 'session',
-      serviceName: typeof where.serviceName === 'string' ? where.serviceName : null,
-    };
-  }
+  const info = s.parentSpanId === undefined || category === 'turn' ? sessionInfo(a, s.name, where.serviceName) : null;
   return {
     traceId: s.traceId,
     spanId: s.spanId,
@@ -151,6 +156,7 @@ export function toSpanRecord(
     inputTokens: count(a[GEN_AI_USAGE_INPUT_TOKENS]),
     outputTokens: count(a[GEN_AI_USAGE_OUTPUT_TOKENS]),
     costUsd: count(a[AGENTOPS_LLM_COST_USD]),
-    root,
+    root: s.parentSpanId === undefined ? info : null,
+    turn: s.parentSpanId !== undefined ? info : null,
   };
 }

@@ -25,7 +25,10 @@ export interface KeyOwner {
   projectId: string;
 }
 
-/** One row of the session list: what the root span said, plus running totals of every span stored. */
+/**
+ * One row of the session list: what the root span (or, until it arrives, the first turn) said, the
+ * end state of the request that ended last, and running totals of every span stored.
+ */
 export interface SessionRow {
   trace_id: string;
   has_root: number;
@@ -49,6 +52,8 @@ export interface SessionRow {
   output_tokens: number;
   cost_usd: number;
   updated_ms: number;
+  /** Turn spans stored (resumed requests); the root span is not among them. */
+  turns: number;
 }
 
 export interface SpanRow {
@@ -95,7 +100,7 @@ export interface MetricPointRow {
 
 export interface SessionFilter {
   tag?: string;
-  /** `Success`, `Fail`, `Indeterminate`, or `running` (no root span yet). */
+  /** `Success`, `Fail`, `Indeterminate`, or `running` (neither the root span nor a turn span yet). */
   endState?: string;
   fromNs?: bigint;
   toNs?: bigint;

@@ -11,6 +11,7 @@ import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import { SCHEMA, SCHEMA_VERSION, OWN_TABLES, SESSION_COLUMNS, SPAN_COLUMNS } from './schema';
+import { migrate } from './schema-migration';
 import { AgentOpsServerError } from './server-error';
 import type { KeyOwner, MetricPointRow, Project, ProjectWithKeys, PruneCounts, SessionFilter, SessionRow, SpanRow, WriteBatch } from './storage-rows';
 import { transaction } from './transaction';
@@ -39,11 +40,19 @@ export class Storage {
         throw new AgentOpsServerError('AGENTOPS_SERVER_DATABASE', `${file} is not an agentops database (it has tables ${foreign.map((t) => t.name).join(', ')}); give another --db`);
       }
     }
+    if (version > SCHEMA_VERSION) {
+      throw new AgentOpsServerError('AGENTOPS_SERVER_DATABASE', `database ${file} has schema version ${version}; this agentops understands version ${SCHEMA_VERSION} and earlier`);
+    }
+    // A database of an earlier version is upgraded in place (schema-migration.ts); a new one is created.
+    if (version > 0 && version < SCHEMA_VERSION) {
+      try {
+        migrate(db, SCHEMA_VERSION);
+      } catch (err) {
+        throw new AgentOpsServerError('AGENTOPS_SERVER_DATABASE', `cannot upgrade database ${file} from schema version ${version} to ${SCHEMA_VERSION}: ${(err as Error).message}`);
+      }
+    }
     db.exec(SCHEMA);
     if (version === 0) db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
-    else if (version !== SCHEMA_VERSION) {
-      throw new AgentOpsServerError('AGENTOPS_SERVER_DATABASE', `database ${file} has schema version ${version}; this agentops understands version ${SCHEMA_VERSION}`);
-    }
     this.stmt = prepare(db);
     this.tokenSecret = this.loadSecret();
   }
@@ -235,7 +244,7 @@ export class Storage {
       where.push('EXISTS (SELECT 1 FROM json_each(sessions.tags) WHERE json_each.value = ?)');
       args.push(f.tag);
     }
-    if (f.endState === 'running') where.push('has_root = 0');
+    if (f.endState === 'running') where.push('has_root = 0 AND turns = 0');
     else if (f.endState !== undefined) {
       where.push('end_state = ?');
       args.push(f.endState);

@@ -2,11 +2,12 @@
  * Runs `fn` inside one SQLite transaction on `db`: committed when `fn` returns, rolled back when it
  * throws (the error is rethrown as it was). Not for nesting: starting one inside another fails
  * loudly ("cannot start a transaction within a transaction") rather than committing early.
+ * `BEGIN IMMEDIATE` takes the write lock at once, for a transaction that reads what it then rewrites.
  */
 import type { DatabaseSync } from 'node:sqlite';
 
-export function transaction<T>(db: DatabaseSync, fn: () => T): T {
-  db.exec('BEGIN');
+export function transaction<T>(db: DatabaseSync, fn: () => T, begin: 'BEGIN' | 'BEGIN IMMEDIATE' = 'BEGIN'): T {
+  db.exec(begin);
   let result: T;
   try {
     result = fn();

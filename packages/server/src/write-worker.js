@@ -12,6 +12,7 @@
 const { createHash } = require('node:crypto');
 const { parentPort, workerData } = require('node:worker_threads');
 const { DatabaseSync } = require('./load-sqlite.js');
+const { prepareSessionRollup } = require('./session-rollup.js');
 
 const db = new DatabaseSync(workerData.file);
 db.exec('PRAGMA synchronous = NORMAL');
@@ -39,12 +40,8 @@ const upsertSession = db.prepare(
      input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
      cost_usd = cost_usd + excluded.cost_usd, updated_ms = excluded.updated_ms`,
 );
-// A trace may have several parentless spans; the session span (agentops.span.kind=session) wins.
-const setRoot = db.prepare(
-  `UPDATE sessions SET has_root = 1, root_span_id = ?, session_id = ?, name = ?, tags = ?, end_state = ?, end_reason = ?, service_name = ?,
-     root_start_ns = ?, root_end_ns = ?, root_status_code = ?, root_is_session_span = ?
-   WHERE project_id = ? AND trace_id = ? AND (has_root = 0 OR root_is_session_span = 0 OR ? = 1)`,
-);
+// What root and turn spans say about their session: name, end state, turn count.
+const rollup = prepareSessionRollup(db);
 const insertPoint = db.prepare(
   `INSERT INTO metric_points (project_id, name, description, unit, type, temporality, is_monotonic, start_ns, time_ns, attributes, value, count,
     sum, min, max, bucket_counts, explicit_bounds, resource, scope_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -61,6 +58,7 @@ function writeOne(b) {
   });
   // A view over the request's bytes (copied once to this thread); each span binds its own range.
   const body = Buffer.from(b.body.buffer, b.body.byteOffset, b.body.byteLength);
+  const newTurns = [];
   for (const r of b.spans) {
     const inserted =
       insertSpan.run(
@@ -76,6 +74,7 @@ function writeOne(b) {
     if (r.endNs > d.end) d.end = r.endNs;
     // A span sent twice (a retry after a lost answer) is stored once and counted once.
     if (!inserted) continue;
+    if (r.turn !== null) newTurns.push(r);
     d.spans++;
     if (r.category === 'llm') d.llm++;
     if (r.category === 'tool') d.tool++;
@@ -85,12 +84,8 @@ function writeOne(b) {
     d.cost += r.costUsd ?? 0;
   }
   for (const [traceId, d] of deltas) upsertSession.run(p, traceId, d.start, d.end, d.spans, d.llm, d.tool, d.errors, d.input, d.output, d.cost, now);
-  for (const r of b.spans) {
-    const root = r.root;
-    if (root === null) continue;
-    const preferred = root.isSessionSpan ? 1 : 0;
-    setRoot.run(r.spanId, root.sessionId, root.name, root.tags, root.endState, root.endReason, root.serviceName, r.startNs, r.endNs, r.statusCode, preferred, p, r.traceId, preferred);
-  }
+  for (const r of b.spans) if (r.root !== null) rollup.root(p, r);
+  for (const r of newTurns) rollup.turn(p, r);
   for (const m of b.metrics) {
     const resource = JSON.stringify(m.resource);
     for (const pt of m.points) {

@@ -13,7 +13,7 @@ import { runDemo, type DemoResult } from '../../../examples/demo';
 import type { SpanNode } from '../src';
 import { SDK_ENV_CLEAR, setEnv } from '../../../testing/env';
 import { protobufTraces, sampleSpans } from '../../../testing/otlp-fixtures';
-import { launchBrowser, type Browser } from './helpers/browser';
+import { launchBrowser, openPage, type Browser } from './helpers/browser';
 import { tempDb } from './helpers/temp-db';
 
 // What the page-side callbacks use of the DOM (the tests compile without the DOM library).
@@ -54,15 +54,7 @@ describe('session viewer in Chromium', () => {
     db.remove();
   });
 
-  async function open(url: string): Promise<Page> {
-    const page = await browser.context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(m.text());
-    });
-    await page.goto(url);
-    return page;
-  }
+  const open = (url: string): Promise<Page> => openPage(browser, url, pageErrors);
 
   async function screenshot(page: Page, name: string): Promise<void> {
     const png = await page.screenshot({ fullPage: true });

@@ -1,5 +1,6 @@
-// The session list: filters, one row a session, pages of 50, refreshed while it is shown so new
-// sessions appear without a reload.
+// The session list: filters, one row a session (a conversation resumed over many requests is one
+// session, its turns counted), pages of 50, refreshed while it is shown so new sessions appear
+// without a reload.
 import { api } from './api-client.js';
 import { navigate, refreshIn, route } from './app.js';
 import { fmtCost, fmtInt, fmtMs, fmtTime, h, stateBadge } from './view-helpers.js';
@@ -45,7 +46,7 @@ function renderListShell() {
         h(
           'tr',
           {},
-          ['Started', 'Name', 'Tags', 'End state', 'Duration', 'LLM calls', 'Tool calls', 'Tokens in / out', 'Cost', 'Errors'].map((t, i) => h('th', { class: i >= 4 ? 'num' : null }, t)),
+          ['Started', 'Name', 'Tags', 'End state', 'Turns', 'Duration', 'LLM calls', 'Tool calls', 'Tokens in / out', 'Cost', 'Errors'].map((t, i) => h('th', { class: i >= 4 ? 'num' : null }, t)),
         ),
       ),
       h('tbody', {}),
@@ -61,9 +62,10 @@ function renderListRows(data) {
       'tr',
       { 'data-trace-id': s.traceId, onclick: () => navigate(`/sessions?trace_id=${s.traceId}`) },
       h('td', {}, fmtTime(s.startTime)),
-      h('td', {}, h('a', { href: `/sessions?trace_id=${s.traceId}`, onclick: (ev) => ev.preventDefault() }, s.name || s.traceId)),
+      h('td', {}, h('a', { href: `/sessions?trace_id=${s.traceId}`, onclick: (ev) => ev.preventDefault() }, s.name || s.sessionId || s.traceId)),
       h('td', {}, s.tags.map((t) => h('span', { class: 'tag' }, t))),
       h('td', {}, stateBadge(s)),
+      h('td', { class: 'num turns' }, fmtInt(s.turns)),
       h('td', { class: 'num' }, fmtMs(s.totals.durationMs)),
       h('td', { class: 'num' }, fmtInt(s.totals.llmCalls)),
       h('td', { class: 'num' }, fmtInt(s.totals.toolCalls)),
@@ -72,7 +74,7 @@ function renderListRows(data) {
       h('td', { class: 'num' }, s.totals.errors ? h('span', { class: 'errors-count' }, fmtInt(s.totals.errors)) : '0'),
     ),
   );
-  if (rows.length === 0) rows.push(h('tr', {}, h('td', { colspan: 10, class: 'muted' }, 'No sessions yet. Point an agent at this server (see the environment printed by `agentops serve`).')));
+  if (rows.length === 0) rows.push(h('tr', {}, h('td', { colspan: 11, class: 'muted' }, 'No sessions yet. Point an agent at this server (see the environment printed by `agentops serve`).')));
   tbody.replaceChildren(...rows);
   const pager = document.getElementById('pager');
   const from = data.total === 0 ? 0 : data.offset + 1;

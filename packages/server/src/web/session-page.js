@@ -22,8 +22,8 @@ export async function sessionPage(traceId, first) {
     throw e;
   }
   renderSession(data, first);
-  // A running session (its root span has not arrived) is polled until it ends.
-  if (data.session.running) refreshIn(() => sessionPage(traceId, false).catch(() => undefined), SESSION_REFRESH_MS);
+  // A running session is polled until it ends; a conversation until its first request arrives.
+  if (data.session.running || (data.session.turns > 0 && !data.session.rootArrived)) refreshIn(() => sessionPage(traceId, false).catch(() => undefined), SESSION_REFRESH_MS);
 }
 
 function flatten(tree) {
@@ -36,6 +36,15 @@ function flatten(tree) {
   };
   walk(tree, 0);
   return out;
+}
+
+// A conversation's requests, numbered in the order they started: its first (the session span, the
+// root) and each resumed one (a turn span). A session of one request has no turn numbers.
+function turnNumbers(rows) {
+  if (!rows.some((r) => r.span.category === 'turn')) return new Map();
+  const requests = rows.filter((r) => r.span.category === 'turn' || r.span.parentSpanId === null).map((r) => r.span);
+  requests.sort((a, b) => a.startMs - b.startMs);
+  return new Map(requests.map((span, i) => [span.spanId, i + 1]));
 }
 
 // The duration sits inside a wide bar, after a narrow one, or before a narrow one at the far right.
@@ -54,6 +63,10 @@ function renderSession(data, first) {
   const t0 = Math.min(...rows.map((r) => r.span.startMs));
   const t1 = Math.max(...rows.map((r) => r.span.startMs + r.span.durationMs));
   const total = Math.max(t1 - t0, 0.001);
+  const turnNo = turnNumbers(rows);
+  const firstMissing = s.turns > 0 && !s.rootArrived
+    ? h('p', { class: 'note', id: 'turns-note' }, "This conversation's first request (its session span) has not arrived yet: its turns are shown at the top level.")
+    : null;
 
   const head = h(
     'div',
@@ -67,6 +80,7 @@ function renderSession(data, first) {
       { class: 'totals', id: 'totals' },
       [
         ['Duration', fmtMs(t.durationMs)],
+        ['Turns', fmtInt(s.turns)],
         ['Spans', fmtInt(t.spans)],
         ['LLM calls', fmtInt(t.llmCalls)],
         ['Tool calls', fmtInt(t.toolCalls)],
@@ -83,12 +97,15 @@ function renderSession(data, first) {
     const isError = span.status.code === 2;
     const left = ((span.startMs - t0) / total) * 100;
     const width = Math.max((span.durationMs / total) * 100, 0.2);
+    const turn = turnNo.get(span.spanId);
     return h(
       'div',
       {
-        class: `wf-row${isError ? ' error' : ''}${span.spanId === selectedSpanId ? ' selected' : ''}`,
+        class: `wf-row${isError ? ' error' : ''}${turn ? ' turn' : ''}${span.spanId === selectedSpanId ? ' selected' : ''}`,
         'data-span-id': span.spanId,
         'data-category': span.category,
+        'data-depth': depth,
+        'data-turn': turn,
         'data-error': isError ? 'true' : 'false',
         title: isError ? `${span.name}: ${span.status.message || 'error'}` : span.name,
         onclick: () => {
@@ -103,6 +120,7 @@ function renderSession(data, first) {
         { class: 'wf-label', style: `padding-left:${8 + depth * 16}px` },
         h('span', { class: `cat c-${span.category}` }),
         isError ? h('span', { class: 'err-mark', 'aria-label': 'error' }, '✗') : null,
+        turn ? h('span', { class: 'turn-mark' }, `turn ${turn}`) : null,
         h('span', { class: 'name' }, span.name),
       ),
       h(
@@ -116,7 +134,7 @@ function renderSession(data, first) {
   const legend = h(
     'div',
     { class: 'legend' },
-    ['session', 'llm', 'tool', 'action', 'agent', 'other'].map((c) => h('span', {}, h('span', { class: `cat c-${c}` }), c)),
+    ['session', 'turn', 'llm', 'tool', 'action', 'agent', 'other'].map((c) => h('span', {}, h('span', { class: `cat c-${c}` }), c)),
     h('span', {}, h('span', { class: 'err-mark' }, '✗'), 'error'),
   );
   const waterfall = h('div', { class: 'waterfall', id: 'waterfall' }, h('div', { class: 'wf-row head' }, h('div', { class: 'wf-label' }, `${rows.length} spans`), h('div', { class: 'wf-ticks' }, ticks)), wfRows);
@@ -130,7 +148,7 @@ function renderSession(data, first) {
   const scrollY = window.scrollY;
   const panelScroll = keep ? oldPanel.scrollTop : 0;
   const panel = keep ? oldPanel : h('aside', { class: 'panel', id: 'span-panel' });
-  main.replaceChildren(head, legend, h('div', { class: 'layout' }, waterfall, panel));
+  main.replaceChildren(...[head, firstMissing, legend, h('div', { class: 'layout' }, waterfall, panel)].filter(Boolean));
   if (!keep && sel) renderPanel(sel);
   if (!first) {
     window.scrollTo(scrollX, scrollY);

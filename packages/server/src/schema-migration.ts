@@ -1,0 +1,87 @@
+/**
+ * Upgrades a database written by an earlier version of this backend to the current schema, in one
+ * transaction taken before anything else writes (a server, `keys` and `prune` all open the file
+ * through Storage), so another process opening it at the same moment waits and then finds it done.
+ *
+ * 1 -> 2: sessions count their turns and take the end state of the request that ended last. The
+ * new columns are added, and the turn spans already stored (version 1 filed them under category
+ * `other`) are found by reading the stored bytes of those spans once, re-filed as `turn`, and
+ * rolled into their sessions by the same rules as the write thread (session-rollup.js).
+ */
+import type { DatabaseSync } from 'node:sqlite';
+import { SERVICE_NAME } from 'agentops/semconv';
+import { scanSpan } from './otlp/span-scan';
+import { SPAN_RECORD_KEYS, toSpanRecord, type SpanRecord } from './span-record';
+import { transaction } from './transaction';
+
+interface SessionRollup {
+  turn(projectId: string, r: SpanRecord): void;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { prepareSessionRollup } = require('./session-rollup') as { prepareSessionRollup(db: DatabaseSync): SessionRollup };
+
+const TO_2 = [
+  'ALTER TABLE sessions ADD COLUMN turns INTEGER NOT NULL DEFAULT 0',
+  'ALTER TABLE sessions ADD COLUMN first_turn_start_ns INTEGER',
+  'ALTER TABLE sessions ADD COLUMN state_end_ns INTEGER',
+  'ALTER TABLE sessions ADD COLUMN state_span_id TEXT',
+  // Until now the end state was the root span's own.
+  'UPDATE sessions SET state_end_ns = root_end_ns, state_span_id = root_span_id WHERE has_root = 1',
+];
+
+interface StoredSpan {
+  project_id: string;
+  body: Uint8Array;
+  resource: string | null;
+}
+
+function serviceNameOf(resource: string | null): unknown {
+  try {
+    return (JSON.parse(resource ?? '{}') as Record<string, unknown>)[SERVICE_NAME];
+  } catch {
+    return undefined;
+  }
+}
+
+function refileTurns(db: DatabaseSync): void {
+  const rows = db.prepare(
+    `SELECT project_id, body, (SELECT attributes FROM resources WHERE resources.id = spans.resource_id) AS resource
+     FROM spans WHERE category = 'other' AND parent_span_id IS NOT NULL`,
+  );
+  const turns: Array<{ projectId: string; record: SpanRecord }> = [];
+  for (const row of rows.iterate() as Iterable<StoredSpan>) {
+    const buf = Buffer.from(row.body.buffer, row.body.byteOffset, row.body.byteLength);
+    let record: SpanRecord;
+    try {
+      const where = { bodyStart: 0, bodyEnd: buf.length, resource: 0, serviceName: serviceNameOf(row.resource), scope: { name: '', version: '' } };
+      record = toSpanRecord(scanSpan(buf, 0, buf.length, SPAN_RECORD_KEYS), where);
+    } catch {
+      continue; // bytes that were stored could be read at ingest; a damaged row stays as it is
+    }
+    if (record.turn !== null) turns.push({ projectId: row.project_id, record });
+  }
+  const refile = db.prepare("UPDATE spans SET category = 'turn' WHERE project_id = ? AND trace_id = ? AND span_id = ?");
+  const rollup = prepareSessionRollup(db);
+  for (const { projectId, record } of turns) {
+    refile.run(projectId, record.traceId, record.spanId);
+    rollup.turn(projectId, record);
+  }
+}
+
+/** Brings a database of an earlier schema version (1 or later) to `to`. */
+export function migrate(db: DatabaseSync, to: number): void {
+  transaction(
+    db,
+    () => {
+      // Read again under the write lock: another process may have upgraded it meanwhile.
+      const from = (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+      if (from >= to) return;
+      if (from < 2) {
+        for (const sql of TO_2) db.exec(sql);
+        refileTurns(db);
+      }
+      db.exec(`PRAGMA user_version = ${to}`);
+    },
+    'BEGIN IMMEDIATE',
+  );
+}
