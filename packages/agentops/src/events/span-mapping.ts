@@ -91,13 +91,13 @@ export function setEndAttributes(span: Span, e: Event, p: ContentPolicy): void {
 }
 
 function llmStart(span: Span, e: LLMEvent, p: ContentPolicy): void {
-  const op = str(p, 'LLMEvent.operation', e.operation) ?? A.GEN_AI_OPERATION_CHAT;
+  const op = attr(p, 'LLMEvent.operation', A.GEN_AI_OPERATION_NAME, e.operation) ?? A.GEN_AI_OPERATION_CHAT;
   span.setAttribute(A.GEN_AI_OPERATION_NAME, op);
-  const model = str(p, 'LLMEvent.model', e.model);
-  const provider = str(p, 'LLMEvent.provider', e.provider) ?? (model === undefined ? undefined : inferProvider(model));
+  const model = attr(p, 'LLMEvent.model', A.GEN_AI_REQUEST_MODEL, e.model);
+  const provider = attr(p, 'LLMEvent.provider', A.GEN_AI_PROVIDER_NAME, e.provider) ?? (model === undefined ? undefined : inferProvider(model));
   if (provider !== undefined) span.setAttribute(A.GEN_AI_PROVIDER_NAME, provider);
   if (model !== undefined) span.setAttribute(A.GEN_AI_REQUEST_MODEL, model);
-  const conv = str(p, 'LLMEvent.conversationId', e.conversationId);
+  const conv = attr(p, 'LLMEvent.conversationId', A.GEN_AI_CONVERSATION_ID, e.conversationId);
   if (conv !== undefined) span.setAttribute(A.GEN_AI_CONVERSATION_ID, conv);
   const params = e.params;
   if (params !== undefined && params !== null) {
@@ -111,10 +111,10 @@ function llmStart(span: Span, e: LLMEvent, p: ContentPolicy): void {
 }
 
 function llmEnd(span: Span, e: LLMEvent, p: ContentPolicy): void {
-  const rid = str(p, 'LLMEvent.responseId', e.responseId);
+  const rid = attr(p, 'LLMEvent.responseId', A.GEN_AI_RESPONSE_ID, e.responseId);
   if (rid !== undefined) span.setAttribute(A.GEN_AI_RESPONSE_ID, rid);
   // Only what the caller knows: a provider may answer with another model (a dated snapshot).
-  const rmodel = str(p, 'LLMEvent.responseModel', e.responseModel);
+  const rmodel = attr(p, 'LLMEvent.responseModel', A.GEN_AI_RESPONSE_MODEL, e.responseModel);
   if (rmodel !== undefined) span.setAttribute(A.GEN_AI_RESPONSE_MODEL, rmodel);
   const fr = finishReasons(p, e.finishReasons);
   if (fr !== undefined) span.setAttribute(A.GEN_AI_RESPONSE_FINISH_REASONS, fr);
@@ -188,19 +188,19 @@ function setRequestParams(span: Span, params: Record<string, unknown>, p: Conten
 
 function toolStart(span: Span, e: ToolEvent, p: ContentPolicy): void {
   span.setAttribute(A.GEN_AI_OPERATION_NAME, A.GEN_AI_OPERATION_EXECUTE_TOOL);
-  const name = str(p, 'ToolEvent.name', e.name);
+  const name = attr(p, 'ToolEvent.name', A.GEN_AI_TOOL_NAME, e.name);
   if (name !== undefined) span.setAttribute(A.GEN_AI_TOOL_NAME, name);
-  const id = str(p, 'ToolEvent.toolCallId', e.toolCallId);
+  const id = attr(p, 'ToolEvent.toolCallId', A.GEN_AI_TOOL_CALL_ID, e.toolCallId);
   if (id !== undefined) span.setAttribute(A.GEN_AI_TOOL_CALL_ID, id);
-  const type = str(p, 'ToolEvent.toolType', e.toolType);
+  const type = attr(p, 'ToolEvent.toolType', A.GEN_AI_TOOL_TYPE, e.toolType);
   if (type !== undefined) span.setAttribute(A.GEN_AI_TOOL_TYPE, type);
-  const desc = str(p, 'ToolEvent.description', e.description);
-  if (desc !== undefined) span.setAttribute(A.GEN_AI_TOOL_DESCRIPTION, truncate(desc, p.limit));
+  const desc = attr(p, 'ToolEvent.description', A.GEN_AI_TOOL_DESCRIPTION, e.description);
+  if (desc !== undefined) span.setAttribute(A.GEN_AI_TOOL_DESCRIPTION, desc);
   if (p.capture) setContent(span, A.GEN_AI_TOOL_CALL_ARGUMENTS, e.params, p);
 }
 
 function actionStart(span: Span, e: ActionEvent, p: ContentPolicy): void {
-  const t = str(p, 'ActionEvent.actionType', e.actionType);
+  const t = attr(p, 'ActionEvent.actionType', A.AGENTOPS_ACTION_TYPE, e.actionType);
   if (t !== undefined) span.setAttribute(A.AGENTOPS_ACTION_TYPE, t);
   if (p.capture) setContent(span, A.AGENTOPS_ACTION_PARAMS, e.params, p);
 }
@@ -283,6 +283,12 @@ export function cleanText(text: string, key: string, p: ContentPolicy): string {
 export function setJson(span: Span, key: string, text: string | undefined, p: ContentPolicy): void {
   if (text === undefined) return;
   span.setAttribute(key, p.transform ? p.transform(text, key) : text);
+}
+
+/** A string field that becomes the attribute `key`: cleaned like every string the SDK exports (cleanText). */
+function attr(p: ContentPolicy, field: string, key: string, v: unknown): string | undefined {
+  const s = str(p, field, v);
+  return s === undefined ? undefined : cleanText(s, key, p);
 }
 
 function str(p: ContentPolicy, field: string, v: unknown): string | undefined {
