@@ -227,6 +227,23 @@ describe.each(VERSIONS)('%s', (_label, sdk) => {
     expect(llm.attributes['gen_ai.usage.output_tokens']).toBeUndefined();
   });
 
+  it('keeps abortSignal working: the stream stops quietly, as without agentops, and the span ends as aborted', async () => {
+    stub.enqueue({ events: converseStreamEvents(converseReply({ text: 'one two three four five' })), hangAfter: 4 });
+    const controller = new AbortController();
+    const seen: unknown[] = [];
+    const { spans } = await run.inSession(async () => {
+      const res = await client.send(new sdk.ConverseStreamCommand({ modelId: CLAUDE, messages: [{ role: 'user', content: [{ text: 'count' }] }] }), { abortSignal: controller.signal });
+      for await (const e of res.stream!) {
+        seen.push(e);
+        if (seen.length === 2) controller.abort();
+      }
+    });
+    expect(seen).toHaveLength(2);
+    const llm = only(llmSpans(spans));
+    expect(llm.status.code).toBe(StatusCode.UNSET);
+    expect(llm.attributes['agentops.stream.outcome']).toBe('aborted');
+  });
+
   it('ends a stream that fails mid-way (a modelStreamErrorException event) with ERROR; the caller sees the same error', async () => {
     const events = converseStreamEvents(converseReply({ text: 'cut short here' })).slice(0, 3);
     events.push({ type: 'modelStreamErrorException', exception: true, data: { message: 'The model stream failed', originalStatusCode: 500 } });

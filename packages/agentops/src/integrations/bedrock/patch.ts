@@ -42,7 +42,10 @@ function wrapSend(original: AnyFunction): AnyFunction {
       const input = (command as { input?: unknown }).input;
       if (isRecord(input)) {
         const { init, family } = op.request(input, host.recorder.policy.capture);
-        const started = startSend(host, op, new LLMEvent(init), family, active);
+        const options: unknown = arguments[1];
+        // Node's AbortSignal, or the SDK's own (`@smithy/abort-controller`): anything with `aborted`.
+        const signal = isRecord(options) && isRecord(options.abortSignal) ? (options.abortSignal as { readonly aborted?: unknown }) : undefined;
+        const started = startSend(host, op, new LLMEvent(init), family, active, signal);
         call = started?.call;
         runIn = started?.runIn;
       }

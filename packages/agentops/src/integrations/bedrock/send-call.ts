@@ -17,12 +17,19 @@ import type { Family } from './invoke-model';
 import type { Operation } from './operations';
 
 /** Starts the call's span and returns its observer, or undefined when recording could not start. */
-export function startSend(host: InstrumentationHost, op: Operation, event: LLMEvent, family: Family, active: Context): { call: SendCall; runIn: Context } | undefined {
+export function startSend(
+  host: InstrumentationHost,
+  op: Operation,
+  event: LLMEvent,
+  family: Family,
+  active: Context,
+  signal: { readonly aborted?: unknown } | undefined,
+): { call: SendCall; runIn: Context } | undefined {
   try {
     const parent = callParent(host, active);
     const call = LLMCall.start(host, event, parent.ctx, parent.session);
     // The client's own HTTP work (and any HTTP instrumentation the user has) runs under the LLM span.
-    return { call: new SendCall(call, op, family), runIn: trace.setSpan(parent.ctx, call.span) };
+    return { call: new SendCall(call, op, family, signal), runIn: trace.setSpan(parent.ctx, call.span) };
   } catch (err) {
     internalFailure(host, err);
     return undefined;
@@ -36,6 +43,7 @@ export class SendCall implements StreamObserver {
     private readonly call: LLMCall,
     private readonly op: Operation,
     private readonly family: Family,
+    private readonly signal: { readonly aborted?: unknown } | undefined,
   ) {}
 
   /** The command's output, as the caller receives it. Never throws. */
@@ -84,6 +92,7 @@ export class SendCall implements StreamObserver {
     const acc = this.acc;
     if (acc !== undefined) call.guard(() => acc.apply(call.event, call.capture));
     if (outcome === 'error') this.failed(err, outcome);
-    else call.finish(outcome);
+    // An event stream ends quietly when the call's abortSignal fires: told apart from a full reply.
+    else call.finish(outcome === 'completed' && this.signal?.aborted === true ? 'aborted' : outcome);
   }
 }
