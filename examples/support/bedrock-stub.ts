@@ -157,10 +157,13 @@ function defaultReply(r: BedrockRequest): BedrockReply {
       const text = lastUserText(b.messages);
       const tools = ((b.toolConfig as Json | undefined)?.tools as Json[] | undefined) ?? [];
       const spec = tools[0]?.toolSpec as Json | undefined;
+      const result = lastToolResult(b.messages);
       const reply =
-        spec !== undefined && !lastIsToolResult(b.messages)
-          ? converseReply({ text: 'Let me check.', toolUse: { toolUseId: 'tooluse_stub1', name: String(spec.name), input: { [firstParam(spec)]: text } } })
-          : converseReply({ text: `You said: ${text}` });
+        result !== undefined
+          ? converseReply({ text: `The tool says: ${result}` })
+          : spec !== undefined
+            ? converseReply({ text: 'Let me check.', toolUse: { toolUseId: 'tooluse_stub1', name: String(spec.name), input: { [firstParam(spec)]: text } } })
+            : converseReply({ text: `You said: ${text}` });
       return r.operation === 'converse' ? { json: reply } : { events: converseStreamEvents(reply) };
     }
     case 'invoke':
@@ -201,9 +204,11 @@ function lastUserText(messages: unknown): string {
   return '';
 }
 
-function lastIsToolResult(messages: unknown): boolean {
+/** The JSON of the tool result that ends the conversation, if it ends with one. */
+function lastToolResult(messages: unknown): string | undefined {
   const last = Array.isArray(messages) ? (messages[messages.length - 1] as Json | undefined) : undefined;
-  return Array.isArray(last?.content) && (last.content as Json[]).some((p) => p?.toolResult !== undefined);
+  const block = Array.isArray(last?.content) ? (last.content as Json[]).find((p) => p?.toolResult !== undefined) : undefined;
+  return block === undefined ? undefined : JSON.stringify((block.toolResult as Json).content);
 }
 
 function firstParam(spec: Json): string {

@@ -156,7 +156,7 @@ describe.each(VERSIONS)('%s', (_label, sdk) => {
       });
     });
     agg.destroy();
-    expect(text).toBe('You said: Weather in Lima?');
+    expect(text).toBe('The tool says: [{"json":{"sky":"clear","celsius":19}}]');
     expect(viaCallback).toEqual({ message: { role: 'assistant', content: [{ text: 'You said: by callback' }] } });
     const llm = llmSpans(spans);
     expect(llm.map((s) => s.name)).toEqual([`chat ${NOVA}`, `chat ${NOVA}`]);
