@@ -515,3 +515,42 @@ describe.each(VERSIONS)('%s', (_label, sdk) => {
     }
   });
 });
+
+describe('client-bedrock-runtime in a bundle that renamed its classes', () => {
+  /** Gives `fn` another `name`, as a minifier does; returns how to undo it. */
+  function rename(fn: object, name: string): () => void {
+    const own = Object.getOwnPropertyDescriptor(fn, 'name')!;
+    Object.defineProperty(fn, 'name', { value: name, configurable: true });
+    return () => Object.defineProperty(fn, 'name', own);
+  }
+
+  it('knows the aggregated client by its methods, a client by its service id and a command by its operation schema', async () => {
+    const stub = await BedrockStub.start();
+    const open: InstrumentedRun[] = [];
+    const undo = [rename(current.BedrockRuntime, 'a'), rename(current.BedrockRuntimeClient, 'b'), rename(current.ConverseCommand, 'c')];
+    const client = new current.BedrockRuntimeClient({ ...BedrockStub.clientConfig, endpoint: stub.url });
+    try {
+      // Handed the aggregated class: every client is patched, through the class it extends.
+      open.push(await InstrumentedRun.start());
+      open[0]!.init({ instrument: { bedrock: current.BedrockRuntime } });
+      const first = await open[0]!.inSession(async () => {
+        await client.send(new current.ConverseCommand({ modelId: CLAUDE, messages: [{ role: 'user', content: [{ text: 'bundled class' }] }] }));
+      });
+      await open.shift()!.close();
+      // Handed one client instance.
+      open.push(await InstrumentedRun.start());
+      open[0]!.init({ instrument: false });
+      agentops.instrument(client);
+      const second = await open[0]!.inSession(async () => {
+        await client.send(new current.ConverseCommand({ modelId: NOVA, messages: [{ role: 'user', content: [{ text: 'bundled instance' }] }] }));
+      });
+      expect(llmSpans(first.spans).map((s) => s.name)).toEqual([`chat ${CLAUDE}`]);
+      expect(llmSpans(second.spans).map((s) => s.name)).toEqual([`chat ${NOVA}`]);
+    } finally {
+      for (const u of undo) u();
+      for (const r of open) await r.close();
+      client.destroy();
+      await stub.close();
+    }
+  });
+});

@@ -18,7 +18,7 @@ import { activeHost } from '../host';
 import type { Integration, TargetKind } from '../integration';
 import { isRecord } from '../shared/llm-adapter';
 import { internalFailure } from '../shared/llm-call';
-import { patchMethod, unpatchAll, type AnyFunction } from '../shared/patch';
+import { isPatched, patchMethod, unpatchAll, type AnyFunction } from '../shared/patch';
 import { isLLMSpanSuppressed } from '../shared/suppress';
 import { operationOf } from './operations';
 import { startSend, type SendCall } from './send-call';
@@ -85,31 +85,50 @@ function wrapSend(original: AnyFunction): AnyFunction {
   };
 }
 
+type ClientClass = { prototype: Record<string, unknown> };
+
+function hasSend(c: unknown): c is ClientClass {
+  if (typeof c !== 'function') return false;
+  const proto = (c as { prototype?: unknown }).prototype;
+  return isRecord(proto) && typeof proto.send === 'function';
+}
+
 /**
  * The client class `fn` is or extends: `BedrockRuntimeClient`, whose prototype's `send` every client
  * uses, including the aggregated `BedrockRuntime` and the user's subclasses.
  */
-function clientClassOf(fn: unknown): { prototype: object } | undefined {
-  let found: { prototype: object } | undefined;
+function clientClassOf(fn: unknown): ClientClass | undefined {
+  let found: ClientClass | undefined;
   let c = fn;
   for (let depth = 0; typeof c === 'function' && depth < 8; depth++) {
     const name = (c as { name?: unknown }).name;
-    if (name === CLIENT || name === AGGREGATED) {
-      const proto = (c as { prototype?: unknown }).prototype;
-      if (isRecord(proto) && typeof (proto as { send?: unknown }).send === 'function') found = c as { prototype: object };
-      if (name === CLIENT) break;
-    }
+    if ((name === CLIENT || name === AGGREGATED) && hasSend(c)) found = c;
+    if (name === CLIENT) break;
     c = Object.getPrototypeOf(c);
   }
-  return found;
+  return found ?? aggregatedByShape(fn);
 }
 
+/**
+ * Where a bundler renamed the classes: the aggregated client, by its methods; patched on the class
+ * it extends (the client class), unless that is the class that defines `send` for every AWS client.
+ */
+function aggregatedByShape(fn: unknown): ClientClass | undefined {
+  if (!hasSend(fn)) return undefined;
+  const p = fn.prototype;
+  if (typeof p.converse !== 'function' || typeof p.converseStream !== 'function' || typeof p.invokeModel !== 'function') return undefined;
+  const base: unknown = Object.getPrototypeOf(fn);
+  return hasSend(base) && (!Object.prototype.hasOwnProperty.call(base.prototype, 'send') || isPatched(base.prototype.send)) ? base : fn;
+}
+
+/** A client instance: by its class, or by the service id its configuration carries. */
 function looksLikeClient(v: unknown): boolean {
-  return isRecord(v) && typeof v !== 'function' && typeof v.send === 'function' && clientClassOf(v.constructor) !== undefined;
+  if (!isRecord(v) || typeof v === 'function' || typeof v.send !== 'function') return false;
+  return clientClassOf(v.constructor) !== undefined || (isRecord(v.config) && v.config.serviceId === 'Bedrock Runtime');
 }
 
 /** The client class, from the class itself, a subclass, or the module (namespace or CommonJS `module.exports`). */
-function clientClass(v: unknown, depth = 0): { prototype: object } | undefined {
+function clientClass(v: unknown, depth = 0): ClientClass | undefined {
   if (typeof v === 'function') return clientClassOf(v);
   if (!isRecord(v) || depth > 1 || looksLikeClient(v)) return undefined;
   return clientClass(v[CLIENT], depth + 1) ?? clientClass(v[AGGREGATED], depth + 1) ?? clientClass(v.default, depth + 1);
