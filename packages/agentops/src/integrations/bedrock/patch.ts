@@ -31,7 +31,7 @@ function wrapSend(original: AnyFunction): AnyFunction {
   return function (this: unknown, command: unknown): unknown {
     const host = activeHost();
     if (host === undefined) return Reflect.apply(original, this, arguments);
-    // Most commands are model calls; the others pass straight through.
+    // Commands that are not model calls pass straight through.
     const op = operationOf(command);
     if (op === undefined) return Reflect.apply(original, this, arguments);
     const active = host.contextAccess.active();
