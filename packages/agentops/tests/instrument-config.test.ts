@@ -1,5 +1,5 @@
 /**
- * The `instrument` option of init(): `false`, or `{ openai?, anthropic? }` holding a class, its
+ * The `instrument` option of init(): `false`, or `{ openai?, anthropic?, bedrock? }` holding a class, its
  * module or a client instance. Anything else throws AgentOpsConfigError naming the option, the bad
  * value and what is accepted; an unknown key is refused so a typo is caught.
  */
@@ -16,13 +16,14 @@ const quiet = new SdkLogger('silent');
 
 describe('init({ instrument })', () => {
   it.each([
-    [{ instrument: true }, 'instrument', /false, or an object \{ openai\?, anthropic\? \}.*; got boolean true/],
+    [{ instrument: true }, 'instrument', /false, or an object \{ openai\?, anthropic\?, bedrock\? \}.*; got boolean true/],
     [{ instrument: 'openai' }, 'instrument', /got string "openai"/],
     [{ instrument: [OpenAI] }, 'instrument', /got array of length 1/],
     [{ instrument: { openai: OpenAI, gemini: {} } }, 'instrument.gemini', /one of instrument.openai, instrument.anthropic/],
     [{ instrument: { openai: Anthropic } }, 'instrument.openai', /the OpenAI class .*; got function/],
     [{ instrument: { anthropic: OpenAI } }, 'instrument.anthropic', /the Anthropic class .*; got function/],
     [{ instrument: { openai: {} } }, 'instrument.openai', /got object/],
+    [{ instrument: { bedrock: OpenAI } }, 'instrument.bedrock', /the BedrockRuntimeClient class .*; got function/],
   ])('rejects %p naming %s', (options, option, message) => {
     const err = configError(options);
     expect(err.option).toBe(option);
@@ -45,7 +46,7 @@ describe('init({ instrument })', () => {
     const thing = { chat: 1 };
     expect(agentops.instrument(thing)).toBe(thing);
     expect(agentops.instrument(thing)).toBe(thing);
-    expect(logger.matching(/instrument\(x\) needs an OpenAI or Anthropic/)).toHaveLength(1);
+    expect(logger.matching(/instrument\(x\) needs an OpenAI, Anthropic or Bedrock Runtime client instance/)).toHaveLength(1);
     await agentops.shutdown(500);
   });
 });

@@ -14,6 +14,8 @@ export interface InstrumentOptions {
   openai?: object;
   /** The Anthropic class (`import Anthropic from '@anthropic-ai/sdk'`), its module namespace, or a client instance. */
   anthropic?: object;
+  /** The BedrockRuntimeClient class (`@aws-sdk/client-bedrock-runtime`), its module, or a client instance. */
+  bedrock?: object;
 }
 
 /** The validated `instrument` setting. */

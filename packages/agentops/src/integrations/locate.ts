@@ -4,7 +4,7 @@
  * sets of classes to patch), and whether the application declares it. Read from package.json files
  * on disk, synchronously, once per `init()`.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -59,9 +59,12 @@ function nodeModulesDirs(dir: string): string[] {
 export function locatePackage(name: string, from: readonly string[] = appDirs()): LocatedPackage | undefined {
   for (const base of from) {
     for (const nm of nodeModulesDirs(base)) {
-      const dir = path.join(nm, name);
-      const json = existsSync(path.join(dir, 'package.json')) ? readJson(path.join(dir, 'package.json')) : undefined;
+      const linked = path.join(nm, name);
+      const json = existsSync(path.join(linked, 'package.json')) ? readJson(path.join(linked, 'package.json')) : undefined;
       if (json === undefined) continue;
+      // The real folder, as Node resolves the package's files (a linked node_modules, pnpm's layout):
+      // the entries found below are compared with it and with the paths of loaded modules.
+      const dir = realDir(linked);
       let requireEntry: string | undefined;
       try {
         requireEntry = createRequire(path.join(base, 'noop.js')).resolve(name);
@@ -74,6 +77,14 @@ export function locatePackage(name: string, from: readonly string[] = appDirs())
     }
   }
   return undefined;
+}
+
+function realDir(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
 }
 
 // The conditions Node's ES module resolver matches for `import` (in its order of preference, the

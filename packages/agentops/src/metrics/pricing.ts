@@ -1,3 +1,5 @@
+import { bedrockPriceNames } from './bedrock-model-id';
+
 /**
  * LLM prices in USD per million tokens, and the cost of a call. Every entry carries the date and
  * the source of its price; `init({ pricing })` adds or overrides models. An unknown model gets no
@@ -109,6 +111,16 @@ export class PriceBook {
   private lookup(model: string): ModelPrice | undefined {
     // `openai/gpt-4o` (routers, the AI SDK) and `models/gemini-2.5-pro` (Google) name the same model.
     const id = model.toLowerCase().slice(model.lastIndexOf('/') + 1);
+    const found = this.lookupId(id);
+    if (found) return found;
+    for (const name of bedrockPriceNames(id)) {
+      const price = this.lookupId(name);
+      if (price) return price;
+    }
+    return undefined;
+  }
+
+  private lookupId(id: string): ModelPrice | undefined {
     const exact = this.entries.get(id);
     if (exact) return exact;
     for (const key of this.keysByLength) {

@@ -1,0 +1,2 @@
+/** The loopback Bedrock Runtime stub the examples use, shared with the tests. */
+export * from '../examples/support/bedrock-stub';
