@@ -14,6 +14,8 @@ export interface InstrumentOptions {
   openai?: object;
   /** The Anthropic class (`import Anthropic from '@anthropic-ai/sdk'`), its module namespace, or a client instance. */
   anthropic?: object;
+  /** The `@google/genai` module (`import * as genai from '@google/genai'`), its `Models` class, or a `GoogleGenAI` client instance. */
+  googleGenAI?: object;
 }
 
 /** The validated `instrument` setting. */
@@ -26,7 +28,7 @@ export interface InstrumentConfig {
 let fallbackLogger: SdkLogger | undefined;
 
 /**
- * Patches an OpenAI or Anthropic client instance, class or module so its LLM calls are recorded
+ * Patches a supported client (OpenAI, Anthropic, Google GenAI: an instance, class or module) so its LLM calls are recorded
  * (one span per call, in the current session). Patching twice is a no-op. Returns its argument.
  *
  * @example const openai = agentops.instrument(new OpenAI());
