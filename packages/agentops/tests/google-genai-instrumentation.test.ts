@@ -295,6 +295,48 @@ describe.each(VERSIONS)('%s', (_label, genai) => {
     ]);
   });
 
+  it('automatic function calling: each model call of one generateContent is its own span, the tool runs between them', async () => {
+    const lookup = agentops.traceTool('get_weather', async (city: string) => ({ city, sky: 'clear' }));
+    const weather: genai3.CallableTool = {
+      tool: async () => ({ functionDeclarations: [WEATHER] }),
+      callTool: async (calls) => {
+        const parts: genai3.Part[] = [];
+        for (const c of calls) parts.push({ functionResponse: { name: c.name, response: await lookup(String(c.args?.city)) } });
+        return parts;
+      },
+    };
+    let text: string | undefined;
+    const { spans } = await run.inSession(async () => {
+      text = (await ai.models.generateContent({ model: MODEL, contents: 'Oslo', config: { tools: [weather] } })).text;
+    });
+    expect(text).toBe('get_weather says: {"city":"Oslo","sky":"clear"}');
+    expect(run.stub.requests).toHaveLength(2);
+    const [ask, answer] = byStart(llmSpans(spans));
+    expect(llmSpans(spans)).toHaveLength(2);
+    const tool = only(spans.filter((s) => s.name === 'execute_tool get_weather'));
+    expect(BigInt(tool.startTimeUnixNano)).toBeGreaterThanOrEqual(BigInt(ask!.endTimeUnixNano));
+    expect(BigInt(answer!.startTimeUnixNano)).toBeGreaterThanOrEqual(BigInt(tool.endTimeUnixNano));
+    expect(json(ask!.attributes['gen_ai.output.messages'])).toEqual([
+      { role: 'assistant', parts: [{ type: 'tool_call', name: 'get_weather', arguments: { city: 'Oslo' } }], finish_reason: 'stop' },
+    ]);
+    expect(json(answer!.attributes['gen_ai.input.messages'])).toEqual([
+      { role: 'user', parts: [{ type: 'text', content: 'Oslo' }] },
+      { role: 'assistant', parts: [{ type: 'tool_call', name: 'get_weather', arguments: { city: 'Oslo' } }] },
+      { role: 'tool', parts: [{ type: 'tool_call_response', name: 'get_weather', response: { city: 'Oslo', sky: 'clear' } }] },
+    ]);
+  });
+
+  it('ends a stream that is never read when its session ends, marked abandoned', async () => {
+    const session = agentops.startSession({ name: 'agent' });
+    await session.run(async () => {
+      await ai.models.generateContentStream({ model: MODEL, contents: 'unread' });
+    });
+    session.end('Indeterminate');
+    const llm = only(llmSpans(await run.spans()));
+    expect(llm.attributes['agentops.span.abandoned']).toBe(true);
+    expect(llm.attributes['agentops.stream.outcome']).toBeUndefined();
+  });
+
   it('records embedContent as one embeddings span with its dimension count; the caller gets the vectors', async () => {
     let vectors = 0;
     let length = 0;
