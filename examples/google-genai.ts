@@ -7,7 +7,6 @@
  *
  *   npx tsx examples/google-genai.ts
  */
-import * as genai from '@google/genai';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import * as agentops from 'agentops';
 import { LlmStub } from './support/llm-stub';
@@ -22,12 +21,15 @@ const lookupOrder = agentops.traceTool('lookup_order', async (args: { order_id: 
 });
 
 async function main(): Promise<void> {
+  // In an ES module app: `import * as genai from '@google/genai'`. The examples compile as
+  // CommonJS, and @google/genai declares its types for ES modules only, hence import().
+  const genai = await import('@google/genai');
   const stub = await LlmStub.start();
   const collected = new InMemorySpanExporter();
   // Bundled or not, handing the module over always works; a plain init() patches it too when Node loads it.
   agentops.init({ exporters: [collected], autoStartSession: false, instrument: { googleGenAI: genai } });
   const ai = new genai.GoogleGenAI({ apiKey: 'gemini-example-key', httpOptions: { baseUrl: stub.url } });
-  const tools: genai.Tool[] = [
+  const tools = [
     {
       functionDeclarations: [
         { name: 'lookup_order', description: 'Find an order', parametersJsonSchema: { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] } },

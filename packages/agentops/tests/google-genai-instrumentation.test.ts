@@ -8,19 +8,22 @@
  * the span ERROR and reach the caller unchanged; content capture off leaves no content anywhere.
  */
 import { context } from '@opentelemetry/api';
-import * as genai3 from '@google/genai';
-import * as genai1 from '@google/genai-v1';
+import type * as G from '@google/genai' with { 'resolution-mode': 'import' };
 import * as agentops from '../src';
 import { SUPPRESS_LLM_SPAN_KEY } from '../src/integrations/shared/suppress';
 import { allText, InstrumentedRun, json, llmSpans, only, SpanKindCode, StatusCode } from './helpers/instrumented-run';
 import { geminiChunks, geminiError, geminiResponse } from '../../../testing/llm-stub';
 
-type GenAI = typeof genai3;
+type GenAI = typeof G;
 type Client = InstanceType<GenAI['GoogleGenAI']>;
+
+// @google/genai declares its types as an ES module only; Jest loads its CommonJS build. (v1 is typed as v3.)
+const genai3 = require('@google/genai') as GenAI;
+const genai1 = require('@google/genai-v1') as GenAI;
 
 const VERSIONS: Array<[string, GenAI]> = [
   ['@google/genai v3', genai3],
-  ['@google/genai v1', genai1 as unknown as GenAI],
+  ['@google/genai v1', genai1],
 ];
 
 const MODEL = 'gemini-2.5-flash';
@@ -30,7 +33,7 @@ const MODEL = 'gemini-2.5-flash';
  * `@google/genai` 3 does not find Node's undici dispatcher; handed the same global `fetch`
  * explicitly, it uses it as it is.
  */
-function clientOptions(baseUrl: string): genai3.GoogleGenAIOptions {
+function clientOptions(baseUrl: string): G.GoogleGenAIOptions {
   return { apiKey: 'gemini-test-key', httpOptions: { baseUrl, fetch: globalThis.fetch } };
 }
 
@@ -48,7 +51,7 @@ function byStart<T extends { startTimeUnixNano: string }>(spans: T[]): T[] {
   return [...spans].sort((a, b) => Number(BigInt(a.startTimeUnixNano) - BigInt(b.startTimeUnixNano)));
 }
 
-const WEATHER: genai3.FunctionDeclaration = {
+const WEATHER: G.FunctionDeclaration = {
   name: 'get_weather',
   description: 'Current weather',
   parametersJsonSchema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
@@ -79,7 +82,7 @@ describe.each(VERSIONS)('%s', (_label, genai) => {
         responseId: 'resp-plain-1',
       }),
     });
-    let response: genai3.GenerateContentResponse | undefined;
+    let response: G.GenerateContentResponse | undefined;
     const { session, spans } = await run.inSession(async () => {
       response = await ai.models.generateContent({
         model: `models/${MODEL}`,
@@ -264,9 +267,36 @@ describe.each(VERSIONS)('%s', (_label, genai) => {
     expect(json(llm.attributes['gen_ai.output.messages'])).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: 'a b c ' }] }]);
   });
 
+  it('ends a stream stopped with config.abortSignal: the AbortError the user gets marks the span', async () => {
+    run.stub.enqueue({ sse: geminiChunks({ model: MODEL, text: 'never ending story here' }), hangAfter: 2 });
+    const controller = new AbortController();
+    let seen = 0;
+    let thrown: unknown;
+    const { spans } = await run.inSession(async () => {
+      const stream = await ai.models.generateContentStream({ model: MODEL, contents: 'x', config: { abortSignal: controller.signal } });
+      try {
+        for await (const _ of stream) {
+          void _;
+          if (++seen === 2) controller.abort();
+        }
+      } catch (err) {
+        thrown = err;
+      }
+    });
+    expect(seen).toBe(2);
+    expect((thrown as Error).name).toBe('AbortError');
+    const llm = only(llmSpans(spans));
+    expect(llm.status.code).toBe(StatusCode.ERROR);
+    expect(llm.attributes['agentops.stream.outcome']).toBe('error');
+    // The error's class, as for any error without an HTTP status (fetch's AbortError is a DOMException).
+    expect(llm.attributes['error.type']).toBe((thrown as Error).constructor.name);
+    expect(only(llm.events.filter((e) => e.name === 'exception')).attributes['exception.message']).toBe((thrown as Error).message);
+    expect(json(llm.attributes['gen_ai.output.messages'])).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: 'never ending ' }] }]);
+  });
+
   it('records each message of a chat once, plain and streamed, with the history the model receives', async () => {
     const streamed: string[] = [];
-    let history: genai3.Content[] = [];
+    let history: G.Content[] = [];
     const { spans } = await run.inSession(async () => {
       const chat = ai.chats.create({ model: MODEL, config: { systemInstruction: 'Be brief.', maxOutputTokens: 64 } });
       const first = await chat.sendMessage({ message: 'Hello' });
@@ -298,10 +328,10 @@ describe.each(VERSIONS)('%s', (_label, genai) => {
 
   it('automatic function calling: each model call of one generateContent is its own span, the tool runs between them', async () => {
     const lookup = agentops.traceTool('get_weather', async (city: string) => ({ city, sky: 'clear' }));
-    const weather: genai3.CallableTool = {
+    const weather: G.CallableTool = {
       tool: async () => ({ functionDeclarations: [WEATHER] }),
       callTool: async (calls) => {
-        const parts: genai3.Part[] = [];
+        const parts: G.Part[] = [];
         for (const c of calls) parts.push({ functionResponse: { name: c.name, response: await lookup(String(c.args?.city)) } });
         return parts;
       },
@@ -376,7 +406,7 @@ describe.each(VERSIONS)('%s', (_label, genai) => {
     for (const err of thrown) {
       // The SDK's own error class, with its status and the API's body as message: not a wrapper.
       expect(err).toBeInstanceOf(genai.ApiError);
-      expect((err as genai3.ApiError).status).toBe(status);
+      expect((err as G.ApiError).status).toBe(status);
       expect((err as Error).message).toBe(JSON.stringify(reply.json));
     }
     const llms = byStart(llmSpans(spans));

@@ -4,7 +4,7 @@
  * option, the bad value and what is accepted; an unknown key is refused so a typo is caught.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import * as genai from '@google/genai';
+import type * as G from '@google/genai' with { 'resolution-mode': 'import' };
 import OpenAI from 'openai';
 import * as agentops from '../src';
 import { resolveConfig } from '../src/config';
@@ -13,6 +13,8 @@ import { CaptureLogger } from '../../../testing/capture-logger';
 import { configError } from './helpers/config-error';
 
 const quiet = new SdkLogger('silent');
+// @google/genai declares its types as an ES module only; Jest loads its CommonJS build.
+const genai = require('@google/genai') as typeof G;
 
 
 describe('init({ instrument })', () => {
