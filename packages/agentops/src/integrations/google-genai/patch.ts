@@ -3,8 +3,8 @@
  * (`ai.models.generateContent`, `generateContentStream`, `embedContent`) are arrow functions each
  * client makes for itself, so they are out of reach of a class patch; what they all call is on
  * `Models.prototype`: `generateContentInternal`, `generateContentStreamInternal` and
- * `embedContentInternal` (plain `embedContent` before 1.x had it), one HTTP request to the model
- * each. Those are patched, so:
+ * `embedContentInternal` (`embedContent` itself in early 1.x releases), one HTTP request to the
+ * model each. Those are patched, so:
  *
  * - a chat (`ai.chats.create(...).sendMessage` / `sendMessageStream`) goes through
  *   `models.generateContent*` and is recorded there, once per message;
