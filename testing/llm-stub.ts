@@ -1,2 +1,3 @@
-/** The loopback OpenAI / Anthropic stub the examples use, shared with the tests. */
+/** The loopback OpenAI / Anthropic / Gemini stub the examples use, shared with the tests. */
 export * from '../examples/support/llm-stub';
+export * from '../examples/support/genai-stub';

@@ -1,15 +1,18 @@
 /**
- * A loopback stand-in for the OpenAI and Anthropic HTTP APIs, so the real client libraries can run
- * without network or keys. It answers with the shapes the real APIs return (plain JSON and SSE
- * streams, tool calls, errors) and can be scripted reply by reply: a status and error body, a
- * stream that drops its connection after some events, or one that stays open.
+ * A loopback stand-in for the OpenAI, Anthropic and Gemini HTTP APIs (the Gemini answers are in
+ * genai-stub.ts), so the real client libraries can run without network or keys. It answers with the
+ * shapes the real APIs return (plain JSON and SSE streams, tool calls, errors) and can be scripted
+ * reply by reply: a status and error body, a stream that drops its connection after some events, or
+ * one that stays open.
  *
  *   const stub = await LlmStub.start();
  *   const openai = new OpenAI({ baseURL: stub.openaiBaseURL, apiKey: 'test' });
  *   const anthropic = new Anthropic({ baseURL: stub.url, apiKey: 'test' });
+ *   const ai = new GoogleGenAI({ apiKey: 'test', httpOptions: { baseUrl: stub.url } });
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { geminiReply } from './genai-stub';
 
 export interface SseEvent {
   /** The `event:` line; omitted for OpenAI chat chunks. */
@@ -146,6 +149,8 @@ function defaultReply(path: string, body: Json): StubReply {
     const message = anthropicMessage({ model: String(body.model ?? 'claude-haiku-4-5'), text: tool ? 'Let me check.' : `You said: ${text}`, toolUse: tool });
     return body.stream === true ? { sse: anthropicEvents(message) } : { json: message };
   }
+  const gemini = geminiReply(path, body);
+  if (gemini !== undefined) return gemini;
   return { status: 404, json: { error: { message: `no stub for ${path}`, type: 'invalid_request_error' } } };
 }
 

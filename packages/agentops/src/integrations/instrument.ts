@@ -16,6 +16,8 @@ export interface InstrumentOptions {
   anthropic?: object;
   /** The BedrockRuntimeClient class (`@aws-sdk/client-bedrock-runtime`), its module, or a client instance. */
   bedrock?: object;
+  /** The `@google/genai` module (`import * as genai from '@google/genai'`), its `Models` class, or a `GoogleGenAI` client instance. */
+  googleGenAI?: object;
 }
 
 /** The validated `instrument` setting. */
@@ -28,7 +30,7 @@ export interface InstrumentConfig {
 let fallbackLogger: SdkLogger | undefined;
 
 /**
- * Patches an OpenAI or Anthropic client instance, class or module so its LLM calls are recorded
+ * Patches a supported client (OpenAI, Anthropic, Google GenAI: an instance, class or module) so its LLM calls are recorded
  * (one span per call, in the current session). Patching twice is a no-op. Returns its argument.
  *
  * @example const openai = agentops.instrument(new OpenAI());

@@ -11,7 +11,7 @@ import type { InstrumentationHost } from '../host';
 import { internalFailure, LLMCall } from './llm-call';
 import type { LLMAdapter, StreamAccumulator } from './llm-adapter';
 import { callParent } from '../parent-context';
-import type { StreamObserver, StreamOutcome } from '../../watch/stream-watch';
+import { isAsyncIterable, watchAsyncIterableInPlace, type StreamObserver, type StreamOutcome } from '../../watch/stream-watch';
 import { isThenable } from '../../watch/watch-result';
 
 export function traceClientCall<T>(
@@ -96,6 +96,17 @@ class ClientCallObserver implements StreamObserver {
       });
       return data;
     }
+    // A client whose streamed call resolves to an async generator (Google GenAI): watched in place,
+    // so the user iterates the very same object.
+    let watched = false;
+    if (this.streamed) {
+      call.guard(() => {
+        if (!isAsyncIterator(data)) return;
+        if (recording) this.acc = this.adapter.stream(call.capture);
+        watched = watchAsyncIterableInPlace(data, this);
+      });
+    }
+    if (watched) return data;
     if (recording) call.guard(() => this.adapter.response(call.event, data, call.capture));
     call.finish();
     return data;
@@ -117,4 +128,9 @@ class ClientCallObserver implements StreamObserver {
     // The SDK's stream ends quietly when its AbortController fires: tell that apart from a full answer.
     call.finish(outcome === 'completed' && this.controller?.signal.aborted === true ? 'aborted' : outcome);
   }
+}
+
+/** An async iterator that is also iterable: what an async generator object is. */
+function isAsyncIterator(v: unknown): v is AsyncIterableIterator<unknown> {
+  return isAsyncIterable(v) && typeof (v as { next?: unknown }).next === 'function';
 }
