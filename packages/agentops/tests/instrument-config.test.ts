@@ -1,5 +1,5 @@
 /**
- * The `instrument` option of init(): `false`, or `{ openai?, anthropic? }` holding a class, its
+ * The `instrument` option of init(): `false`, or `{ openai?, anthropic?, mcp? }` holding a class, its
  * module or a client instance. Anything else throws AgentOpsConfigError naming the option, the bad
  * value and what is accepted; an unknown key is refused so a typo is caught.
  */
@@ -16,10 +16,10 @@ const quiet = new SdkLogger('silent');
 
 describe('init({ instrument })', () => {
   it.each([
-    [{ instrument: true }, 'instrument', /false, or an object \{ openai\?, anthropic\? \}.*; got boolean true/],
+    [{ instrument: true }, 'instrument', /false, or an object \{ openai\?, anthropic\?, mcp\? \}.*; got boolean true/],
     [{ instrument: 'openai' }, 'instrument', /got string "openai"/],
     [{ instrument: [OpenAI] }, 'instrument', /got array of length 1/],
-    [{ instrument: { openai: OpenAI, gemini: {} } }, 'instrument.gemini', /one of instrument.openai, instrument.anthropic/],
+    [{ instrument: { openai: OpenAI, gemini: {} } }, 'instrument.gemini', /one of instrument.openai, instrument.anthropic, instrument.mcp; got object/],
     [{ instrument: { openai: Anthropic } }, 'instrument.openai', /the OpenAI class .*; got function/],
     [{ instrument: { anthropic: OpenAI } }, 'instrument.anthropic', /the Anthropic class .*; got function/],
     [{ instrument: { openai: {} } }, 'instrument.openai', /got object/],
@@ -45,7 +45,7 @@ describe('init({ instrument })', () => {
     const thing = { chat: 1 };
     expect(agentops.instrument(thing)).toBe(thing);
     expect(agentops.instrument(thing)).toBe(thing);
-    expect(logger.matching(/instrument\(x\) needs an OpenAI or Anthropic/)).toHaveLength(1);
+    expect(logger.matching(/instrument\(x\) needs an OpenAI, Anthropic or MCP client instance/)).toHaveLength(1);
     await agentops.shutdown(500);
   });
 });

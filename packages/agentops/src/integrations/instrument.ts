@@ -14,6 +14,8 @@ export interface InstrumentOptions {
   openai?: object;
   /** The Anthropic class (`import Anthropic from '@anthropic-ai/sdk'`), its module namespace, or a client instance. */
   anthropic?: object;
+  /** The MCP `Client` or `Server` class (`@modelcontextprotocol/sdk/client/index.js`, `.../server/index.js`), its module, or a Client, Server or McpServer instance. */
+  mcp?: object;
 }
 
 /** The validated `instrument` setting. */

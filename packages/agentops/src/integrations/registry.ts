@@ -1,9 +1,10 @@
 /** The supported libraries, and which of them a value handed to `instrument()` belongs to. */
 import { anthropicIntegration } from './anthropic/patch';
 import type { Integration, TargetKind } from './integration';
+import { mcpIntegration } from './mcp/patch';
 import { openAIIntegration } from './openai/patch';
 
-export const INTEGRATIONS: readonly Integration[] = [openAIIntegration, anthropicIntegration];
+export const INTEGRATIONS: readonly Integration[] = [openAIIntegration, anthropicIntegration, mcpIntegration];
 
 /** The integration that recognises `value`, with what the value is to it. */
 export function integrationFor(value: unknown): { integration: Integration; kind: TargetKind } | undefined {
