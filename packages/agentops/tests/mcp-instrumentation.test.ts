@@ -4,10 +4,11 @@
  * an MCP server running in a child process (over stdio, and over Streamable HTTP on a loopback
  * port) that runs agentops too, exporting to the same loopback OTLP receiver: the client's CLIENT
  * span and the server's SERVER span are in the session's trace, the server span's parent is the
- * client span (the context travelled in the request's `params._meta`), and what the tool handler
- * records nests under the server span. resources/read, prompts/get, a failing tool, a JSON-RPC error,
- * a server that does not run agentops, content capture off, and a tool call counted once in the
- * session totals. Every assertion is on spans decoded from the OTLP bytes.
+ * client span (the context travelled in the request's `params._meta`; the HTTP request span it
+ * arrived in is a link), and what the tool handler records nests under the server span.
+ * resources/read, prompts/get, a failing tool, a JSON-RPC error, a server that does not run
+ * agentops, a client that does not, malformed requests, content capture off, and a tool call
+ * counted once in the session totals. Every assertion is on spans decoded from the OTLP bytes.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
@@ -20,6 +21,7 @@ import type { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { McpError } from '@modelcontextprotocol/sdk/types.js';
+import { SpanKind, trace } from '@opentelemetry/api';
 import { z } from 'zod';
 import * as agentops from '../src';
 import type { DecodedSpan } from '../../../testing/otlp-decode';
@@ -410,7 +412,12 @@ describe.each(VERSIONS)('%s', (_label, prefix, serverAgentops) => {
     expect(outer.attributes['gen_ai.operation.name']).toBe('execute_tool');
     const served = named(spans, 'tools/call lookup_order', SERVER_KIND);
     expect(served.map((s) => s.parentSpanId).sort()).toEqual([inner.spanId, outer.spanId].sort());
-    for (const s of served) expect(s.attributes['gen_ai.operation.name']).toBeUndefined();
+    for (const s of served) {
+      expect(s.attributes['gen_ai.operation.name']).toBeUndefined();
+      // Parented by the caller, linked to the HTTP request it arrived in.
+      const httpSpan = only(run.receiver.spans().filter((h) => h.name === 'POST /mcp' && h.spanId === s.links[0]?.spanId), 'linked HTTP span');
+      expect(httpSpan.traceId).not.toBe(session.traceId);
+    }
     // Every span is a tool call, an MCP request or the session: none is an LLM call.
     expect(spans.filter((s) => s.attributes['agentops.event.type'] === 'llm')).toEqual([]);
   });
@@ -478,7 +485,9 @@ function buildServer(sdk: Sdk): McpServer {
 async function listen(mcpServer: McpServer, sdk: Sdk): Promise<Server> {
   const transport = new sdk.StreamableHTTPServerTransport({ sessionIdGenerator: () => 'mcp-session-in-process' });
   await mcpServer.connect(transport);
-  const http = createServer((req, res) => void transport.handleRequest(req, res));
+  // An HTTP server span around each request, as HTTP instrumentation would make one.
+  const tracer = trace.getTracer('http-server');
+  const http = createServer((req, res) => void tracer.startActiveSpan(`${req.method ?? 'POST'} /mcp`, { kind: SpanKind.SERVER }, (span) => transport.handleRequest(req, res).finally(() => span.end())));
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   return http;
 }
