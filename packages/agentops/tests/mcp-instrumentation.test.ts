@@ -129,6 +129,22 @@ describe.each(VERSIONS)('%s', (_label, prefix, serverAgentops) => {
     return { client: new sdk.Client({ name: 'support-agent', version: '1.0.0' }), transport };
   }
 
+  /**
+   * Runs `calls` with a stdio client of the server fixture, connected inside a new session; then
+   * closes the client (its server flushes and exits) and ends the session.
+   */
+  async function overStdio<T>(agentopsMode: string, calls: (client: Client) => Promise<T>, extra?: Record<string, string>): Promise<{ session: agentops.Session; value: T }> {
+    const { client, transport } = stdioClient(agentopsMode, extra);
+    const session = agentops.startSession({ name: 'agent' });
+    const value = await session.run(async () => {
+      await client.connect(transport);
+      return calls(client);
+    });
+    await client.close();
+    session.end('Success');
+    return { session, value };
+  }
+
   /** Waits until the server process's spans of `traceId` have arrived (it exports them as it exits). */
   async function serverSpans(traceId: string, count: number): Promise<DecodedSpan[]> {
     const of = (): DecodedSpan[] => run.receiver.spans().filter((s) => s.traceId === traceId && fromServer(s));
@@ -138,16 +154,8 @@ describe.each(VERSIONS)('%s', (_label, prefix, serverAgentops) => {
 
   it('a tool call over stdio: the CLIENT span in the session, the server SERVER span under it, the handler spans under that', async () => {
     run.init({ instrument: { mcp: sdk.Client } });
-    const { client, transport } = stdioClient(serverAgentops);
     const params = { name: 'lookup_order', arguments: { id: 42 } };
-    let result: unknown;
-    const session = agentops.startSession({ name: 'agent' });
-    await session.run(async () => {
-      await client.connect(transport);
-      result = await client.callTool(params);
-    });
-    await client.close();
-    session.end('Success');
+    const { session, value: result } = await overStdio(serverAgentops, (client) => client.callTool(params));
     // The caller's request object is not touched; the answer is the server's.
     expect(params).toEqual({ name: 'lookup_order', arguments: { id: 42 } });
     expect(result).toEqual({ content: [{ type: 'text', text: ORDER_TEXT }] });
@@ -246,17 +254,11 @@ describe.each(VERSIONS)('%s', (_label, prefix, serverAgentops) => {
 
   it('resources/read and prompts/get: spans named by the conventions, content with capture on', async () => {
     run.init({ instrument: { mcp: sdk.Client } });
-    const { client, transport } = stdioClient(serverAgentops);
-    let resource: unknown;
-    let prompt: unknown;
-    const session = agentops.startSession({ name: 'agent' });
-    await session.run(async () => {
-      await client.connect(transport);
-      resource = await client.readResource({ uri: 'orders://42' });
-      prompt = await client.getPrompt({ name: 'summarize_order', arguments: { id: '42' } });
-    });
-    await client.close();
-    session.end('Success');
+    const { session, value } = await overStdio(serverAgentops, async (client) => ({
+      resource: await client.readResource({ uri: 'orders://42' }),
+      prompt: await client.getPrompt({ name: 'summarize_order', arguments: { id: '42' } }),
+    }));
+    const { resource, prompt } = value;
     expect(resource).toEqual({ contents: [{ uri: 'orders://42', mimeType: 'application/json', text: '{"id":42,"status":"shipped","eta":"tomorrow"}' }] });
     expect(prompt).toMatchObject({ messages: [{ role: 'user', content: { type: 'text', text: 'Summarize the status of order 42.' } }] });
 
@@ -283,20 +285,14 @@ describe.each(VERSIONS)('%s', (_label, prefix, serverAgentops) => {
 
   it('a failing tool and a JSON-RPC error: status ERROR, error.type and an exception event on both sides; the caller sees them unchanged', async () => {
     run.init({ instrument: { mcp: sdk.Client } });
-    const { client, transport } = stdioClient(serverAgentops);
-    let failed: unknown;
-    let thrown: unknown;
-    const session = agentops.startSession({ name: 'agent' });
-    await session.run(async () => {
-      await client.connect(transport);
-      failed = await client.callTool({ name: 'fail_order', arguments: { id: 7 } });
-      thrown = await client.readResource({ uri: 'orders://missing' }).then(
+    const { session, value } = await overStdio(serverAgentops, async (client) => ({
+      failed: await client.callTool({ name: 'fail_order', arguments: { id: 7 } }),
+      thrown: await client.readResource({ uri: 'orders://missing' }).then(
         () => undefined,
         (err: unknown) => err,
-      );
-    });
-    await client.close();
-    session.end('Fail');
+      ),
+    }));
+    const { failed, thrown } = value;
     expect(failed).toEqual({ content: [{ type: 'text', text: 'order service unavailable for order 7' }], isError: true });
     expect(thrown).toBeInstanceOf(sdk.McpError);
     const code = String((thrown as McpError).code);
@@ -331,18 +327,12 @@ describe.each(VERSIONS)('%s', (_label, prefix, serverAgentops) => {
 
   it('a server that does not run agentops answers normally, with the trace context in _meta', async () => {
     run.init({ instrument: { mcp: sdk.Client } });
-    const { client, transport } = stdioClient('off');
-    let result: unknown;
-    let metaKeys: unknown;
-    const session = agentops.startSession({ name: 'agent' });
-    await session.run(async () => {
-      await client.connect(transport);
-      result = await client.callTool({ name: 'lookup_order', arguments: { id: 42 } });
+    const { session, value } = await overStdio('off', async (client) => {
+      const result = await client.callTool({ name: 'lookup_order', arguments: { id: 42 } });
       const echoed = (await client.callTool({ name: 'echo_meta', arguments: {} })) as { content: Array<{ text: string }> };
-      metaKeys = JSON.parse(echoed.content[0]!.text);
+      return { result, metaKeys: JSON.parse(echoed.content[0]!.text) as unknown };
     });
-    await client.close();
-    session.end('Success');
+    const { result, metaKeys } = value;
     expect(result).toEqual({ content: [{ type: 'text', text: ORDER_TEXT }] });
     // The server received the keys and answered as it would have without them.
     expect(metaKeys).toEqual(expect.arrayContaining(['baggage', 'traceparent']));
@@ -354,17 +344,16 @@ describe.each(VERSIONS)('%s', (_label, prefix, serverAgentops) => {
 
   it('content capture off: no tool argument, result, prompt or resource content in any span of either side', async () => {
     run.init({ instrument: { mcp: sdk.Client }, captureContent: false });
-    const { client, transport } = stdioClient(serverAgentops, { AGENTOPS_CAPTURE_CONTENT: 'false' });
-    const session = agentops.startSession({ name: 'agent' });
-    await session.run(async () => {
-      await client.connect(transport);
-      await client.callTool({ name: 'lookup_order', arguments: { id: 42 } });
-      await client.callTool({ name: 'fail_order', arguments: { id: 4343 } });
-      await client.readResource({ uri: 'orders://42' });
-      await client.getPrompt({ name: 'summarize_order', arguments: { id: 'secret-order-id' } });
-    });
-    await client.close();
-    session.end('Success');
+    const { session } = await overStdio(
+      serverAgentops,
+      async (client) => {
+        await client.callTool({ name: 'lookup_order', arguments: { id: 42 } });
+        await client.callTool({ name: 'fail_order', arguments: { id: 4343 } });
+        await client.readResource({ uri: 'orders://42' });
+        await client.getPrompt({ name: 'summarize_order', arguments: { id: 'secret-order-id' } });
+      },
+      { AGENTOPS_CAPTURE_CONTENT: 'false' },
+    );
     // initialize, the two tool calls, the action inside the first, the resource, the prompt.
     await serverSpans(session.traceId, 6);
     const spans = (await run.spans()).filter((s) => s.traceId === session.traceId);

@@ -7,13 +7,10 @@
  * plain `init()` too (its SDK loaded before it). Each variant is a child process; its spans and its
  * server's arrive at a loopback OTLP receiver in this process.
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import type { DecodedSpan } from '../../../testing/otlp-decode';
-import { SDK_ENV_CLEAR } from '../../../testing/env';
 import { OtlpReceiver } from '../../../testing/otlp-receiver';
+import { runNode } from './helpers/run-node';
 
-const root = join(__dirname, '..');
 const ESM = 'tests/fixtures/mcp-client-esm.mjs';
 const CJS = 'tests/fixtures/mcp-client-cjs.cjs';
 
@@ -32,18 +29,6 @@ const VARIANTS: Variant[] = [
   { label: 'CJS, required before init()', args: [CJS], mode: 'before', recorded: true },
   { label: 'CJS, required after init()', args: [CJS], mode: 'after', recorded: true },
 ];
-
-function runNode(args: string[], env: Record<string, string | undefined>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...SDK_ENV_CLEAR, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('the built package patches the MCP SDK with no flag', () => {
   let receiver: OtlpReceiver;
