@@ -1,11 +1,13 @@
 /**
  * MCP instrumentation (`@modelcontextprotocol/sdk` 1.x), client and server: both are subclasses of
- * the SDK's `Protocol`, whose `request()` sends every request (client-side-span, context into
+ * the SDK's `Protocol`, whose `request()` sends every request (a CLIENT span, the context into
  * `params._meta`; client-request.ts) and whose `_onrequest()` dispatches every request received
- * (server-side span, context from `params._meta`; server-request.ts). Patching these two methods on
+ * (a SERVER span, the context from `params._meta`; server-request.ts). Patching these two methods on
  * `Protocol.prototype` records Client, Server and McpServer alike, over any transport, whichever
  * side sends. The package's main entry does not export `Protocol`: automatic patching reaches it
- * in `dist/{cjs,esm}/shared/protocol.js`, the module both builds load it from.
+ * in `dist/{cjs,esm}/shared/protocol.js`, the file each build loads it from (1.10 to 1.32). Hooking
+ * `Client.callTool` and `McpServer`'s handlers instead would miss the low-level Server, requests a
+ * server sends, and handlers registered before `init()`.
  */
 import type { Integration, TargetKind } from '../integration';
 import { isRecord } from '../shared/llm-adapter';
