@@ -7,15 +7,11 @@
  * `instrument: false`. Each call is exactly one LLM span. Each variant is a child process; its spans
  * arrive at a loopback OTLP receiver in this process.
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import type { DecodedSpan } from '../../../testing/otlp-decode';
-import { SDK_ENV_CLEAR } from '../../../testing/env';
 import { llmSpans } from './helpers/instrumented-run';
 import { LlmStub } from '../../../testing/llm-stub';
 import { OtlpReceiver } from '../../../testing/otlp-receiver';
-
-const root = join(__dirname, '..');
+import { runNode } from './helpers/run-node';
 
 interface Variant {
   label: string;
@@ -42,18 +38,6 @@ const VARIANTS: Variant[] = [
   { label: 'CJS, clients required before init()', args: [CJS], mode: 'before', expected: ['chat claude-haiku-4-5', 'chat gpt-4o-mini'], nativeAnthropic: 0 },
   { label: 'CJS, instrument: false', args: [CJS], mode: 'off', expected: [], nativeAnthropic: 1 },
 ];
-
-function runNode(args: string[], env: Record<string, string | undefined>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...SDK_ENV_CLEAR, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('the built package from ES modules and CommonJS', () => {
   let stub: LlmStub;

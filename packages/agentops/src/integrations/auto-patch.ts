@@ -15,6 +15,7 @@
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, InstrumentationNodeModuleFile } from '@opentelemetry/instrumentation';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Hook as RequireHook } from 'require-in-the-middle';
 import { VERSION } from '../version';
 import { activeHost } from './host';
 import { nodeRequire, registerImportHook } from './import-hook';
@@ -89,6 +90,30 @@ class LibraryInstrumentation extends InstrumentationBase {
 
 // One instance per process: its require / import hooks cannot be removed, only disabled.
 let instance: LibraryInstrumentation | undefined;
+let fileHook: RequireHook | undefined;
+
+/** How require-in-the-middle names a file inside a package: `pkg/dir/file`, without `.js` or `/index.js`. */
+function requireName(packageName: string, file: string): string {
+  return `${packageName}/${file}`.replace(/(\/index)?(\.js)?$/, '');
+}
+
+/**
+ * `require` of the files an integration lists (`files`), loaded after `init()`. The module
+ * definitions above see a package's inner files only when the package's main entry resolves
+ * (require-in-the-middle resolves it to tell the main file from the others), and some packages
+ * have none that does: `@modelcontextprotocol/sdk` exports subpaths only (or a `.` that names a
+ * file it does not ship). Named in a list, the files are matched by their path in the package.
+ */
+function requireFileHook(): RequireHook | undefined {
+  const byName = new Map<string, [Integration, string]>();
+  for (const integration of INTEGRATIONS) for (const file of integration.files ?? []) byName.set(requireName(integration.packageName, file), [integration, file]);
+  if (byName.size === 0) return undefined;
+  return new RequireHook([...byName.keys()], { internals: true }, (exports, name, basedir) => {
+    const found = byName.get(name.split(path.sep).join('/'));
+    if (found !== undefined) onLoaded(found[0], exports, basedir === undefined ? undefined : versionIn(basedir), 'require', found[1]);
+    return exports;
+  });
+}
 
 export function enableAutoPatching(): void {
   const logger = activeHost()?.logger;
@@ -103,11 +128,14 @@ export function enableAutoPatching(): void {
   }
   instance ??= new LibraryInstrumentation();
   instance.enable();
+  fileHook ??= requireFileHook();
   patchAlreadyLoaded();
 }
 
 export function disableAutoPatching(): void {
   instance?.disable();
+  fileHook?.unhook();
+  fileHook = undefined;
 }
 
 function escape(s: string): string {

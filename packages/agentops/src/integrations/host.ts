@@ -3,7 +3,7 @@
  * methods and wrappers look the host up at call time: they may be installed before `init()`, and
  * they must fall through to the user's own code after `shutdown()`.
  */
-import type { Tracer } from '@opentelemetry/api';
+import type { TextMapPropagator, Tracer } from '@opentelemetry/api';
 import type { ContextAccess } from '../context';
 import type { EventRecorder } from '../events/event-recorder';
 import type { SdkLogger } from '../log';
@@ -15,9 +15,13 @@ export interface InstrumentationHost {
   readonly recorder: EventRecorder;
   readonly contextAccess: ContextAccess;
   readonly logger: SdkLogger;
+  /** The configured propagators, for integrations that carry context in messages (MCP's `_meta`). */
+  readonly propagator: TextMapPropagator;
   /** With `open`, a session is opened when none is and `autoStartSession` is on. */
   currentSession(open?: boolean): Session | undefined;
   startSession(options?: SessionOptions): Session;
+  /** Runs `fn` inside the remote session the carrier holds (`agentops.continueSession`). */
+  continueSession<T>(carrier: unknown, fn: () => T): T;
 }
 
 let current: InstrumentationHost | undefined;

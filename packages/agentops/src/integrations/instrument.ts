@@ -18,6 +18,8 @@ export interface InstrumentOptions {
   bedrock?: object;
   /** The `@google/genai` module (`import * as genai from '@google/genai'`), its `Models` class, or a `GoogleGenAI` client instance. */
   googleGenAI?: object;
+  /** The MCP `Client` or `Server` class (`@modelcontextprotocol/sdk/client/index.js`, `.../server/index.js`), its module, or a Client, Server or McpServer instance. */
+  mcp?: object;
 }
 
 /** The validated `instrument` setting. */

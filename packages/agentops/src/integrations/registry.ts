@@ -3,9 +3,10 @@ import { anthropicIntegration } from './anthropic/patch';
 import { bedrockIntegration } from './bedrock/patch';
 import { googleGenAIIntegration } from './google-genai/patch';
 import type { Integration, TargetKind } from './integration';
+import { mcpIntegration } from './mcp/patch';
 import { openAIIntegration } from './openai/patch';
 
-export const INTEGRATIONS: readonly Integration[] = [openAIIntegration, anthropicIntegration, googleGenAIIntegration, bedrockIntegration];
+export const INTEGRATIONS: readonly Integration[] = [openAIIntegration, anthropicIntegration, googleGenAIIntegration, bedrockIntegration, mcpIntegration];
 
 /** The integration that recognises `value`, with what the value is to it. */
 export function integrationFor(value: unknown): { integration: Integration; kind: TargetKind } | undefined {
