@@ -1,25 +1,111 @@
 /**
- * Acceptance (issue: LLM client instrumentation, Vercel AI SDK): with `aiSdkTelemetry()`, the real
- * `ai` package's spans (here with `@ai-sdk/openai` against the loopback stub) go through the
- * agentops provider into the active session, keep their `ai.*` names and attributes and gain the
- * GenAI ones; content follows the capture setting; an instrumented OpenAI client called inside an
- * AI SDK model call records no second LLM span.
+ * Acceptance (issue: LLM client instrumentation, Vercel AI SDK; current majors): the real `ai`
+ * package, 7 (current) and 6, with its OpenAI provider against the loopback stub. The AI SDK 7 is
+ * recorded through `@ai-sdk/otel`, with no option on the call; the AI SDK 6 with
+ * `experimental_telemetry: aiSdkTelemetry()`. Either way its spans go through the agentops provider
+ * into the active session, with the GenAI attributes; content follows the capture setting; and an
+ * instrumented OpenAI client called inside an AI SDK model call records no second LLM span, so the
+ * session's totals and the metrics count the call once.
  */
-import { createOpenAI } from '@ai-sdk/openai';
-import { embed, generateText, stepCountIs, streamText, tool, type LanguageModel } from 'ai';
+import { createOpenAI as createOpenAI7 } from '@ai-sdk/openai';
+import * as otel from '@ai-sdk/otel';
+import * as ai7 from 'ai';
+import * as ai6 from 'ai-v6';
+import { createOpenAI as createOpenAI6 } from 'ai-sdk-openai-v3';
 import OpenAI from 'openai';
 import { z } from 'zod/v4';
+import type { DecodedMetric, DecodedSpan } from '../../../testing/otlp-decode';
 import * as agentops from '../src';
-import { allText, InstrumentedRun, json, llmSpans, only, SpanKindCode } from './helpers/instrumented-run';
+import { CaptureLogger } from '../../../testing/capture-logger';
+import { openaiError } from '../../../testing/llm-stub';
+import { allText, InstrumentedRun, json, llmSpans, only, SpanKindCode, StatusCode } from './helpers/instrumented-run';
 
-const weatherTool = tool({
-  description: 'Current weather',
-  inputSchema: z.object({ city: z.string() }),
-  execute: async ({ city }) => ({ city, sky: 'sunny' }),
-});
+type Options = Record<string, unknown>;
 
-describe('Vercel AI SDK telemetry', () => {
+/** The parts of the `ai` package the tests call, as both majors have them. */
+interface AiSdk {
+  generateText(options: Options): Promise<{ text: string }>;
+  streamText(options: Options): { textStream: AsyncIterable<string> };
+  embed(options: Options): Promise<unknown>;
+  stepCountIs(n: number): unknown;
+  tool(definition: Options): unknown;
+}
+
+type Provider = ((modelId: string) => unknown) & { chat(modelId: string): unknown; embedding(modelId: string): unknown };
+
+interface AiSdkVersion {
+  label: string;
+  ai: AiSdk;
+  createOpenAI(options: { baseURL: string; apiKey: string }): Provider;
+  /** What `init()` is handed (in an application the AI SDK 7's `@ai-sdk/otel` is found without it). */
+  instrument: agentops.InstrumentOptions;
+  /** The options of a call that agentops records. */
+  recorded(options?: agentops.AiSdkTelemetryOptions): Options;
+  /** The options of a call that the AI SDK records nothing of. */
+  unrecorded: Options;
+  /** Span names: `call` is that of a generateText() call whose functionId is `weather-bot`. */
+  names: { call: string; model: string; stream: string; embed: string; tool: string };
+  /** Whether each model call sits in a step span of the call (`@ai-sdk/otel`) rather than directly under it. */
+  steps: boolean;
+  /** Where the call's span carries its `functionId`. */
+  functionIdKey: string;
+  /** The finish reason of a model call that asked for tools, in its output messages. */
+  toolCallsFinish: string;
+}
+
+const VERSIONS: AiSdkVersion[] = [
+  {
+    label: 'ai 7, through @ai-sdk/otel',
+    ai: ai7 as unknown as AiSdk,
+    createOpenAI: createOpenAI7 as unknown as AiSdkVersion['createOpenAI'],
+    instrument: { aiSdk: otel },
+    // Nothing on the call: aiSdkTelemetry() only names the function there.
+    recorded: (options) => (options === undefined ? {} : { telemetry: agentops.aiSdkTelemetry(options) }),
+    unrecorded: { telemetry: { isEnabled: false } },
+    names: { call: 'invoke_agent weather-bot', model: 'chat gpt-4o-mini', stream: 'chat gpt-4o-mini', embed: 'embeddings text-embedding-3-small', tool: 'execute_tool get_weather' },
+    steps: true,
+    functionIdKey: 'gen_ai.agent.name',
+    toolCallsFinish: 'tool_call',
+  },
+  {
+    label: 'ai 6, with experimental_telemetry',
+    ai: ai6 as unknown as AiSdk,
+    createOpenAI: createOpenAI6 as unknown as AiSdkVersion['createOpenAI'],
+    instrument: {},
+    recorded: (options) => ({ experimental_telemetry: agentops.aiSdkTelemetry(options) }),
+    unrecorded: {},
+    names: { call: 'ai.generateText', model: 'ai.generateText.doGenerate', stream: 'ai.streamText.doStream', embed: 'ai.embed.doEmbed', tool: 'ai.toolCall' },
+    steps: false,
+    functionIdKey: 'ai.telemetry.functionId',
+    toolCallsFinish: 'tool-calls',
+  },
+];
+
+function metric(metrics: DecodedMetric[], name: string): DecodedMetric {
+  // Cumulative temporality: the last export carries the totals.
+  const found = metrics.filter((m) => m.name === name).pop();
+  if (!found) throw new Error(`no metric ${name} in ${[...new Set(metrics.map((m) => m.name))].join(', ')}`);
+  return found;
+}
+
+describe.each(VERSIONS)('Vercel AI SDK telemetry: $label', (v) => {
   let run: InstrumentedRun;
+  const weatherTool = v.ai.tool({
+    description: 'Current weather',
+    inputSchema: z.object({ city: z.string() }),
+    execute: async ({ city }: { city: string }) => ({ city, sky: 'sunny' }),
+  });
+
+  /** The span the model calls of `call` hang from: the call's own, or its step spans. */
+  function expectModelCallOf(span: DecodedSpan, call: DecodedSpan, spans: DecodedSpan[]): void {
+    if (!v.steps) {
+      expect(span.parentSpanId).toBe(call.spanId);
+      return;
+    }
+    const step = only(spans.filter((s) => s.spanId === span.parentSpanId));
+    expect(step.name).toMatch(/^step \d+$/);
+    expect(step.parentSpanId).toBe(call.spanId);
+  }
 
   beforeEach(async () => {
     run = await InstrumentedRun.start();
@@ -29,32 +115,31 @@ describe('Vercel AI SDK telemetry', () => {
     await run.close();
   });
 
-
   it('lands a generateText tool loop inside the session: model calls become LLM spans, the tool call a tool span', async () => {
-    run.init();
-    const provider = createOpenAI({ baseURL: run.stub.openaiBaseURL, apiKey: 'sk-test' });
+    run.init({ instrument: v.instrument });
+    const provider = v.createOpenAI({ baseURL: run.stub.openaiBaseURL, apiKey: 'sk-test' });
     let text = '';
     const { session, spans } = await run.inSession(async () => {
-      const r = await generateText({
+      const r = await v.ai.generateText({
         model: provider.chat('gpt-4o-mini'),
         prompt: 'Weather in Paris?',
         tools: { get_weather: weatherTool },
-        stopWhen: stepCountIs(3),
-        experimental_telemetry: agentops.aiSdkTelemetry({ functionId: 'weather-bot' }),
+        stopWhen: v.ai.stepCountIs(3),
+        ...v.recorded({ functionId: 'weather-bot' }),
       });
       text = r.text;
     });
     expect(text).toBe('You said: Weather in Paris?');
     const root = spans.find((s) => s.name === 'agent')!;
     for (const s of spans) expect(s.traceId).toBe(session.traceId);
-    const outer = only(spans.filter((s) => s.name === 'ai.generateText'));
+    const outer = only(spans.filter((s) => s.name === v.names.call));
     expect(outer.parentSpanId).toBe(root.spanId);
-    expect(outer.attributes['ai.telemetry.functionId']).toBe('weather-bot');
+    expect(outer.attributes[v.functionIdKey]).toBe('weather-bot');
 
     const calls = llmSpans(spans).sort((a, b) => Number(BigInt(a.startTimeUnixNano) - BigInt(b.startTimeUnixNano)));
-    expect(calls.map((s) => s.name)).toEqual(['ai.generateText.doGenerate', 'ai.generateText.doGenerate']);
+    expect(calls.map((s) => s.name)).toEqual([v.names.model, v.names.model]);
     for (const c of calls) {
-      expect(c.parentSpanId).toBe(outer.spanId);
+      expectModelCallOf(c, outer, spans);
       expect(c.kind).toBe(SpanKindCode.CLIENT);
       expect(c.attributes).toMatchObject({
         'gen_ai.operation.name': 'chat',
@@ -63,13 +148,12 @@ describe('Vercel AI SDK telemetry', () => {
         'gen_ai.response.model': 'gpt-4o-mini-2025-01-01',
         'gen_ai.usage.input_tokens': 12,
         'gen_ai.usage.output_tokens': 7,
-        'ai.model.provider': 'openai.chat',
       });
       expect(c.attributes['agentops.llm.cost_usd']).toBeCloseTo((12 * 0.15 + 7 * 0.6) / 1e6, 12);
     }
     expect(json(calls[0]!.attributes['gen_ai.input.messages'])).toEqual([{ role: 'user', parts: [{ type: 'text', content: 'Weather in Paris?' }] }]);
     expect(json(calls[0]!.attributes['gen_ai.output.messages'])).toEqual([
-      { role: 'assistant', parts: [{ type: 'tool_call', id: 'call_stub_1', name: 'get_weather', arguments: { city: 'Weather in Paris?' } }], finish_reason: 'tool-calls' },
+      { role: 'assistant', parts: [{ type: 'tool_call', id: 'call_stub_1', name: 'get_weather', arguments: { city: 'Weather in Paris?' } }], finish_reason: v.toolCallsFinish },
     ]);
     // The second call sees the tool call and its result in the conversation.
     expect(json(calls[1]!.attributes['gen_ai.input.messages'])).toEqual([
@@ -78,8 +162,8 @@ describe('Vercel AI SDK telemetry', () => {
       { role: 'tool', parts: [{ type: 'tool_call_response', id: 'call_stub_1', response: { city: 'Weather in Paris?', sky: 'sunny' } }] },
     ]);
 
-    const toolSpan = only(spans.filter((s) => s.name === 'ai.toolCall'));
-    expect(toolSpan.parentSpanId).toBe(outer.spanId);
+    const toolSpan = only(spans.filter((s) => s.name === v.names.tool));
+    expectModelCallOf(toolSpan, outer, spans);
     expect(toolSpan.attributes).toMatchObject({
       'agentops.event.type': 'tool',
       'gen_ai.operation.name': 'execute_tool',
@@ -88,58 +172,80 @@ describe('Vercel AI SDK telemetry', () => {
       'gen_ai.tool.call.arguments': '{"city":"Weather in Paris?"}',
       'gen_ai.tool.call.result': '{"city":"Weather in Paris?","sky":"sunny"}',
     });
+    // The session counts two model calls and one tool call.
+    expect(root.attributes).toMatchObject({ 'agentops.session.llm_calls': 2, 'agentops.session.tool_calls': 1, 'agentops.session.input_tokens': 24, 'agentops.session.output_tokens': 14 });
   });
 
-  it('records streamText (Responses API) with time to first chunk, and embed as an embeddings call', async () => {
-    run.init();
-    const provider = createOpenAI({ baseURL: run.stub.openaiBaseURL, apiKey: 'sk-test' });
+  it('records streamText (Responses API) with time to first chunk, and embed as one embeddings call', async () => {
+    run.init({ instrument: v.instrument });
+    const provider = v.createOpenAI({ baseURL: run.stub.openaiBaseURL, apiKey: 'sk-test' });
     let streamed = '';
     const { spans } = await run.inSession(async () => {
-      const s = streamText({ model: provider('gpt-4o-mini'), prompt: 'stream this', experimental_telemetry: agentops.aiSdkTelemetry() });
+      const s = v.ai.streamText({ model: provider('gpt-4o-mini'), prompt: 'stream this', ...v.recorded() });
       for await (const part of s.textStream) streamed += part;
-      await embed({ model: provider.embedding('text-embedding-3-small'), value: 'hello', experimental_telemetry: agentops.aiSdkTelemetry() });
+      await v.ai.embed({ model: provider.embedding('text-embedding-3-small'), value: 'hello', ...v.recorded() });
     });
     expect(streamed).toBe('You said: stream this');
-    const doStream = only(spans.filter((s) => s.name === 'ai.streamText.doStream'));
+    const doStream = only(llmSpans(spans).filter((s) => s.name === v.names.stream));
     expect(doStream.kind).toBe(SpanKindCode.CLIENT);
     expect(doStream.attributes['gen_ai.response.time_to_first_chunk']).toEqual(expect.any(Number));
     expect(json(doStream.attributes['gen_ai.output.messages'])).toEqual([{ role: 'assistant', parts: [{ type: 'text', content: 'You said: stream this' }], finish_reason: 'stop' }]);
-    const doEmbed = only(spans.filter((s) => s.name === 'ai.embed.doEmbed'));
+    const doEmbed = only(llmSpans(spans).filter((s) => s.name === v.names.embed));
     expect(doEmbed.attributes).toMatchObject({ 'gen_ai.operation.name': 'embeddings', 'gen_ai.usage.input_tokens': 5, 'agentops.event.type': 'llm' });
+    // One call each: the embed() call's own span (the AI SDK 7's, around its model call) is not a second one.
+    expect(llmSpans(spans)).toHaveLength(2);
+    expect(spans.find((s) => s.name === 'agent')!.attributes['agentops.session.llm_calls']).toBe(2);
   });
 
-  it('records no prompt, response, tool argument or result when content capture is off', async () => {
-    run.init({ captureContent: false });
-    const provider = createOpenAI({ baseURL: run.stub.openaiBaseURL, apiKey: 'sk-test' });
+  it('records no prompt, response, tool definition, argument or result when content capture is off', async () => {
+    run.init({ captureContent: false, instrument: v.instrument });
+    const provider = v.createOpenAI({ baseURL: run.stub.openaiBaseURL, apiKey: 'sk-test' });
     const { spans } = await run.inSession(async () => {
-      await generateText({
+      await v.ai.generateText({
         model: provider.chat('gpt-4o-mini'),
+        system: 'secret instructions',
         prompt: 'secret question',
         tools: { get_weather: weatherTool },
-        stopWhen: stepCountIs(3),
-        experimental_telemetry: agentops.aiSdkTelemetry(),
+        stopWhen: v.ai.stepCountIs(3),
+        ...v.recorded(),
       });
     });
     expect(llmSpans(spans)).toHaveLength(2);
     const text = allText(spans);
-    for (const secret of ['secret question', 'sunny', 'You said']) expect(text).not.toContain(secret);
-    expect(only(spans.filter((s) => s.name === 'ai.toolCall')).attributes['gen_ai.tool.name']).toBe('get_weather');
+    for (const secret of ['secret question', 'secret instructions', 'Current weather', 'sunny', 'You said']) expect(text).not.toContain(secret);
+    expect(only(spans.filter((s) => s.name === v.names.tool)).attributes['gen_ai.tool.name']).toBe('get_weather');
+  });
+
+  it('redacts captured content: a key in the prompt never reaches a span', async () => {
+    run.init({ instrument: v.instrument });
+    const provider = v.createOpenAI({ baseURL: run.stub.openaiBaseURL, apiKey: 'sk-test' });
+    const key = 'sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789';
+    const { spans } = await run.inSession(async () => {
+      await v.ai.generateText({ model: provider.chat('gpt-4o-mini'), prompt: `my key is ${key}`, ...v.recorded() });
+    });
+    expect(allText(spans)).not.toContain(key);
+    const llm = only(llmSpans(spans));
+    expect(json(llm.attributes['gen_ai.input.messages'])).toEqual([{ role: 'user', parts: [{ type: 'text', content: 'my key is <redacted:openai-key>' }] }]);
   });
 
   describe('an instrumented OpenAI client inside an AI SDK model call', () => {
-    function customModel(client: OpenAI): LanguageModel {
+    function customModel(client: OpenAI): unknown {
       // A "bring your own client" provider: the AI SDK model call is made with the openai package.
       return {
         specificationVersion: 'v3',
-        provider: 'custom.openai',
+        provider: 'custom',
         modelId: 'gpt-4o-mini',
         supportedUrls: {},
         async doGenerate() {
           const res = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'inner' }] });
+          const usage = res.usage!;
           return {
             content: [{ type: 'text', text: res.choices[0]?.message.content ?? '' }],
             finishReason: { unified: 'stop', raw: 'stop' },
-            usage: { inputTokens: { total: 12, noCache: 12, cacheRead: 0, cacheWrite: 0 }, outputTokens: { total: 7, text: 7, reasoning: 0 } },
+            usage: {
+              inputTokens: { total: usage.prompt_tokens, noCache: usage.prompt_tokens, cacheRead: 0, cacheWrite: 0 },
+              outputTokens: { total: usage.completion_tokens, text: usage.completion_tokens, reasoning: 0 },
+            },
             warnings: [],
           };
         },
@@ -150,23 +256,118 @@ describe('Vercel AI SDK telemetry', () => {
     }
 
     it.each([
-      ['with AI SDK telemetry: only the AI SDK model span', true, ['ai.generateText.doGenerate']],
-      ['without it: the client span', false, ['chat gpt-4o-mini']],
-    ])('%s', async (_label, telemetry, expected) => {
-      run.init({ instrument: { openai: OpenAI } });
+      ['recorded by the AI SDK: its model span is the one LLM span, the client records none', true, 'custom'],
+      ['not recorded by the AI SDK: the client span is the one LLM span', false, 'openai'],
+    ])('%s; the session and the metrics count the call once', async (_label, recorded, provider) => {
+      run.init({ instrument: { ...v.instrument, openai: OpenAI } });
       const client = new OpenAI({ baseURL: run.stub.openaiBaseURL, apiKey: 'sk-test', maxRetries: 0 });
       let text = '';
       const { spans } = await run.inSession(async () => {
-        const r = await generateText({ model: customModel(client), prompt: 'outer', experimental_telemetry: telemetry ? agentops.aiSdkTelemetry() : undefined });
+        const r = await v.ai.generateText({ model: customModel(client), prompt: 'outer', ...(recorded ? v.recorded() : v.unrecorded) });
         text = r.text;
       });
       expect(text).toBe('You said: inner');
       expect(run.stub.requests).toHaveLength(1);
-      expect(llmSpans(spans).map((s) => s.name)).toEqual(expected);
+      // Exactly one span carries the call's tokens and cost.
+      const llm = only(llmSpans(spans));
+      expect(llm.name).toBe(recorded ? v.names.model : 'chat gpt-4o-mini');
+      expect(llm.attributes).toMatchObject({ 'gen_ai.provider.name': provider, 'gen_ai.usage.input_tokens': 12, 'gen_ai.usage.output_tokens': 7 });
+      const cost = (12 * 0.15 + 7 * 0.6) / 1e6;
+      expect(llm.attributes['agentops.llm.cost_usd']).toBeCloseTo(cost, 12);
+      expect(spans.filter((s) => s.attributes['gen_ai.operation.name'] === 'chat')).toEqual([llm]);
+      expect(spans.find((s) => s.name === 'agent')!.attributes).toMatchObject({
+        'agentops.session.llm_calls': 1,
+        'agentops.session.input_tokens': 12,
+        'agentops.session.output_tokens': 7,
+        'agentops.session.cost_usd': expect.closeTo(cost, 12),
+      });
+      const metrics = run.receiver.metrics();
+      const tokens = metric(metrics, 'gen_ai.client.token.usage').points;
+      expect(tokens.map((p) => [p.attributes['gen_ai.token.type'], p.count, p.sum]).sort()).toEqual([
+        ['input', 1, 12],
+        ['output', 1, 7],
+      ]);
+      expect(metric(metrics, 'gen_ai.client.operation.duration').points.map((p) => p.count)).toEqual([1]);
+      expect(metric(metrics, 'agentops.llm.cost').points.map((p) => p.value)).toEqual([expect.closeTo(cost, 12)]);
     });
+  });
+
+  it('marks a failed model call ERROR with error.type and an exception event; the caller gets the provider error', async () => {
+    run.init({ instrument: v.instrument });
+    run.stub.enqueue(openaiError(500, 'The server had an error', 'server_error'));
+    const provider = v.createOpenAI({ baseURL: run.stub.openaiBaseURL, apiKey: 'sk-test' });
+    let thrown: unknown;
+    const { spans } = await run.inSession(async () => {
+      thrown = await v.ai.generateText({ model: provider.chat('gpt-4o-mini'), prompt: 'fail', maxRetries: 0, ...v.recorded() }).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    });
+    expect((thrown as { statusCode?: number }).statusCode).toBe(500);
+    const llm = only(llmSpans(spans));
+    expect(llm.name).toBe(v.names.model);
+    expect(llm.status.code).toBe(StatusCode.ERROR);
+    expect(llm.attributes['error.type']).toEqual(expect.any(String));
+    expect(only(llm.events.filter((e) => e.name === 'exception')).attributes['exception.message']).toContain('The server had an error');
   });
 
   it('is disabled before init(): the AI SDK records nothing and runs as usual', () => {
     expect(agentops.aiSdkTelemetry()).toEqual({ isEnabled: false });
+  });
+});
+
+describe('the AI SDK 7 integration', () => {
+  let run: InstrumentedRun;
+
+  beforeEach(async () => {
+    run = await InstrumentedRun.start();
+  });
+
+  afterEach(async () => {
+    await run.close();
+  });
+
+  it('ignores the AI SDK 6, which reads the same list of integrations, in the same process', async () => {
+    run.init({ instrument: { aiSdk: otel } });
+    const provider6 = createOpenAI6({ baseURL: run.stub.openaiBaseURL, apiKey: 'sk-test' });
+    const provider7 = createOpenAI7({ baseURL: run.stub.openaiBaseURL, apiKey: 'sk-test' });
+    const { spans } = await run.inSession(async () => {
+      await ai6.generateText({ model: provider6.chat('gpt-4o-mini'), prompt: 'six', experimental_telemetry: agentops.aiSdkTelemetry() });
+      await ai6.generateText({ model: provider6.chat('gpt-4o-mini'), prompt: 'six, unrecorded' });
+      await ai7.generateText({ model: provider7.chat('gpt-4o-mini'), prompt: 'seven' });
+    });
+    expect(llmSpans(spans).map((s) => s.name).sort()).toEqual(['ai.generateText.doGenerate', 'chat gpt-4o-mini']);
+    expect(spans.map((s) => s.name).sort()).toEqual(['agent', 'ai.generateText', 'ai.generateText.doGenerate', 'chat gpt-4o-mini', 'invoke_agent gpt-4o-mini', 'step 1']);
+  });
+
+  it('is taken out of the AI SDK 7 at shutdown(): its calls are no longer recorded, and run as usual', async () => {
+    run.init({ instrument: { aiSdk: otel } });
+    const registry = (globalThis as { AI_SDK_TELEMETRY_INTEGRATIONS?: unknown[] }).AI_SDK_TELEMETRY_INTEGRATIONS;
+    expect(registry).toHaveLength(1);
+    agentops.instrument(otel);
+    expect(registry).toHaveLength(1);
+    await agentops.shutdown(1000);
+    expect(registry).toHaveLength(0);
+    const provider = createOpenAI7({ baseURL: run.stub.openaiBaseURL, apiKey: 'sk-test' });
+    const r = await ai7.generateText({ model: provider.chat('gpt-4o-mini'), prompt: 'after' });
+    expect(r.text).toBe('You said: after');
+  });
+
+  it('warns once when the application registered an @ai-sdk/otel integration of its own, which records each call too', async () => {
+    const logger = new CaptureLogger();
+    run.init({ instrument: { aiSdk: otel }, logger, logLevel: 'warn' });
+    const own = new otel.OpenTelemetry();
+    ai7.registerTelemetry(own);
+    try {
+      const provider = createOpenAI7({ baseURL: run.stub.openaiBaseURL, apiKey: 'sk-test' });
+      await run.inSession(async () => {
+        await ai7.generateText({ model: provider.chat('gpt-4o-mini'), prompt: 'one' });
+        await ai7.generateText({ model: provider.chat('gpt-4o-mini'), prompt: 'two' });
+      });
+      expect(logger.matching(/an @ai-sdk\/otel OpenTelemetry integration registered with registerTelemetry\(\) records each AI SDK call/)).toHaveLength(1);
+    } finally {
+      const registry = (globalThis as { AI_SDK_TELEMETRY_INTEGRATIONS?: unknown[] }).AI_SDK_TELEMETRY_INTEGRATIONS!;
+      registry.splice(registry.indexOf(own), 1);
+    }
   });
 });

@@ -45,7 +45,7 @@ describe('init({ instrument })', () => {
     const thing = { chat: 1 };
     expect(agentops.instrument(thing)).toBe(thing);
     expect(agentops.instrument(thing)).toBe(thing);
-    expect(logger.matching(/instrument\(x\) needs an OpenAI or Anthropic/)).toHaveLength(1);
+    expect(logger.matching(/instrument\(x\) needs an OpenAI, Anthropic/)).toHaveLength(1);
     await agentops.shutdown(500);
   });
 });

@@ -14,6 +14,11 @@ export interface InstrumentOptions {
   openai?: object;
   /** The Anthropic class (`import Anthropic from '@anthropic-ai/sdk'`), its module namespace, or a client instance. */
   anthropic?: object;
+  /**
+   * The AI SDK 7's telemetry package (`import * as otel from '@ai-sdk/otel'`) or its `OpenTelemetry`
+   * class: agentops registers an integration built from it, so every AI SDK 7 call is recorded.
+   */
+  aiSdk?: object;
 }
 
 /** The validated `instrument` setting. */

@@ -1,9 +1,10 @@
 /** The supported libraries, and which of them a value handed to `instrument()` belongs to. */
+import { aiSdkIntegration } from './ai-sdk/otel';
 import { anthropicIntegration } from './anthropic/patch';
 import type { Integration, TargetKind } from './integration';
 import { openAIIntegration } from './openai/patch';
 
-export const INTEGRATIONS: readonly Integration[] = [openAIIntegration, anthropicIntegration];
+export const INTEGRATIONS: readonly Integration[] = [openAIIntegration, anthropicIntegration, aiSdkIntegration];
 
 /** The integration that recognises `value`, with what the value is to it. */
 export function integrationFor(value: unknown): { integration: Integration; kind: TargetKind } | undefined {
