@@ -1,7 +1,7 @@
 /**
  * Acceptance (issue: LLM client instrumentation, Vercel AI SDK; current majors): the real `ai`
- * package, 7 (current) and 6, with its OpenAI provider against the loopback stub. The AI SDK 7 is
- * recorded through `@ai-sdk/otel`, with no option on the call; the AI SDK 6 with
+ * package, 7 (current), 6 and 5, with its OpenAI provider against the loopback stub. The AI SDK 7 is
+ * recorded through `@ai-sdk/otel`, with no option on the call; the AI SDK 6 and 5 with
  * `experimental_telemetry: aiSdkTelemetry()`. Either way its spans go through the agentops provider
  * into the active session, with the GenAI attributes; content follows the capture setting; and an
  * instrumented OpenAI client called inside an AI SDK model call records no second LLM span, so the
@@ -10,7 +10,9 @@
 import { createOpenAI as createOpenAI7 } from '@ai-sdk/openai';
 import * as otel from '@ai-sdk/otel';
 import * as ai7 from 'ai';
+import * as ai5 from 'ai-v5';
 import * as ai6 from 'ai-v6';
+import { createOpenAI as createOpenAI5 } from 'ai-sdk-openai-v2';
 import { createOpenAI as createOpenAI6 } from 'ai-sdk-openai-v3';
 import OpenAI from 'openai';
 import { z } from 'zod/v4';
@@ -51,6 +53,47 @@ interface AiSdkVersion {
   functionIdKey: string;
   /** The finish reason of a model call that asked for tools, in its output messages. */
   toolCallsFinish: string;
+  /** A model of the provider interface this major takes, whose calls return `text` and these token counts. */
+  model(call: () => Promise<{ text: string; input: number; output: number }>): unknown;
+}
+
+/** A language model of the interface the AI SDK 6 and 7 take (`v3`; the AI SDK 7 also takes its own `v4`). */
+function modelV3(call: () => Promise<{ text: string; input: number; output: number }>): unknown {
+  return {
+    specificationVersion: 'v3',
+    provider: 'custom',
+    modelId: 'gpt-4o-mini',
+    supportedUrls: {},
+    async doGenerate() {
+      const r = await call();
+      return {
+        content: [{ type: 'text', text: r.text }],
+        finishReason: { unified: 'stop', raw: 'stop' },
+        usage: { inputTokens: { total: r.input, noCache: r.input, cacheRead: 0, cacheWrite: 0 }, outputTokens: { total: r.output, text: r.output, reasoning: 0 } },
+        warnings: [],
+      };
+    },
+    async doStream() {
+      throw new Error('not used');
+    },
+  };
+}
+
+/** The same, of the interface the AI SDK 5 takes (`v2`). */
+function modelV2(call: () => Promise<{ text: string; input: number; output: number }>): unknown {
+  return {
+    specificationVersion: 'v2',
+    provider: 'custom',
+    modelId: 'gpt-4o-mini',
+    supportedUrls: {},
+    async doGenerate() {
+      const r = await call();
+      return { content: [{ type: 'text', text: r.text }], finishReason: 'stop', usage: { inputTokens: r.input, outputTokens: r.output, totalTokens: r.input + r.output }, warnings: [] };
+    },
+    async doStream() {
+      throw new Error('not used');
+    },
+  };
 }
 
 const VERSIONS: AiSdkVersion[] = [
@@ -66,6 +109,7 @@ const VERSIONS: AiSdkVersion[] = [
     steps: true,
     functionIdKey: 'gen_ai.agent.name',
     toolCallsFinish: 'tool_call',
+    model: modelV3,
   },
   {
     label: 'ai 6, with experimental_telemetry',
@@ -78,6 +122,20 @@ const VERSIONS: AiSdkVersion[] = [
     steps: false,
     functionIdKey: 'ai.telemetry.functionId',
     toolCallsFinish: 'tool-calls',
+    model: modelV3,
+  },
+  {
+    label: 'ai 5, with experimental_telemetry',
+    ai: ai5 as unknown as AiSdk,
+    createOpenAI: createOpenAI5 as unknown as AiSdkVersion['createOpenAI'],
+    instrument: {},
+    recorded: (options) => ({ experimental_telemetry: agentops.aiSdkTelemetry(options) }),
+    unrecorded: {},
+    names: { call: 'ai.generateText', model: 'ai.generateText.doGenerate', stream: 'ai.streamText.doStream', embed: 'ai.embed.doEmbed', tool: 'ai.toolCall' },
+    steps: false,
+    functionIdKey: 'ai.telemetry.functionId',
+    toolCallsFinish: 'tool-calls',
+    model: modelV2,
   },
 ];
 
@@ -231,28 +289,10 @@ describe.each(VERSIONS)('Vercel AI SDK telemetry: $label', (v) => {
   describe('an instrumented OpenAI client inside an AI SDK model call', () => {
     function customModel(client: OpenAI): unknown {
       // A "bring your own client" provider: the AI SDK model call is made with the openai package.
-      return {
-        specificationVersion: 'v3',
-        provider: 'custom',
-        modelId: 'gpt-4o-mini',
-        supportedUrls: {},
-        async doGenerate() {
-          const res = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'inner' }] });
-          const usage = res.usage!;
-          return {
-            content: [{ type: 'text', text: res.choices[0]?.message.content ?? '' }],
-            finishReason: { unified: 'stop', raw: 'stop' },
-            usage: {
-              inputTokens: { total: usage.prompt_tokens, noCache: usage.prompt_tokens, cacheRead: 0, cacheWrite: 0 },
-              outputTokens: { total: usage.completion_tokens, text: usage.completion_tokens, reasoning: 0 },
-            },
-            warnings: [],
-          };
-        },
-        async doStream() {
-          throw new Error('not used');
-        },
-      };
+      return v.model(async () => {
+        const res = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'inner' }] });
+        return { text: res.choices[0]?.message.content ?? '', input: res.usage!.prompt_tokens, output: res.usage!.completion_tokens };
+      });
     }
 
     it.each([

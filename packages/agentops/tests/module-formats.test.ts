@@ -9,7 +9,7 @@
  * `@anthropic-ai/sdk` 1, from the repository), and with the oldest supported ones (`openai` 4,
  * `@anthropic-ai/sdk` 0) installed under their own names in an application made in a temporary
  * folder, as an application that depends on them has them. The same for the AI SDK (`ai` 7, recorded
- * with nothing on the call; `ai` 6, with `experimental_telemetry: aiSdkTelemetry()`).
+ * with nothing on the call; `ai` 5, with `experimental_telemetry: aiSdkTelemetry()`).
  */
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -110,7 +110,7 @@ const MAJORS: Majors[] = [
     label: 'oldest supported majors',
     openai: '4',
     anthropic: '0',
-    ai: '6',
+    ai: '5',
     app: () => oldestMajorsApp(mkdtempSync(join(tmpdir(), 'agentops-oldest-'))),
     aiOption: true,
     aiModelSpans: ['ai.generateText.doGenerate', 'ai.streamText.doStream'],
