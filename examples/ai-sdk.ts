@@ -4,7 +4,7 @@
  * agentops' telemetry integration with the AI SDK when `@ai-sdk/otel` is installed. The AI SDK 5 and
  * 6 are recorded with `experimental_telemetry: agentops.aiSdkTelemetry()` on each call; on the AI
  * SDK 7 that option is still accepted (it names the function, and follows content capture), so this
- * example runs unchanged on 6 and 7. The OpenAI provider talks to a loopback stand-in for the OpenAI
+ * example runs unchanged on 5, 6 and 7. The OpenAI provider talks to a loopback stand-in for the OpenAI
  * API (no network, no key).
  *
  *   npx tsx examples/ai-sdk.ts

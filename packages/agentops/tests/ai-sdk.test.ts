@@ -16,11 +16,11 @@ import { createOpenAI as createOpenAI5 } from 'ai-sdk-openai-v2';
 import { createOpenAI as createOpenAI6 } from 'ai-sdk-openai-v3';
 import OpenAI from 'openai';
 import { z } from 'zod/v4';
-import type { DecodedMetric, DecodedSpan } from '../../../testing/otlp-decode';
+import type { DecodedSpan } from '../../../testing/otlp-decode';
 import * as agentops from '../src';
 import { CaptureLogger } from '../../../testing/capture-logger';
 import { openaiError } from '../../../testing/llm-stub';
-import { allText, InstrumentedRun, json, llmSpans, only, SpanKindCode, StatusCode } from './helpers/instrumented-run';
+import { allText, InstrumentedRun, json, llmSpans, metric, only, SpanKindCode, StatusCode } from './helpers/instrumented-run';
 
 type Options = Record<string, unknown>;
 
@@ -53,25 +53,34 @@ interface AiSdkVersion {
   functionIdKey: string;
   /** The finish reason of a model call that asked for tools, in its output messages. */
   toolCallsFinish: string;
-  /** A model of the provider interface this major takes, whose calls return `text` and these token counts. */
-  model(call: () => Promise<{ text: string; input: number; output: number }>): unknown;
+  /** The provider interface this major takes. */
+  modelSpec: 'v2' | 'v3';
 }
 
-/** A language model of the interface the AI SDK 6 and 7 take (`v3`; the AI SDK 7 also takes its own `v4`). */
-function modelV3(call: () => Promise<{ text: string; input: number; output: number }>): unknown {
+type ModelCall = () => Promise<{ text: string; input: number; output: number }>;
+
+/**
+ * A language model of the provider interface a major takes (`v3`: the AI SDK 6 and 7; `v2`: the AI
+ * SDK 5) whose calls return what `call` gives.
+ */
+function customModel(specificationVersion: 'v2' | 'v3', call: ModelCall): unknown {
   return {
-    specificationVersion: 'v3',
+    specificationVersion,
     provider: 'custom',
     modelId: 'gpt-4o-mini',
     supportedUrls: {},
     async doGenerate() {
       const r = await call();
-      return {
-        content: [{ type: 'text', text: r.text }],
-        finishReason: { unified: 'stop', raw: 'stop' },
-        usage: { inputTokens: { total: r.input, noCache: r.input, cacheRead: 0, cacheWrite: 0 }, outputTokens: { total: r.output, text: r.output, reasoning: 0 } },
-        warnings: [],
-      };
+      const content = [{ type: 'text', text: r.text }];
+      // v3 details the finish reason and the token counts; v2 gives them plainly.
+      return specificationVersion === 'v3'
+        ? {
+            content,
+            finishReason: { unified: 'stop', raw: 'stop' },
+            usage: { inputTokens: { total: r.input, noCache: r.input, cacheRead: 0, cacheWrite: 0 }, outputTokens: { total: r.output, text: r.output, reasoning: 0 } },
+            warnings: [],
+          }
+        : { content, finishReason: 'stop', usage: { inputTokens: r.input, outputTokens: r.output, totalTokens: r.input + r.output }, warnings: [] };
     },
     async doStream() {
       throw new Error('not used');
@@ -79,20 +88,20 @@ function modelV3(call: () => Promise<{ text: string; input: number; output: numb
   };
 }
 
-/** The same, of the interface the AI SDK 5 takes (`v2`). */
-function modelV2(call: () => Promise<{ text: string; input: number; output: number }>): unknown {
+/** The AI SDK 5 and 6: their own `ai.*` spans, recorded with `experimental_telemetry: aiSdkTelemetry()`. */
+function aiSpans(label: string, ai: unknown, createOpenAI: unknown, modelSpec: 'v2' | 'v3'): AiSdkVersion {
   return {
-    specificationVersion: 'v2',
-    provider: 'custom',
-    modelId: 'gpt-4o-mini',
-    supportedUrls: {},
-    async doGenerate() {
-      const r = await call();
-      return { content: [{ type: 'text', text: r.text }], finishReason: 'stop', usage: { inputTokens: r.input, outputTokens: r.output, totalTokens: r.input + r.output }, warnings: [] };
-    },
-    async doStream() {
-      throw new Error('not used');
-    },
+    label: `${label}, with experimental_telemetry`,
+    ai: ai as AiSdk,
+    createOpenAI: createOpenAI as AiSdkVersion['createOpenAI'],
+    instrument: {},
+    recorded: (options) => ({ experimental_telemetry: agentops.aiSdkTelemetry(options) }),
+    unrecorded: {},
+    names: { call: 'ai.generateText', model: 'ai.generateText.doGenerate', stream: 'ai.streamText.doStream', embed: 'ai.embed.doEmbed', tool: 'ai.toolCall' },
+    steps: false,
+    functionIdKey: 'ai.telemetry.functionId',
+    toolCallsFinish: 'tool-calls',
+    modelSpec,
   };
 }
 
@@ -109,42 +118,11 @@ const VERSIONS: AiSdkVersion[] = [
     steps: true,
     functionIdKey: 'gen_ai.agent.name',
     toolCallsFinish: 'tool_call',
-    model: modelV3,
+    modelSpec: 'v3',
   },
-  {
-    label: 'ai 6, with experimental_telemetry',
-    ai: ai6 as unknown as AiSdk,
-    createOpenAI: createOpenAI6 as unknown as AiSdkVersion['createOpenAI'],
-    instrument: {},
-    recorded: (options) => ({ experimental_telemetry: agentops.aiSdkTelemetry(options) }),
-    unrecorded: {},
-    names: { call: 'ai.generateText', model: 'ai.generateText.doGenerate', stream: 'ai.streamText.doStream', embed: 'ai.embed.doEmbed', tool: 'ai.toolCall' },
-    steps: false,
-    functionIdKey: 'ai.telemetry.functionId',
-    toolCallsFinish: 'tool-calls',
-    model: modelV3,
-  },
-  {
-    label: 'ai 5, with experimental_telemetry',
-    ai: ai5 as unknown as AiSdk,
-    createOpenAI: createOpenAI5 as unknown as AiSdkVersion['createOpenAI'],
-    instrument: {},
-    recorded: (options) => ({ experimental_telemetry: agentops.aiSdkTelemetry(options) }),
-    unrecorded: {},
-    names: { call: 'ai.generateText', model: 'ai.generateText.doGenerate', stream: 'ai.streamText.doStream', embed: 'ai.embed.doEmbed', tool: 'ai.toolCall' },
-    steps: false,
-    functionIdKey: 'ai.telemetry.functionId',
-    toolCallsFinish: 'tool-calls',
-    model: modelV2,
-  },
+  aiSpans('ai 6', ai6, createOpenAI6, 'v3'),
+  aiSpans('ai 5', ai5, createOpenAI5, 'v2'),
 ];
-
-function metric(metrics: DecodedMetric[], name: string): DecodedMetric {
-  // Cumulative temporality: the last export carries the totals.
-  const found = metrics.filter((m) => m.name === name).pop();
-  if (!found) throw new Error(`no metric ${name} in ${[...new Set(metrics.map((m) => m.name))].join(', ')}`);
-  return found;
-}
 
 describe.each(VERSIONS)('Vercel AI SDK telemetry: $label', (v) => {
   let run: InstrumentedRun;
@@ -287,9 +265,9 @@ describe.each(VERSIONS)('Vercel AI SDK telemetry: $label', (v) => {
   });
 
   describe('an instrumented OpenAI client inside an AI SDK model call', () => {
-    function customModel(client: OpenAI): unknown {
+    function clientModel(client: OpenAI): unknown {
       // A "bring your own client" provider: the AI SDK model call is made with the openai package.
-      return v.model(async () => {
+      return customModel(v.modelSpec, async () => {
         const res = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'inner' }] });
         return { text: res.choices[0]?.message.content ?? '', input: res.usage!.prompt_tokens, output: res.usage!.completion_tokens };
       });
@@ -303,7 +281,7 @@ describe.each(VERSIONS)('Vercel AI SDK telemetry: $label', (v) => {
       const client = new OpenAI({ baseURL: run.stub.openaiBaseURL, apiKey: 'sk-test', maxRetries: 0 });
       let text = '';
       const { spans } = await run.inSession(async () => {
-        const r = await v.ai.generateText({ model: customModel(client), prompt: 'outer', ...(recorded ? v.recorded() : v.unrecorded) });
+        const r = await v.ai.generateText({ model: clientModel(client), prompt: 'outer', ...(recorded ? v.recorded() : v.unrecorded) });
         text = r.text;
       });
       expect(text).toBe('You said: inner');
