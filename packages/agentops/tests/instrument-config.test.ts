@@ -1,9 +1,10 @@
 /**
- * The `instrument` option of init(): `false`, or `{ openai?, anthropic? }` holding a class, its
- * module or a client instance. Anything else throws AgentOpsConfigError naming the option, the bad
+ * The `instrument` option of init(): `false`, or `{ openai?, anthropic?, aiSdk? }` holding a class,
+ * its module or a client instance (for `aiSdk`, the `@ai-sdk/otel` module or its class). Anything else throws AgentOpsConfigError naming the option, the bad
  * value and what is accepted; an unknown key is refused so a typo is caught.
  */
 import Anthropic from '@anthropic-ai/sdk';
+import * as otel from '@ai-sdk/otel';
 import OpenAI from 'openai';
 import * as agentops from '../src';
 import { resolveConfig } from '../src/config';
@@ -16,13 +17,14 @@ const quiet = new SdkLogger('silent');
 
 describe('init({ instrument })', () => {
   it.each([
-    [{ instrument: true }, 'instrument', /false, or an object \{ openai\?, anthropic\? \}.*; got boolean true/],
+    [{ instrument: true }, 'instrument', /false, or an object \{ openai\?, anthropic\?(, \w+\?)* \}.*; got boolean true/],
     [{ instrument: 'openai' }, 'instrument', /got string "openai"/],
     [{ instrument: [OpenAI] }, 'instrument', /got array of length 1/],
     [{ instrument: { openai: OpenAI, gemini: {} } }, 'instrument.gemini', /one of instrument.openai, instrument.anthropic/],
     [{ instrument: { openai: Anthropic } }, 'instrument.openai', /the OpenAI class .*; got function/],
     [{ instrument: { anthropic: OpenAI } }, 'instrument.anthropic', /the Anthropic class .*; got function/],
     [{ instrument: { openai: {} } }, 'instrument.openai', /got object/],
+    [{ instrument: { aiSdk: OpenAI } }, 'instrument.aiSdk', /the @ai-sdk\/otel module .*; got function/],
   ])('rejects %p naming %s', (options, option, message) => {
     const err = configError(options);
     expect(err.option).toBe(option);
@@ -34,9 +36,10 @@ describe('init({ instrument })', () => {
     expect(resolveConfig({ instrument: false }, {}, quiet).instrument).toEqual({ auto: false, targets: [] });
     expect(resolveConfig({}, {}, quiet).instrument).toEqual({ auto: true, targets: [] });
     const client = new OpenAI({ apiKey: 'sk-test', baseURL: 'http://127.0.0.1:9/v1' });
-    const { targets } = resolveConfig({ instrument: { openai: client, anthropic: { default: Anthropic } } }, {}, quiet).instrument;
-    expect(targets).toHaveLength(2);
+    const { targets } = resolveConfig({ instrument: { openai: client, anthropic: { default: Anthropic }, aiSdk: otel } }, {}, quiet).instrument;
+    expect(targets).toHaveLength(3);
     expect(targets[0]).toBe(client);
+    expect(resolveConfig({ instrument: { aiSdk: otel.OpenTelemetry } }, {}, quiet).instrument.targets).toEqual([otel.OpenTelemetry]);
   });
 
   it('agentops.instrument() of something else warns once and hands it back unchanged', async () => {

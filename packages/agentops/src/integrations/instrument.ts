@@ -32,7 +32,8 @@ let fallbackLogger: SdkLogger | undefined;
 
 /**
  * Patches an OpenAI or Anthropic client instance, class or module so its LLM calls are recorded
- * (one span per call, in the current session). Patching twice is a no-op. Returns its argument.
+ * (one span per call, in the current session); given the `@ai-sdk/otel` module, registers agentops'
+ * telemetry integration with the AI SDK 7. Patching twice is a no-op. Returns its argument.
  *
  * @example const openai = agentops.instrument(new OpenAI());
  */
