@@ -1,7 +1,11 @@
 /**
- * The Vercel AI SDK recorded by agentops: `experimental_telemetry: agentops.aiSdkTelemetry()` sends
- * its spans through agentops into the active session, with the GenAI attributes added. The OpenAI
- * provider talks to a loopback stand-in for the OpenAI API (no network, no key).
+ * The Vercel AI SDK recorded by agentops, into the active session, with the GenAI attributes. The
+ * AI SDK 7 (`ai` 7) is recorded through `@ai-sdk/otel` with nothing on the call: `init()` registers
+ * agentops' telemetry integration with the AI SDK when `@ai-sdk/otel` is installed. The AI SDK 5 and
+ * 6 are recorded with `experimental_telemetry: agentops.aiSdkTelemetry()` on each call; on the AI
+ * SDK 7 that option is still accepted (it names the function, and follows content capture), so this
+ * example runs unchanged on 5, 6 and 7. The OpenAI provider talks to a loopback stand-in for the OpenAI
+ * API (no network, no key).
  *
  *   npx tsx examples/ai-sdk.ts
  */
@@ -32,6 +36,7 @@ async function main(): Promise<void> {
         }),
       },
       stopWhen: stepCountIs(3),
+      // Needed on the AI SDK 5 and 6; optional on 7.
       experimental_telemetry: agentops.aiSdkTelemetry({ functionId: 'weather' }),
     });
     console.log('generateText:', text);

@@ -1,11 +1,12 @@
 /**
- * Acceptance (issue: LLM client instrumentation): the real `@anthropic-ai/sdk` client against a
- * loopback stub: `messages.create` (plain, tool use, streamed) and `messages.stream()` each yield
- * exactly one LLM span inside the active session, even though this SDK version also traces its
- * own calls through the global provider; streams end their span when read to the end, broken out
+ * Acceptance (issue: LLM client instrumentation): the real `@anthropic-ai/sdk` client, v1 (current)
+ * and v0 (the oldest supported, 0.137), against a loopback stub: `messages.create` (plain, tool
+ * use, streamed) and `messages.stream()` each yield exactly one LLM span inside the active session,
+ * even though both versions also trace their own calls through the global provider; streams end their span when read to the end, broken out
  * of, aborted or cut; API errors mark the span and reach the user unchanged.
  */
 import Anthropic from '@anthropic-ai/sdk';
+import Anthropic0 from 'anthropic-v0';
 import { propagation } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import * as agentops from '../src';
@@ -15,9 +16,16 @@ import { anthropicError, anthropicEvents, anthropicMessage } from '../../../test
 const MODEL = 'claude-haiku-4-5';
 const NATIVE_SCOPE = 'com.anthropic.sdk.typescript';
 
-describe('@anthropic-ai/sdk', () => {
+type AnthropicClass = typeof Anthropic;
+
+const VERSIONS: Array<[string, AnthropicClass]> = [
+  ['@anthropic-ai/sdk v1', Anthropic],
+  ['@anthropic-ai/sdk v0', Anthropic0 as unknown as AnthropicClass],
+];
+
+describe.each(VERSIONS)('%s', (_label, Anthropic) => {
   let run: InstrumentedRun;
-  let client: Anthropic;
+  let client: InstanceType<AnthropicClass>;
 
   beforeEach(async () => {
     run = await InstrumentedRun.start();

@@ -22,7 +22,9 @@ const a = require('agentops');
 require('@agentops/server');
 seen.afterRequire = slot();
 (async () => {
-  const client = a.init({ apiKey: 'key-abcdef', apiEndpoint: process.env.VENDOR, exporterEndpoint: process.env.VENDOR + '/v1/traces', logLevel: 'silent' });
+  // No automatic patching: it would load the LLM clients this repository declares, and openai 7
+  // imports undici when it is installed (its own doing, not the SDK's).
+  const client = a.init({ apiKey: 'key-abcdef', apiEndpoint: process.env.VENDOR, exporterEndpoint: process.env.VENDOR + '/v1/traces', logLevel: 'silent', instrument: false });
   a.record(new a.ActionEvent({ actionType: 'probe' }));
   await a.shutdown(5000);
   seen.afterExport = slot();

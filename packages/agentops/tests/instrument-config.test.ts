@@ -1,9 +1,11 @@
 /**
- * The `instrument` option of init(): `false`, or `{ openai?, anthropic?, googleGenAI?, bedrock?, mcp? }`
- * holding a class, its module or a client instance. Anything else throws AgentOpsConfigError naming
- * the option, the bad value and what is accepted; an unknown key is refused so a typo is caught.
+ * The `instrument` option of init(): `false`, or `{ openai?, anthropic?, googleGenAI?, bedrock?, mcp?, aiSdk? }`
+ * holding a class, its module or a client instance (for `aiSdk`, the `@ai-sdk/otel` module or its
+ * class). Anything else throws AgentOpsConfigError naming the option, the bad value and what is
+ * accepted; an unknown key is refused so a typo is caught.
  */
 import Anthropic from '@anthropic-ai/sdk';
+import * as otel from '@ai-sdk/otel';
 import type * as G from '@google/genai' with { 'resolution-mode': 'import' };
 import OpenAI from 'openai';
 import * as agentops from '../src';
@@ -19,15 +21,16 @@ const genai = require('@google/genai') as typeof G;
 
 describe('init({ instrument })', () => {
   it.each([
-    [{ instrument: true }, 'instrument', /false, or an object \{ openai\?, anthropic\?, googleGenAI\?, bedrock\?, mcp\? \}.*; got boolean true/],
+    [{ instrument: true }, 'instrument', /false, or an object \{ openai\?, anthropic\?, googleGenAI\?, bedrock\?, mcp\?, aiSdk\? \}.*; got boolean true/],
     [{ instrument: 'openai' }, 'instrument', /got string "openai"/],
     [{ instrument: [OpenAI] }, 'instrument', /got array of length 1/],
-    [{ instrument: { openai: OpenAI, gemini: {} } }, 'instrument.gemini', /one of instrument.openai, instrument.anthropic, instrument.googleGenAI, instrument.bedrock, instrument.mcp; got object/],
+    [{ instrument: { openai: OpenAI, gemini: {} } }, 'instrument.gemini', /one of instrument.openai, instrument.anthropic, instrument.googleGenAI, instrument.bedrock, instrument.mcp, instrument.aiSdk; got object/],
     [{ instrument: { openai: Anthropic } }, 'instrument.openai', /the OpenAI class .*; got function/],
     [{ instrument: { anthropic: OpenAI } }, 'instrument.anthropic', /the Anthropic class .*; got function/],
     [{ instrument: { googleGenAI: genai.GoogleGenAI } }, 'instrument.googleGenAI', /the @google\/genai module .*, its Models class, or a GoogleGenAI client instance; got function/],
     [{ instrument: { openai: {} } }, 'instrument.openai', /got object/],
     [{ instrument: { bedrock: OpenAI } }, 'instrument.bedrock', /the BedrockRuntimeClient class .*; got function/],
+    [{ instrument: { aiSdk: OpenAI } }, 'instrument.aiSdk', /the @ai-sdk\/otel module .*; got function/],
   ])('rejects %p naming %s', (options, option, message) => {
     const err = configError(options);
     expect(err.option).toBe(option);
@@ -39,12 +42,13 @@ describe('init({ instrument })', () => {
     expect(resolveConfig({ instrument: false }, {}, quiet).instrument).toEqual({ auto: false, targets: [] });
     expect(resolveConfig({}, {}, quiet).instrument).toEqual({ auto: true, targets: [] });
     const client = new OpenAI({ apiKey: 'sk-test', baseURL: 'http://127.0.0.1:9/v1' });
-    const { targets } = resolveConfig({ instrument: { openai: client, anthropic: { default: Anthropic }, googleGenAI: genai } }, {}, quiet).instrument;
-    expect(targets).toHaveLength(3);
+    const { targets } = resolveConfig({ instrument: { openai: client, anthropic: { default: Anthropic }, googleGenAI: genai, aiSdk: otel } }, {}, quiet).instrument;
+    expect(targets).toHaveLength(4);
     expect(targets[0]).toBe(client);
     const ai = new genai.GoogleGenAI({ apiKey: 'gemini-test', httpOptions: { baseUrl: 'http://127.0.0.1:9' } });
     expect(resolveConfig({ instrument: { googleGenAI: ai } }, {}, quiet).instrument.targets).toEqual([ai]);
     expect(resolveConfig({ instrument: { googleGenAI: genai.Models } }, {}, quiet).instrument.targets).toEqual([genai.Models]);
+    expect(resolveConfig({ instrument: { aiSdk: otel.OpenTelemetry } }, {}, quiet).instrument.targets).toEqual([otel.OpenTelemetry]);
   });
 
   it('agentops.instrument() of something else warns once and hands it back unchanged', async () => {
@@ -53,7 +57,7 @@ describe('init({ instrument })', () => {
     const thing = { chat: 1 };
     expect(agentops.instrument(thing)).toBe(thing);
     expect(agentops.instrument(thing)).toBe(thing);
-    expect(logger.matching(/instrument\(x\) needs an OpenAI, Anthropic, Google GenAI, Bedrock Runtime or MCP client instance/)).toHaveLength(1);
+    expect(logger.matching(/instrument\(x\) needs an OpenAI, Anthropic, Google GenAI, Bedrock Runtime, MCP or AI SDK client instance/)).toHaveLength(1);
     await agentops.shutdown(500);
   });
 });

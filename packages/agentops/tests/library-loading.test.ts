@@ -7,7 +7,9 @@
  *   `init()` registers, with no flag;
  * - a library at a major outside the tested ones is patched and reported once, by name and version;
  * - a library whose exports agentops does not recognise is reported once, by name and version;
- * from CommonJS and from an ES module.
+ * from CommonJS and from an ES module;
+ * - the AI SDK 7 installed without `@ai-sdk/otel`, through which its calls are recorded, is reported
+ *   once.
  */
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -112,8 +114,22 @@ describe('finding the libraries an application loads', () => {
     // Patched all the same: its call is one LLM span.
     expect(llmSpans(receiver.spans().filter((s) => s.traceId === traceId)).map((s) => s.name)).toEqual(['chat gpt-4o-mini']);
     const lines = stderr.trim().split('\n');
-    expect(lines.filter((l) => l.includes('openai 99.1.0 is outside the versions agentops is tested with (4 to 6): it is patched'))).toHaveLength(1);
+    expect(lines.filter((l) => l.includes('openai 99.1.0 is outside the versions agentops is tested with (4 to 7): it is patched'))).toHaveLength(1);
     expect(lines.filter((l) => l.includes('@anthropic-ai/sdk 1.5.0 is loaded, but agentops does not recognise what it exports: its calls are not recorded'))).toHaveLength(1);
     expect(lines).toHaveLength(2);
   });
+
+  it('the AI SDK 7 installed without @ai-sdk/otel is reported once: its calls cannot be recorded', async () => {
+    const app = path.join(work, 'ai-without-otel');
+    write(path.join(app, 'package.json'), JSON.stringify({ name: 'ai-app', private: true, type: 'module', dependencies: { ai: '^7' } }));
+    write(path.join(app, 'node_modules', 'ai', 'package.json'), JSON.stringify({ name: 'ai', version: '7.0.1', type: 'module', exports: { '.': './index.js' } }));
+    write(path.join(app, 'node_modules', 'ai', 'index.js'), 'export function generateText() {}\n');
+    symlinkSync(path.join(repo, 'packages', 'agentops'), path.join(app, 'node_modules', 'agentops'), 'dir');
+    write(path.join(app, 'app.mjs'), "import * as agentops from 'agentops';\nagentops.init({ autoStartSession: false });\nawait agentops.shutdown();\n");
+    const { stderr } = await run(process.execPath, ['app.mjs'], { cwd: app, env: env() });
+    const lines = stderr.trim().split('\n');
+    expect(lines.filter((l) => l.includes('ai 7.0.1 is installed without @ai-sdk/otel, through which agentops records its calls: they are not recorded'))).toHaveLength(1);
+    expect(lines).toHaveLength(1);
+  });
 });
+

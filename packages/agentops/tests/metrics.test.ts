@@ -6,17 +6,10 @@
  */
 import { AggregationTemporality, InMemoryMetricExporter, PeriodicExportingMetricReader, type HistogramMetricData } from '@opentelemetry/sdk-metrics';
 import * as agentops from '../src';
-import type { DecodedMetric } from '../../../testing/otlp-decode';
 import { CaptureLogger } from '../../../testing/capture-logger';
 import { SDK_ENV_CLEAR, setEnv } from '../../../testing/env';
 import { OtlpReceiver } from '../../../testing/otlp-receiver';
-
-function metric(metrics: DecodedMetric[], name: string): DecodedMetric {
-  // Cumulative temporality: the last export carries the totals.
-  const found = metrics.filter((m) => m.name === name).pop();
-  if (!found) throw new Error(`no metric ${name} in ${[...new Set(metrics.map((m) => m.name))].join(', ')}`);
-  return found;
-}
+import { metric } from './helpers/instrumented-run';
 
 describe('built-in GenAI metrics over OTLP', () => {
   let collector: OtlpReceiver;

@@ -1,18 +1,20 @@
 /**
- * Acceptance (issue: LLM client instrumentation): the real `openai` client, v6 and v4, pointed at a
- * loopback stub that answers with recorded-shape responses, yields exactly one LLM span per call
- * inside the active session, with the GenAI attributes, for chat completions (plain, tool calls,
- * streamed), the Responses API (plain and streamed) and embeddings; streams end their span when
- * consumed, broken out of, aborted or cut; API errors mark the span and reach the user unchanged.
+ * Acceptance (issue: LLM client instrumentation): the real `openai` client, v7 (current), v6 and v4
+ * (the oldest supported), pointed at a loopback stub that answers with recorded-shape responses,
+ * yields exactly one LLM span per call inside the active session, with the GenAI attributes, for
+ * chat completions (plain, tool calls, streamed), the Responses API (plain and streamed) and
+ * embeddings; streams end their span when consumed, broken out of, aborted or cut; API errors mark
+ * the span and reach the user unchanged.
  */
-import OpenAI6 from 'openai';
+import OpenAI7 from 'openai';
 import OpenAI4 from 'openai-v4';
+import OpenAI6 from 'openai-v6';
 import * as agentops from '../src';
 import { instrument } from '../src';
 import { allText, InstrumentedRun, json, llmSpans, only, SpanKindCode, StatusCode } from './helpers/instrumented-run';
 import { openaiChatChunks, openaiChatCompletion, openaiError, openaiResponse, openaiResponseEvents } from '../../../testing/llm-stub';
 
-type OpenAIClass = typeof OpenAI6;
+type OpenAIClass = typeof OpenAI7;
 
 /** Whether `fn` is an agentops wrapper (it carries the original under a global symbol). */
 function isPatched(fn: unknown): boolean {
@@ -20,7 +22,8 @@ function isPatched(fn: unknown): boolean {
 }
 
 const VERSIONS: Array<[string, OpenAIClass]> = [
-  ['openai v6', OpenAI6],
+  ['openai v7', OpenAI7],
+  ['openai v6', OpenAI6 as unknown as OpenAIClass],
   ['openai v4', OpenAI4 as unknown as OpenAIClass],
 ];
 
@@ -372,8 +375,8 @@ describe('content capture off', () => {
   });
 
   it('records no prompt, completion or tool argument of any call, plain or streamed', async () => {
-    run.init({ instrument: { openai: OpenAI6 }, captureContent: false });
-    const client = new OpenAI6({ baseURL: run.stub.openaiBaseURL, apiKey: 'sk-test', maxRetries: 0 });
+    run.init({ instrument: { openai: OpenAI7 }, captureContent: false });
+    const client = new OpenAI7({ baseURL: run.stub.openaiBaseURL, apiKey: 'sk-test', maxRetries: 0 });
     run.stub.enqueue(
       { json: openaiChatCompletion({ model: 'gpt-4o', content: null, toolCalls: [{ id: 'call_s', name: 'get_weather', arguments: '{"city":"Secretville"}' }] }) },
       { sse: openaiChatChunks({ model: 'gpt-4o', content: 'streamed secret answer', includeUsage: true }) },

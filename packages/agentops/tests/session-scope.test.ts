@@ -11,6 +11,7 @@
  *   `gen_ai.conversation.id` and the session's `user.id`.
  */
 import { createOpenAI } from '@ai-sdk/openai';
+import * as otel from '@ai-sdk/otel';
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { generateText } from 'ai';
 import * as agentops from '../src';
@@ -140,7 +141,8 @@ describe('the session on every span', () => {
   });
 
   it("the user's own tracer's spans and the AI SDK's carry session.id, gen_ai.conversation.id and user.id", async () => {
-    run.init();
+    // The AI SDK 7, recorded through @ai-sdk/otel (handed over: Jest's module system hides it from init()).
+    run.init({ instrument: { aiSdk: otel } });
     const provider = createOpenAI({ baseURL: run.stub.openaiBaseURL, apiKey: 'sk-test' });
     const session = agentops.startSession({ sessionId: 'chat-1234', userId: 'u-9' });
     await session.run(async () => {
@@ -148,12 +150,14 @@ describe('the session on every span', () => {
         trace.getTracer('my-app').startSpan('my-child').end();
         span.end();
       });
-      await generateText({ model: provider.chat('gpt-4o-mini'), prompt: 'hi', experimental_telemetry: agentops.aiSdkTelemetry() });
+      await generateText({ model: provider.chat('gpt-4o-mini'), prompt: 'hi' });
     });
     session.end();
     const spans = (await run.spans()).filter((s) => s.traceId === session.traceId);
     const names = spans.map((s) => s.name);
-    expect(names).toEqual(expect.arrayContaining(['my-work', 'my-child', 'ai.generateText', 'ai.generateText.doGenerate', 'session']));
+    expect(names).toEqual(expect.arrayContaining(['my-work', 'my-child', 'chat gpt-4o-mini', 'session']));
+    // The AI SDK's own spans (the call around the model call, the step) are there too.
+    expect(spans.length).toBeGreaterThanOrEqual(5);
     for (const s of spans) {
       expect({ name: s.name, session: s.attributes['session.id'], conversation: s.attributes['gen_ai.conversation.id'], user: s.attributes['user.id'] }).toEqual({
         name: s.name,

@@ -1,17 +1,19 @@
 /**
  * `npm run demo -- --once` (the README's first command, without staying up): it runs the example
  * agent against the embedded backend and prints the session tree read back from the REST API, the
- * totals and a viewer link, then exits on its own.
+ * totals and a viewer link, then exits on its own. On the current `openai` and, unchanged, on the
+ * oldest supported major (its import resolved to the repository's alias by testing/oldest-majors.mjs).
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SDK_ENV_CLEAR } from '../../../testing/env';
 import { tempDb } from './helpers/temp-db';
 
 const root = path.join(__dirname, '..', '..', '..');
 
-function runDemo(db: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
+function runDemo(db: string, extraEnv: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extraEnv };
   for (const k of Object.keys(SDK_ENV_CLEAR)) delete env[k];
   return new Promise((resolve) => {
     execFile('npm', ['run', '--silent', 'demo', '--', '--once', '--db', db], { cwd: root, env, timeout: 50_000 }, (err, stdout, stderr) => {
@@ -20,12 +22,19 @@ function runDemo(db: string): Promise<{ code: number | null; stdout: string; std
   });
 }
 
-describe('npm run demo -- --once', () => {
+const MAJORS: Array<[string, NodeJS.ProcessEnv, string[]]> = [
+  ['openai 7 (current)', {}, []],
+  ['openai 4 (oldest supported)', { NODE_OPTIONS: `--import ${path.join(root, 'testing', 'oldest-majors.mjs')}` }, ['openai openai-v4']],
+];
+
+describe.each(MAJORS)('npm run demo -- --once, %s', (_label, majorsEnv, redirected) => {
   const db = tempDb();
   afterAll(() => db.remove());
 
   it('prints the stored session tree, its totals and the viewer URL, and exits', async () => {
-    const { code, stdout, stderr } = await runDemo(db.file);
+    const log = `${db.file}.majors`;
+    const { code, stdout, stderr } = await runDemo(db.file, { ...majorsEnv, AGENTOPS_TEST_MAJORS_LOG: log });
+    expect(redirected.length === 0 ? [] : readFileSync(log, 'utf8').trim().split('\n')).toEqual(redirected);
     expect({ code, stderr: stderr.replace(/npm warn .*\n?/g, '') }).toEqual({ code: 0, stderr: '' });
     const tree = stdout.slice(stdout.indexOf('support-bot ('), stdout.indexOf('\n\n', stdout.indexOf('support-bot (')));
     const lines = tree.split('\n').map((l) => l.replace(/\(\d+(\.\d+)? ms\)/, '(N ms)').replace(/\$\d+\.\d+/, '$X').replace(/tokens \d+->\d+/, 'tokens N->N'));

@@ -7,7 +7,10 @@
  *   cache, ES module ones by reaching their instance synchronously (`require` of an ES module
  *   returns the instance already loaded, Node 22.12 and newer). Node has no list of loaded ES
  *   modules, so in an application whose entry point is an ES module this is done for the supported
- *   libraries the application declares in its package.json; reaching one loads it if it was not yet.
+ *   libraries the application declares in its package.json; reaching one loads it if it was not yet;
+ * - a package that records nothing until an integration registers with it (`whenInstalled`: the AI
+ *   SDK 7's `@ai-sdk/otel`, which an application using agentops need not import) is handed a way to
+ *   load it at `init()` when it is installed, and loads it when first needed.
  * Bundled code is invisible to all of these: pass the classes to `init({ instrument })` there.
  * A library loaded at a version outside the tested majors, or whose exports are not recognised, is
  * reported once by name and version.
@@ -20,10 +23,10 @@ import { VERSION } from '../version';
 import { activeHost } from './host';
 import { nodeRequire, registerImportHook } from './import-hook';
 import type { Integration } from './integration';
-import { declaredPackages, isEsmFile, locatePackage, majorOf } from './locate';
+import { declaredPackages, isEsmFile, locatePackage, majorOf, type LocatedPackage } from './locate';
 import { INTEGRATIONS } from './registry';
 
-type LoadedHow = 'require' | 'import' | 'require cache' | 'ES module instance';
+type LoadedHow = 'require' | 'import' | 'require cache' | 'ES module instance' | 'installed, loaded when first needed';
 
 /** Patches what a loaded module exports, reporting once what cannot be recorded. Never throws into the user's require or import. */
 function onLoaded(integration: Integration, exports: unknown, version: string | undefined, how: LoadedHow, file?: string): void {
@@ -175,6 +178,10 @@ function patchAlreadyLoaded(): void {
         }
       }
     }
+    if (integration.whenInstalled !== undefined) {
+      prepareInstalled(integration, located);
+      continue;
+    }
     if (declared === undefined || located === undefined || !declared.has(integration.packageName)) continue;
     const esmFiles: Array<[string, string | undefined]> = [];
     if (patchMain && located.importEntry !== undefined) esmFiles.push([located.importEntry, undefined]);
@@ -194,4 +201,58 @@ function patchAlreadyLoaded(): void {
       onLoaded(integration, ns, located.version, 'ES module instance', label);
     }
   }
+}
+
+/**
+ * Hands an integration that records through an installed package (`whenInstalled`) the way to load
+ * it; reports once a library that needs the package when it is missing.
+ */
+function prepareInstalled(integration: Integration, located: LocatedPackage | undefined): void {
+  // A test runner's module sandbox (Jest's) runs this code in another realm than Node's own modules:
+  // what Node's require loads there is another copy than the one the code under test imports.
+  if (!inNodeMainRealm()) return;
+  if (located !== undefined) {
+    integration.whenInstalled!(() => loadInstalled(integration, located));
+    return;
+  }
+  const needs = integration.recordsFor;
+  const library = needs === undefined ? undefined : locatePackage(needs.packageName);
+  const major = library === undefined ? undefined : majorOf(library.version);
+  if (needs !== undefined && library !== undefined && major !== undefined && major >= needs.fromMajor) {
+    activeHost()?.logger.once(
+      `integration-needs:${integration.packageName}`,
+      'warn',
+      `${needs.packageName} ${library.version} is installed without ${integration.packageName}, through which agentops records its calls: they are not recorded. Install ${integration.packageName}`,
+    );
+  }
+}
+
+/** Loads an installed package as the application would, and patches it; undefined when it cannot be loaded. */
+function loadInstalled(integration: Integration, located: LocatedPackage): unknown {
+  const entry = located.requireEntry ?? located.importEntry;
+  if (entry === undefined) return undefined;
+  let exports: unknown;
+  try {
+    // Node's own require, which loads an ES module package too (the instance `import` gets).
+    exports = nodeRequire()(entry);
+  } catch (err) {
+    activeHost()?.logger.once(`integration-load:${integration.packageName}`, 'warn', `${integration.packageName} ${located.version} could not be loaded, so the calls it records are not recorded: ${String(err)}`);
+    return undefined;
+  }
+  onLoaded(integration, exports, located.version, 'installed, loaded when first needed');
+  return exports;
+}
+
+let mainRealm: boolean | undefined;
+
+function inNodeMainRealm(): boolean {
+  if (mainRealm === undefined) {
+    try {
+      const vm = nodeRequire()('node:vm') as typeof import('node:vm');
+      mainRealm = vm.runInThisContext('globalThis') === globalThis;
+    } catch {
+      mainRealm = false;
+    }
+  }
+  return mainRealm;
 }

@@ -20,6 +20,11 @@ export interface InstrumentOptions {
   googleGenAI?: object;
   /** The MCP `Client` or `Server` class (`@modelcontextprotocol/sdk/client/index.js`, `.../server/index.js`), its module, or a Client, Server or McpServer instance. */
   mcp?: object;
+  /**
+   * The AI SDK 7's telemetry package (`import * as otel from '@ai-sdk/otel'`) or its `OpenTelemetry`
+   * class: agentops registers an integration built from it, so every AI SDK 7 call is recorded.
+   */
+  aiSdk?: object;
 }
 
 /** The validated `instrument` setting. */
@@ -32,8 +37,10 @@ export interface InstrumentConfig {
 let fallbackLogger: SdkLogger | undefined;
 
 /**
- * Patches a supported client (OpenAI, Anthropic, Google GenAI: an instance, class or module) so its LLM calls are recorded
- * (one span per call, in the current session). Patching twice is a no-op. Returns its argument.
+ * Patches a supported client (OpenAI, Anthropic, Google GenAI, Bedrock Runtime, MCP: an instance,
+ * class or module) so its calls are recorded (one span per call, in the current session); given the
+ * `@ai-sdk/otel` module, registers agentops' telemetry integration with the AI SDK 7. Patching twice
+ * is a no-op. Returns its argument.
  *
  * @example const openai = agentops.instrument(new OpenAI());
  */

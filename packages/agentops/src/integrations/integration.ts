@@ -37,6 +37,20 @@ export interface Integration {
   readonly files?: readonly string[];
   /** Whether the package's main entry is patched too when `files` is given. Default true. */
   readonly patchMain?: boolean;
+  /**
+   * For a package that records nothing until an integration registers with it, and that the
+   * application need not import (`@ai-sdk/otel`, whose telemetry integration agentops registers with
+   * the AI SDK): called by `init()` when the package is installed, with `load`, which loads it as the
+   * application would (reported and patched as any load) and returns its exports. The integration
+   * calls `load` when the package is first needed, so that `init()` itself loads nothing.
+   */
+  whenInstalled?(load: () => unknown): void;
+  /**
+   * For a package through which another library's calls are recorded (`ai` 7 and newer through
+   * `@ai-sdk/otel`): that library, and its first major that needs this package. When the library is
+   * installed at that major or newer and this package is not, `init()` reports it once.
+   */
+  readonly recordsFor?: { readonly packageName: string; readonly fromMajor: number };
   /** What `value` is to this integration, or undefined when it is not one of its targets. Never throws. */
   recognise(value: unknown): TargetKind | undefined;
   /** Patches a recognised target. Returns how many methods were newly patched (0: already patched). */

@@ -1,4 +1,5 @@
 /** The supported libraries, and which of them a value handed to `instrument()` belongs to. */
+import { aiSdkIntegration } from './ai-sdk/otel';
 import { anthropicIntegration } from './anthropic/patch';
 import { bedrockIntegration } from './bedrock/patch';
 import { googleGenAIIntegration } from './google-genai/patch';
@@ -6,7 +7,7 @@ import type { Integration, TargetKind } from './integration';
 import { mcpIntegration } from './mcp/patch';
 import { openAIIntegration } from './openai/patch';
 
-export const INTEGRATIONS: readonly Integration[] = [openAIIntegration, anthropicIntegration, googleGenAIIntegration, bedrockIntegration, mcpIntegration];
+export const INTEGRATIONS: readonly Integration[] = [openAIIntegration, anthropicIntegration, googleGenAIIntegration, bedrockIntegration, mcpIntegration, aiSdkIntegration];
 
 /** The integration that recognises `value`, with what the value is to it. */
 export function integrationFor(value: unknown): { integration: Integration; kind: TargetKind } | undefined {

@@ -15,7 +15,8 @@ import type { NameCleaner } from '../serialize/span-name';
 import type { GenAiMetrics } from './genai-metrics';
 import { costOf, type PriceBook } from './pricing';
 
-const LLM_OPERATIONS = new Set(['chat', 'text_completion', 'embeddings', 'generate_content']);
+/** The GenAI operations that are model calls: counted, and priced. */
+export const LLM_OPERATIONS: ReadonlySet<string> = new Set(['chat', 'text_completion', 'embeddings', 'generate_content']);
 
 export type SessionLookup = (traceId: string) => Session | undefined;
 

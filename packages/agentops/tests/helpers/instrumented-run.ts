@@ -3,7 +3,7 @@
  * tests: every span a test records is decoded from the real OTLP bytes the SDK exported.
  */
 import * as agentops from '../../src';
-import type { DecodedSpan } from '../../../../testing/otlp-decode';
+import type { DecodedMetric, DecodedSpan } from '../../../../testing/otlp-decode';
 import { SDK_ENV_CLEAR, setEnv } from '../../../../testing/env';
 import { LlmStub } from '../../../../testing/llm-stub';
 import { OtlpReceiver } from '../../../../testing/otlp-receiver';
@@ -72,4 +72,11 @@ export function allText(spans: DecodedSpan[]): string {
     for (const e of s.events) for (const v of Object.values(e.attributes)) out.push(typeof v === 'string' ? v : JSON.stringify(v));
   }
   return out.join('\n');
+}
+
+/** The last export of metric `name` (with cumulative temporality, it carries the totals). */
+export function metric(metrics: DecodedMetric[], name: string): DecodedMetric {
+  const found = metrics.filter((m) => m.name === name).pop();
+  if (!found) throw new Error(`no metric ${name} in ${[...new Set(metrics.map((m) => m.name))].join(', ')}`);
+  return found;
 }

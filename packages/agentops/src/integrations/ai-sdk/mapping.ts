@@ -1,10 +1,16 @@
 /**
  * How the AI SDK's spans map to the GenAI conventions: which of them are model calls and tool
  * calls, which of their attributes carry content, the provider names, and its prompt messages in
- * the shapes `events/messages.ts` reads.
+ * the shapes `events/messages.ts` reads. Two kinds of spans: those the AI SDK 5 and 6 make
+ * (`ai.generateText.doGenerate`, `ai.*` attributes), and those `@ai-sdk/otel` makes for the AI SDK 7
+ * (`chat gpt-4o`, GenAI attributes already).
  */
 export type Role = 'model' | 'embed' | 'tool' | 'other';
 
+/** `ai`: the AI SDK 5 and 6's own spans; `gen_ai`: `@ai-sdk/otel`'s spans of the AI SDK 7. */
+export type Dialect = 'ai' | 'gen_ai';
+
+/** The role of an AI SDK 5 or 6 span, by its name. */
 export function roleOf(name: string): Role {
   if (name === 'ai.toolCall') return 'tool';
   if (name.endsWith('.doEmbed')) return 'embed';
@@ -12,8 +18,49 @@ export function roleOf(name: string): Role {
   return 'other';
 }
 
-// AI SDK attributes that carry content: dropped when capture is off.
+/**
+ * Where agentops' `enrichSpan` hands `@ai-sdk/otel`'s span type (`languageModel`, `embedding`,
+ * `tool`, `operation`, ...) to its tracer. Read when the span starts, never recorded.
+ */
+export const SPAN_TYPE_KEY = 'agentops.internal.ai_sdk.span_type';
+
+/**
+ * The role of an `@ai-sdk/otel` span, by the span type it was started for (or, when it gave none, its
+ * operation): the model calls and tool executions; an `embed()` call's own span, around its model
+ * calls, is not a model call.
+ */
+export function genAiRoleOf(spanType: unknown, operation: unknown): Role {
+  switch (spanType) {
+    case 'languageModel':
+      return 'model';
+    case 'embedding':
+      return 'embed';
+    case 'tool':
+      return 'tool';
+    case undefined:
+      return operation === 'chat' ? 'model' : operation === 'execute_tool' ? 'tool' : 'other';
+    default:
+      return 'other';
+  }
+}
+
+// AI SDK attributes that carry content (prompts, outputs, tool definitions, arguments and
+// results, embedded values): dropped when capture is off, redacted when it is on.
 export const CONTENT_KEYS = new Set([
+  // @ai-sdk/otel (AI SDK 7)
+  'gen_ai.input.messages',
+  'gen_ai.output.messages',
+  'gen_ai.system_instructions',
+  'gen_ai.tool.definitions',
+  'gen_ai.tool.call.arguments',
+  'gen_ai.tool.call.result',
+  'ai.request.text',
+  'ai.schema',
+  'ai.schema.description',
+  'ai.decision.state',
+  'ai.decision.questions',
+  'ai.decision.answers',
+  // the AI SDK 5 and 6 (and the same keys in @ai-sdk/otel)
   'ai.prompt',
   'ai.prompt.messages',
   'ai.prompt.tools',

@@ -1,6 +1,7 @@
 /**
- * An AI SDK span as agentops records it: a wrapper over the real span that adds the GenAI
- * attributes derived from the AI SDK's own and filters content by the capture policy.
+ * An AI SDK span as agentops records it: a wrapper over the real span that marks the model calls
+ * and tool calls, adds the GenAI attributes derived from the AI SDK 5 and 6's own (`@ai-sdk/otel`'s
+ * spans of the AI SDK 7 have them already) and filters content by the capture policy.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -16,9 +17,10 @@ import {
 } from '@opentelemetry/api';
 import { inputMessagesJson, outputMessagesJson } from '../../events/messages';
 import type { ContentPolicy } from '../../events/span-mapping';
+import { LLM_OPERATIONS } from '../../metrics/genai-span-processor';
 import * as A from '../../semconv';
 import type { Session } from '../../session/session';
-import { CONTENT_KEYS, fromAiSdkMessages, providerName, type Role } from './mapping';
+import { CONTENT_KEYS, fromAiSdkMessages, providerName, SPAN_TYPE_KEY, type Dialect, type Role } from './mapping';
 
 /**
  * An AI SDK span: forwards to the real span, adding GenAI attributes derived from the AI SDK's
@@ -39,8 +41,10 @@ export class AiSdkSpan implements Span {
   constructor(
     private readonly inner: Span,
     private readonly role: Role,
+    private readonly dialect: Dialect,
     private readonly policy: ContentPolicy,
-    private readonly session: Session | undefined,
+    /** The session it was recorded in. */
+    readonly session: Session | undefined,
   ) {
     if (!inner.isRecording()) return;
     if (role === 'model' || role === 'embed') {
@@ -52,6 +56,11 @@ export class AiSdkSpan implements Span {
       inner.setAttribute(A.AGENTOPS_EVENT_TYPE, 'tool');
       inner.setAttribute(A.AGENTOPS_EVENT_ID, randomUUID());
     }
+  }
+
+  /** Whether it records a language model call (what an instrumented client called inside it must not record again). */
+  isModelCall(): boolean {
+    return this.role === 'model' && this.inner.isRecording();
   }
 
   spanContext(): SpanContext {
@@ -103,7 +112,7 @@ export class AiSdkSpan implements Span {
   end(endTime?: TimeInput): void {
     if (this.session !== undefined && !this.session.closeSpan(this.inner)) return; // the session ended it as abandoned
     try {
-      if (this.inner.isRecording() && (this.role === 'model' || this.role === 'embed')) this.finishModelCall();
+      if (this.inner.isRecording() && this.dialect === 'ai' && (this.role === 'model' || this.role === 'embed')) this.finishModelCall();
     } catch {
       /* see setAttribute() */
     }
@@ -125,8 +134,21 @@ export class AiSdkSpan implements Span {
     const p = this.policy;
     if (CONTENT_KEYS.has(key)) {
       if (!p.capture) return;
-      this.inner.setAttribute(key, typeof value === 'string' && p.transform ? p.transform(value, key) : value);
-      this.deriveContent(key, value);
+      this.inner.setAttribute(key, redacted(value, key, p));
+      if (this.dialect === 'ai') this.deriveContent(key, value);
+      return;
+    }
+    if (this.dialect === 'gen_ai') {
+      if (key === SPAN_TYPE_KEY) return;
+      // The span of an embed() call, around its model calls, carries their operation too: the model
+      // calls are what is counted and priced, so it is an operation span here.
+      if (key === A.GEN_AI_OPERATION_NAME && this.role === 'other' && typeof value === 'string' && LLM_OPERATIONS.has(value)) {
+        this.inner.setAttribute(A.AGENTOPS_SPAN_KIND, 'operation');
+        return;
+      }
+      this.inner.setAttribute(key, value);
+      // The time to first chunk under the name every other LLM span of agentops has it.
+      if (key === 'gen_ai.client.operation.time_to_first_chunk' && this.role === 'model' && typeof value === 'number') this.inner.setAttribute(A.GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, value);
       return;
     }
     this.inner.setAttribute(key, value);
@@ -219,6 +241,15 @@ export class AiSdkSpan implements Span {
       setText(this.inner, A.GEN_AI_OUTPUT_MESSAGES, outputMessagesJson([{ role: 'assistant', parts }], finish, this.policy.limit), this.policy);
     }
   }
+}
+
+/** Captured content through the content transform (the redactor): a string, or each string of a list. */
+function redacted(value: AttributeValue, key: string, p: ContentPolicy): AttributeValue {
+  const t = p.transform;
+  if (t === undefined) return value;
+  if (typeof value === 'string') return t(value, key);
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return (value as string[]).map((v) => t(v, key));
+  return value;
 }
 
 function setText(span: Span, key: string, text: string | undefined, p: ContentPolicy): void {

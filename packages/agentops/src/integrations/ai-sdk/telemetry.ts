@@ -1,7 +1,7 @@
 /**
- * Vercel AI SDK (`ai`) telemetry through agentops. The AI SDK emits its own spans when given
- * `experimental_telemetry: { isEnabled: true, tracer }`; `aiSdkTelemetry()` returns those settings
- * with a tracer that:
+ * Vercel AI SDK (`ai`) telemetry through agentops. The AI SDK 5 and 6 emit their own spans when
+ * given `experimental_telemetry: { isEnabled: true, tracer }`; `aiSdkTelemetry()` returns those
+ * settings with a tracer that:
  *
  * - starts every AI SDK span through the agentops provider, under the active session (the same
  *   parent rule as an instrumented client call);
@@ -16,6 +16,12 @@
  *   content capture is off, and passes captured content through the redaction transform;
  * - marks the context of a model call so an instrumented OpenAI / Anthropic client called inside it
  *   records no second LLM span.
+ *
+ * The AI SDK 7 makes no spans itself: `@ai-sdk/otel` turns its telemetry events into GenAI spans,
+ * through the tracer it is given. agentops gives it `genAiTracer` (otel.ts), the same tracer for
+ * `@ai-sdk/otel`'s spans, which carry the GenAI attributes already: it places them in the session,
+ * marks the model calls and tool calls, and filters content. There `aiSdkTelemetry()` is optional:
+ * its `functionId`, `recordInputs` and `recordOutputs` apply, its tracer is not used.
  */
 import {
   INVALID_SPAN_CONTEXT,
@@ -28,10 +34,11 @@ import {
   type Tracer,
 } from '@opentelemetry/api';
 import { SESSION_KEY } from '../../context';
+import * as A from '../../semconv';
 import { activeHost, type InstrumentationHost } from '../host';
-import { callParent } from '../parent-context';
+import { callParent, type CallParent } from '../parent-context';
 import { SUPPRESS_LLM_SPAN_KEY } from '../shared/suppress';
-import { roleOf } from './mapping';
+import { genAiRoleOf, roleOf, SPAN_TYPE_KEY, type Dialect } from './mapping';
 import { AiSdkSpan } from './span';
 
 /** What `experimental_telemetry` accepts (structurally the AI SDK's `TelemetrySettings`). */
@@ -73,6 +80,8 @@ export function aiSdkTelemetry(options: AiSdkTelemetryOptions = {}): AiSdkTeleme
 const NOOP_SPAN = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 class AiSdkTracer implements Tracer {
+  constructor(private readonly dialect: Dialect) {}
+
   startSpan(name: string, options?: SpanOptions, context?: Context): Span {
     const host = activeHost();
     if (host === undefined) return NOOP_SPAN;
@@ -99,10 +108,14 @@ class AiSdkTracer implements Tracer {
   }
 
   private start(host: InstrumentationHost, name: string, options: SpanOptions | undefined, context: Context | undefined): { span: Span; ctx: Context } {
-    const role = roleOf(name);
-    const parent = callParent(host, context ?? host.contextAccess.active());
-    const inner = host.tracer!.startSpan(name, { ...options, kind: role === 'model' || role === 'embed' ? SpanKind.CLIENT : options?.kind, attributes: undefined }, parent.ctx);
-    const span = new AiSdkSpan(inner, role, host.recorder.policy, parent.session);
+    const genAi = this.dialect === 'gen_ai';
+    const attributes = options?.attributes;
+    const role = genAi ? genAiRoleOf(attributes?.[SPAN_TYPE_KEY], attributes?.[A.GEN_AI_OPERATION_NAME]) : roleOf(name);
+    const parent = parentOf(host, context);
+    // `@ai-sdk/otel` gives each span its kind; the AI SDK 5 and 6 give none.
+    const kind = !genAi && (role === 'model' || role === 'embed') ? SpanKind.CLIENT : options?.kind;
+    const inner = host.tracer!.startSpan(name, { ...options, kind, attributes: undefined }, parent.ctx);
+    const span = new AiSdkSpan(inner, role, this.dialect, host.recorder.policy, parent.session);
     if (options?.attributes !== undefined) span.setAttributes(options.attributes);
     parent.session?.openSpan(inner);
     let ctx = trace.setSpan(parent.ctx, span);
@@ -112,5 +125,21 @@ class AiSdkTracer implements Tracer {
   }
 }
 
-const aiSdkTracer = new AiSdkTracer();
+/**
+ * Where an AI SDK span goes: under its parent when that is an AI SDK span of an open session (the
+ * contexts `@ai-sdk/otel` builds for its child spans need not carry the session), else where any
+ * instrumented call goes.
+ */
+function parentOf(host: InstrumentationHost, context: Context | undefined): CallParent {
+  const given = context === undefined ? undefined : trace.getSpan(context);
+  if (given instanceof AiSdkSpan && given.session !== undefined && !given.session.ended && given.isRecording()) {
+    return { ctx: context!.setValue(SESSION_KEY, given.session), session: given.session };
+  }
+  return callParent(host, context ?? host.contextAccess.active());
+}
+
+const aiSdkTracer = new AiSdkTracer('ai');
+
+/** The tracer agentops gives `@ai-sdk/otel` (the AI SDK 7): its GenAI spans, recorded in the session. */
+export const genAiTracer: Tracer = new AiSdkTracer('gen_ai');
 

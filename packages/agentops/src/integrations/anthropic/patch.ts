@@ -125,7 +125,7 @@ function patchAnthropicClient(client: Record<string, unknown>): number {
 export const anthropicIntegration: Integration = {
   name: NAME,
   label: 'Anthropic',
-  testedMajors: [1, 1],
+  testedMajors: [0, 1],
   packageName: '@anthropic-ai/sdk',
   accepts: "the Anthropic class (import Anthropic from '@anthropic-ai/sdk'), its module, or an Anthropic client instance",
   recognise(value: unknown): TargetKind | undefined {

@@ -1,5 +1,5 @@
 /**
- * OpenAI client instrumentation (`openai` v4 to v6): `chat.completions.create`, `responses.create`
+ * OpenAI client instrumentation (`openai` v4 to v7): `chat.completions.create`, `responses.create`
  * and `embeddings.create`, patched on the resource classes the client instances use
  * (`OpenAI.Chat.Completions.prototype`, ...) or on one client instance. The helpers built on
  * these (`parse`, `stream`, `runTools`, `responses.stream`) go through `create` and are covered.
@@ -90,7 +90,7 @@ function patchOpenAIClient(client: Record<string, unknown>): number {
 export const openAIIntegration: Integration = {
   name: NAME,
   label: 'OpenAI',
-  testedMajors: [4, 6],
+  testedMajors: [4, 7],
   packageName: 'openai',
   accepts: "the OpenAI class (import OpenAI from 'openai'), its module, or an OpenAI client instance",
   recognise(value: unknown): TargetKind | undefined {
