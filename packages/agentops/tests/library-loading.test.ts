@@ -90,6 +90,7 @@ describe('finding the libraries an application loads', () => {
     // The repository's packages, as an installed app would see them; nothing declares openai.
     symlinkSync(path.join(repo, 'node_modules'), path.join(app, 'node_modules'), 'dir');
     copyFileSync(path.join(__dirname, 'fixtures', 'esm-import-later.mjs'), path.join(app, 'app.mjs'));
+    copyFileSync(path.join(__dirname, 'fixtures', 'llm-calls.mjs'), path.join(app, 'llm-calls.mjs'));
     const { stdout, stderr } = await run(process.execPath, ['app.mjs'], { cwd: app, env: env() });
     expect(stderr).toBe('');
     const { traceId } = JSON.parse(stdout) as { traceId: string };
