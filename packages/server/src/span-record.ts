@@ -18,7 +18,7 @@ import {
   SESSION_ID,
 } from 'agentops/semconv';
 
-export type SpanCategory = 'session' | 'turn' | 'llm' | 'tool' | 'action' | 'agent' | 'other';
+export type SpanCategory = 'session' | 'turn' | 'llm' | 'tool' | 'action' | 'agent' | 'handoff' | 'guardrail' | 'other';
 
 /** What a parentless span, or a turn span (a resumed request of the session), tells about its session. */
 export interface RootInfo {
@@ -99,6 +99,8 @@ export function categoryOf(attributes: Record<string, unknown>, parentSpanId: st
   const kind = attributes[AGENTOPS_SPAN_KIND];
   if (kind === 'session') return 'session';
   if (kind === 'turn') return 'turn';
+  // Agent frameworks' handoffs and guardrails (DESIGN section 3) have their own colour in the viewer.
+  if (kind === 'handoff' || kind === 'guardrail') return kind;
   const eventType = attributes[AGENTOPS_EVENT_TYPE];
   if (typeof eventType === 'string' && EVENT_TYPES.has(eventType)) return eventType as SpanCategory;
   const op = attributes[GEN_AI_OPERATION_NAME];

@@ -3,6 +3,7 @@
 // keeps the panel as the reader left it, which needs both to agree on which span is shown.
 import { api } from './api-client.js';
 import { navigate, refreshIn } from './app.js';
+import { agentSections } from './agent-panel.js';
 import { fmtCost, fmtInt, fmtMs, fmtTime, h, stateBadge } from './view-helpers.js';
 
 const SESSION_REFRESH_MS = 2000;
@@ -134,7 +135,7 @@ function renderSession(data, first) {
   const legend = h(
     'div',
     { class: 'legend' },
-    ['session', 'turn', 'llm', 'tool', 'action', 'agent', 'other'].map((c) => h('span', {}, h('span', { class: `cat c-${c}` }), c)),
+    ['session', 'turn', 'agent', 'handoff', 'guardrail', 'llm', 'tool', 'action', 'other'].map((c) => h('span', {}, h('span', { class: `cat c-${c}` }), c)),
     h('span', {}, h('span', { class: 'err-mark' }, '✗'), 'error'),
   );
   const waterfall = h('div', { class: 'waterfall', id: 'waterfall' }, h('div', { class: 'wf-row head' }, h('div', { class: 'wf-label' }, `${rows.length} spans`), h('div', { class: 'wf-ticks' }, ticks)), wfRows);
@@ -235,6 +236,7 @@ function renderPanel(span) {
       h('tr', {}, h('td', {}, 'parent'), h('td', {}, span.parentSpanId || '-')),
     ),
   ];
+  sections.push(...agentSections(span, pretty));
   if (span.category === 'llm') {
     sections.push(
       h('h3', {}, 'LLM call'),
