@@ -68,7 +68,7 @@ describe('agent framework spans in the viewer', () => {
     const handoff = page.locator('.wf-row[data-category="handoff"]');
     expect(await handoff.count()).toBe(1);
     // Each category its own colour: the three bars differ.
-    const colour = (loc: ReturnType<Page['locator']>) => loc.locator('.wf-bar').evaluate((el) => getComputedStyle(el).backgroundColor);
+    const colour = (loc: ReturnType<Page['locator']>) => loc.locator('.wf-bar').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor);
     const colours = new Set([await colour(row(ids.triage!)), await colour(row(ids.guardrail!)), await colour(handoff)]);
     expect(colours.size).toBe(3);
 
