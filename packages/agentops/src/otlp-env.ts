@@ -17,11 +17,23 @@ export interface OtlpTarget {
   readonly compression: 'gzip' | 'none';
   /** gRPC over plaintext (and, for any protocol, plain http to hosts other than loopback). */
   readonly insecure: boolean;
+  /** TLS material read from the files `OTEL_EXPORTER_OTLP_[SIGNAL_]CERTIFICATE`, `_CLIENT_CERTIFICATE`, `_CLIENT_KEY` name. */
+  readonly tls?: TlsFiles;
+}
+
+export interface TlsFiles {
+  /** Trusted certificate authorities (PEM), for the collector's certificate. */
+  readonly ca?: Buffer;
+  /** Client certificate and its private key (PEM), for mutual TLS. */
+  readonly cert?: Buffer;
+  readonly key?: Buffer;
 }
 
 /** What the config module's environment reader offers this module. */
 export interface EnvSource {
   raw(name: string): string | undefined;
+  /** The contents of the file the variable names; undefined (reported) when it cannot be read. */
+  file(name: string): Buffer | undefined;
   bool(name: string): boolean | undefined;
   int(name: string, min: number): number | undefined;
   url(name: string, insecure: boolean): string | undefined;
@@ -29,37 +41,82 @@ export interface EnvSource {
 }
 
 export type Signal = 'traces' | 'metrics';
-export type ExporterName = 'otlp' | 'console';
-const EXPORTER_NAMES = ['otlp', 'console', 'none'];
+export type ExporterName = 'otlp' | 'console' | 'prometheus';
 
 /**
- * `OTEL_TRACES_EXPORTER` / `OTEL_METRICS_EXPORTER`: a comma list of otlp, console, none. Unset:
- * otlp when `OTLP_EXPORTER_ENDPOINT` is set, else nothing (the vendor needs no exporter by name).
+ * The names the OpenTelemetry environment specification lists for each signal, and what this SDK
+ * does with each: used, or why not. Every listed name is accounted for; any other is unknown.
+ */
+const EXPORTERS: Record<'traces' | 'metrics' | 'logs', Record<string, string | true>> = {
+  traces: {
+    otlp: true,
+    console: true,
+    none: true,
+    zipkin: 'not supported: send OTLP to a collector with a Zipkin exporter',
+    jaeger: 'deprecated upstream (Jaeger accepts OTLP): use otlp',
+  },
+  metrics: { otlp: true, console: true, prometheus: true, none: true },
+  logs: {
+    none: true,
+    otlp: 'not supported: agentops exports no log records (logs are span events, see forwardLogs)',
+    console: 'not supported: agentops exports no log records (logs are span events, see forwardLogs)',
+  },
+};
+
+/**
+ * `OTEL_TRACES_EXPORTER` / `OTEL_METRICS_EXPORTER`: a comma list of the names above. Unset: otlp
+ * when `OTLP_EXPORTER_ENDPOINT` is set, else nothing (the vendor needs no exporter by name).
  */
 export function exporterNames(env: EnvSource, signal: Signal): Set<ExporterName> {
   const name = signal === 'traces' ? 'OTEL_TRACES_EXPORTER' : 'OTEL_METRICS_EXPORTER';
   const fallback = new Set<ExporterName>(env.raw('OTLP_EXPORTER_ENDPOINT') !== undefined ? ['otlp'] : []);
   const raw = env.raw(name);
   if (raw === undefined) return fallback;
+  const table = EXPORTERS[signal];
   const out = new Set<ExporterName>();
   let known = 0;
-  const unknown: string[] = [];
+  const skipped: string[] = [];
   for (const part of raw.split(',').map((p) => p.trim().toLowerCase()).filter(Boolean)) {
-    if (!EXPORTER_NAMES.includes(part)) {
-      unknown.push(part);
+    const verdict = Object.hasOwn(table, part) ? table[part] : undefined;
+    if (verdict !== true) {
+      skipped.push(verdict === undefined ? `${part} is unknown` : `${part} is ${verdict}`);
       continue;
     }
     known++;
     if (part !== 'none') out.add(part as ExporterName);
   }
-  // An unknown name is skipped and the rest of the list kept (otlp,zipkin is otlp); a list with no
-  // known name at all falls back to the default.
-  if (unknown.length > 0) {
+  // A skipped name is reported and the rest of the list kept (otlp,zipkin is otlp); a list with no
+  // usable name at all falls back to the default.
+  if (skipped.length > 0) {
     const used = known > 0 ? [...out].join(', ') || 'none' : fallback.size ? 'otlp' : 'none';
-    env.bad(name, `${EXPORTER_NAMES.join(', ')}; ${unknown.join(', ')} ignored`, used);
+    env.bad(name, `${usable(table)}; ${skipped.join('; ')}`, used);
     return known > 0 ? out : fallback;
   }
   return out;
+}
+
+/** `OTEL_LOGS_EXPORTER`: this SDK exports no log records; any value but `none` is reported once. */
+export function checkLogsExporter(env: EnvSource): void {
+  const raw = env.raw('OTEL_LOGS_EXPORTER');
+  if (raw === undefined) return;
+  const table = EXPORTERS.logs;
+  const skipped = raw
+    .split(',')
+    .map((p) => p.trim().toLowerCase())
+    .filter((p) => p !== '' && p !== 'none')
+    .map((p) => (Object.hasOwn(table, p) ? `${p} is ${table[p] as string}` : `${p} is unknown`));
+  if (skipped.length > 0) env.bad('OTEL_LOGS_EXPORTER', `${usable(table)}; ${skipped.join('; ')}`, 'none');
+}
+
+function usable(table: Record<string, string | true>): string {
+  return Object.keys(table).filter((k) => table[k] === true).join(', ');
+}
+
+/** `OTEL_EXPORTER_PROMETHEUS_HOST` / `_PORT` (default `localhost:9464`), for `OTEL_METRICS_EXPORTER=prometheus`. */
+export function prometheusTarget(env: EnvSource): { host: string; port: number } {
+  const host = env.raw('OTEL_EXPORTER_PROMETHEUS_HOST')?.trim() || 'localhost';
+  const port = env.int('OTEL_EXPORTER_PROMETHEUS_PORT', 0);
+  return { host, port: port !== undefined && port <= 65535 ? port : 9464 };
 }
 
 /** The collector target of `signal`, or undefined when it is not wanted or its endpoint is unusable. */
@@ -92,7 +149,13 @@ export function collectorTarget(env: EnvSource, signal: Signal, insecureDefault:
     timeoutMs: pick((n) => env.int(n, 1), 'TIMEOUT') ?? 10_000,
     compression: pick((n) => compressionOf(env, n), 'COMPRESSION') ?? 'none',
     insecure,
+    tls: tlsOf(pick((n) => env.file(n), 'CERTIFICATE'), pick((n) => env.file(n), 'CLIENT_CERTIFICATE'), pick((n) => env.file(n), 'CLIENT_KEY')),
   };
+}
+
+function tlsOf(ca: Buffer | undefined, cert: Buffer | undefined, key: Buffer | undefined): TlsFiles | undefined {
+  if (ca === undefined && cert === undefined && key === undefined) return undefined;
+  return { ...(ca ? { ca } : {}), ...(cert ? { cert } : {}), ...(key ? { key } : {}) };
 }
 
 /** `OTLP_EXPORTER_ENDPOINT` is a base URL; a URL already ending in `/v1/traces` (or metrics) is kept. */

@@ -10,7 +10,9 @@ const quiet = new SdkLogger('silent');
 
 describe.each([
   ['OTEL_TRACES_EXPORTER', 'zipkin', /otlp, console, none/],
-  ['OTEL_METRICS_EXPORTER', 'prometheus', /otlp, console, none/],
+  ['OTEL_METRICS_EXPORTER', 'statsd', /otlp, console, prometheus, none/],
+  ['OTEL_TRACES_EXPORTER', 'jaeger', /deprecated upstream/],
+  ['OTEL_LOGS_EXPORTER', 'otlp', /exports no log records/],
   ['OTEL_EXPORTER_OTLP_PROTOCOL', 'http/thrift', /http\/protobuf, http\/json, grpc/],
   ['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'udp', /http\/protobuf, http\/json, grpc/],
   ['OTEL_EXPORTER_OTLP_COMPRESSION', 'brotli', /gzip, none/],
@@ -65,6 +67,6 @@ describe('a list of exporters with an unknown name', () => {
     expect(config.consoleTraces).toBe(true);
     expect(sink.lines).toHaveLength(1);
     expect(sink.lines[0]!.message).toContain('OTEL_TRACES_EXPORTER');
-    expect(sink.lines[0]!.message).toContain('zipkin ignored');
+    expect(sink.lines[0]!.message).toContain('zipkin is not supported');
   });
 });

@@ -26,6 +26,8 @@ export interface Config {
   readonly collectorMetrics: OtlpTarget | undefined;
   readonly consoleTraces: boolean;
   readonly consoleMetrics: boolean;
+  /** Where to serve metrics for Prometheus to scrape, when asked (`metrics.prometheus`, `OTEL_METRICS_EXPORTER=prometheus`). */
+  readonly prometheus: { readonly host: string; readonly port: number } | undefined;
   readonly exporters: readonly SpanExporter[];
   readonly serviceName: string | undefined;
   readonly serviceVersion: string | undefined;
@@ -42,7 +44,7 @@ export interface Config {
   readonly batch: Readonly<Required<BatchOptions>>;
   readonly delivery: Readonly<Required<DeliveryOptions>>;
   readonly metricsEnabled: boolean;
-  readonly metrics: Readonly<Required<MetricsOptions>>;
+  readonly metrics: Readonly<Required<Omit<MetricsOptions, 'prometheus'>>>;
   readonly metricReaders: readonly MetricReader[];
   readonly pricing: Readonly<Record<string, PricingEntry>>;
   readonly mask: ((value: string, key: string) => unknown) | undefined;

@@ -2,6 +2,7 @@
  * Environment variables as config values. A bad value is reported once through the SDK's logger and
  * the default is used, so a typo in a deployment never crashes an agent.
  */
+import { readFileSync } from 'node:fs';
 import type { SdkLogger } from '../log';
 import { stripSlash, urlProblem } from './urls';
 
@@ -42,6 +43,16 @@ export class EnvReader {
       return this.bad(name, `an integer >= ${min}`, 'the default');
     }
     return Number(v);
+  }
+
+  file(name: string): Buffer | undefined {
+    const v = this.raw(name);
+    if (v === undefined) return undefined;
+    try {
+      return readFileSync(v);
+    } catch (err) {
+      return this.bad(name, `the path of a readable PEM file (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})`, 'no such file');
+    }
   }
 
   url(name: string, insecure: boolean): string | undefined {

@@ -55,6 +55,12 @@ export interface MetricsOptions {
   exportTimeoutMillis?: number;
   /** Distinct attribute sets kept per instrument; past it, measurements go to `otel.metric.overflow=true`. Default 1000. */
   cardinalityLimit?: number;
+  /**
+   * Serve the metrics for a Prometheus server to scrape, at `http://{host}:{port}/metrics`
+   * (`OTEL_METRICS_EXPORTER=prometheus`, `OTEL_EXPORTER_PROMETHEUS_HOST` / `_PORT`). `true`:
+   * `localhost:9464`. A port in use is reported once; the agent and the other destinations go on.
+   */
+  prometheus?: boolean | { port?: number; host?: string };
 }
 
 /** USD per million tokens. */

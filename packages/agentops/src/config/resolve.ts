@@ -7,7 +7,7 @@
  */
 import type { TracerProvider } from '@opentelemetry/api';
 import type { Sampler } from '@opentelemetry/sdk-trace';
-import { collectorTarget, exporterNames } from '../otlp-env';
+import { checkLogsExporter, collectorTarget, exporterNames, prometheusTarget } from '../otlp-env';
 import { AgentOpsConfigError } from '../errors';
 import { LOG_LEVELS, type LogLevel, type Logger, SdkLogger } from '../log';
 import type { Config, PropagatorName, SamplingSpec } from './config';
@@ -97,6 +97,7 @@ export function resolveConfig(options: InitOptions | undefined, env: Env, logger
   const traceNames = exporterNames(e, 'traces');
   for (const n of exportersIn?.names ?? []) traceNames.add(n);
   const metricNames = exporterNames(e, 'metrics');
+  checkLogsExporter(e);
   const collectorTraces = traceNames.has('otlp') ? collectorTarget(e, 'traces', insecure) : undefined;
   const collectorMetrics = metricNames.has('otlp') ? collectorTarget(e, 'metrics', insecure) : undefined;
   const exporters = exportersIn?.exporters;
@@ -171,7 +172,8 @@ export function resolveConfig(options: InitOptions | undefined, env: Env, logger
     if (typeof o.metrics === 'boolean') metricsEnabled = o.metrics;
     else metricsIn = optObject(o, 'metrics') ?? {};
   }
-  rejectUnknown(metricsIn, 'metrics', ['exportIntervalMillis', 'exportTimeoutMillis', 'cardinalityLimit']);
+  rejectUnknown(metricsIn, 'metrics', ['exportIntervalMillis', 'exportTimeoutMillis', 'cardinalityLimit', 'prometheus']);
+  const prometheus = prometheusOf(metricsIn, metricNames.has('prometheus'), e);
   const exportIntervalMillis = optInt(metricsIn, 'exportIntervalMillis', 100, 'metrics.') ?? e.int('OTEL_METRIC_EXPORT_INTERVAL', 100) ?? 60000;
   const exportTimeoutMillis = Math.min(
     optInt(metricsIn, 'exportTimeoutMillis', 1, 'metrics.') ?? e.int('OTEL_METRIC_EXPORT_TIMEOUT', 1) ?? 30000,
@@ -209,6 +211,7 @@ export function resolveConfig(options: InitOptions | undefined, env: Env, logger
     collectorMetrics,
     consoleTraces: traceNames.has('console'),
     consoleMetrics: metricNames.has('console'),
+    prometheus,
     exporters: Object.freeze(exporters ?? []),
     serviceName,
     serviceVersion,
@@ -295,4 +298,21 @@ function propagatorsOf(e: EnvReader): PropagatorName[] {
     if (p !== 'none' && !out.includes(p as PropagatorName)) out.push(p as PropagatorName);
   }
   return out;
+}
+
+/** `metrics.prometheus` (true or `{ port, host }`) wins over `OTEL_METRICS_EXPORTER=prometheus` and its variables. */
+function prometheusOf(metricsIn: Record<string, unknown>, fromEnv: boolean, e: EnvReader): { host: string; port: number } | undefined {
+  const v = metricsIn.prometheus;
+  if (v === undefined) return fromEnv ? Object.freeze(prometheusTarget(e)) : undefined;
+  if (v === false) return undefined;
+  const base = prometheusTarget(e);
+  if (v === true) return Object.freeze(base);
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new AgentOpsConfigError('metrics.prometheus', 'true, false or { port, host }', v);
+  const o = v as Record<string, unknown>;
+  rejectUnknown(o, 'metrics.prometheus', ['port', 'host']);
+  const port = o.port === undefined ? base.port : o.port;
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) throw new AgentOpsConfigError('metrics.prometheus.port', 'an integer from 0 to 65535', o.port);
+  const host = o.host === undefined ? base.host : o.host;
+  if (typeof host !== 'string' || host.trim() === '') throw new AgentOpsConfigError('metrics.prometheus.host', 'a host name or address', o.host);
+  return Object.freeze({ host: host.trim(), port });
 }

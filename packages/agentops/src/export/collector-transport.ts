@@ -49,6 +49,7 @@ export function collectorTransport(target: OtlpTarget, signal: 'traces' | 'metri
       insecure: target.insecure,
       compression: target.compression,
       userAgent: USER_AGENT,
+      tls: target.tls,
     });
   }
   return new HttpTransport({
@@ -60,5 +61,6 @@ export function collectorTransport(target: OtlpTarget, signal: 'traces' | 'metri
     userAgent: USER_AGENT,
     compression: target.compression,
     signal,
+    tls: target.tls,
   });
 }

@@ -17,6 +17,7 @@ export interface GrpcTransportOptions {
   timeoutMs: number;
   /** Plaintext even for https (OTEL_EXPORTER_OTLP_INSECURE). */
   insecure: boolean;
+  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
   compression: 'gzip' | 'none';
   userAgent: string;
 }
@@ -36,7 +37,7 @@ export class GrpcTransport implements Transport {
   constructor(private readonly options: GrpcTransportOptions) {
     const url = new URL(options.origin);
     const secure = url.protocol === 'https:' && !options.insecure;
-    this.client = new Client(url.host, secure ? credentials.createSsl() : credentials.createInsecure(), {
+    this.client = new Client(url.host, secure ? credentials.createSsl(options.tls?.ca ?? null, options.tls?.key ?? null, options.tls?.cert ?? null) : credentials.createInsecure(), {
       'grpc.primary_user_agent': options.userAgent,
       ...(options.compression === 'gzip' ? { 'grpc.default_compression_algorithm': 2 } : {}),
     });

@@ -15,6 +15,8 @@ export interface AgentOptions {
   connections: number;
   /** How long an idle keep-alive socket stays open. */
   keepAliveMs: number;
+  /** Certificate authorities and client certificate for https (`OTEL_EXPORTER_OTLP_*CERTIFICATE`). */
+  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
 }
 
 export interface PostOptions {
@@ -43,7 +45,7 @@ export class RequestTimeoutError extends Error {
 /** A keep-alive agent for `url`'s scheme; idle sockets never keep the process alive. */
 export function createAgent(url: string, options: AgentOptions): PostAgent {
   const o = { keepAlive: true, maxSockets: options.connections, maxFreeSockets: options.connections, timeout: options.keepAliveMs, scheduling: 'lifo' as const };
-  return new URL(url).protocol === 'https:' ? new https.Agent(o) : new http.Agent(o);
+  return new URL(url).protocol === 'https:' ? new https.Agent({ ...o, ...options.tls }) : new http.Agent(o);
 }
 
 /** POSTs `body` to `url` over `agent`; resolves once the response headers arrived. */

@@ -23,6 +23,7 @@ export interface HttpTransportOptions {
   compression?: 'gzip' | 'none';
   /** What the answers are to (their partial-success field differs); traces when not said. */
   signal?: Signal;
+  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
 }
 
 const gzipAsync = promisify(gzip);
@@ -38,7 +39,7 @@ export class HttpTransport implements Transport {
   private readonly baseHeaders: Record<string, string>;
 
   constructor(private readonly options: HttpTransportOptions) {
-    this.agent = createAgent(options.url, { connections: options.connections, keepAliveMs: 4_000 });
+    this.agent = createAgent(options.url, { connections: options.connections, keepAliveMs: 4_000, tls: options.tls });
     this.baseHeaders = {
       ...options.headers,
       'content-type': options.contentType,

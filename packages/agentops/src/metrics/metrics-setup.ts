@@ -1,12 +1,14 @@
 /**
  * The MeterProvider and its readers: one PeriodicExportingMetricReader whose exporter encodes once
  * for every OTLP metric destination (the vendor's `/v1/metrics` with the same token as traces, the
- * `OTLP_EXPORTER_ENDPOINT` collector), a console reader when `OTEL_METRICS_EXPORTER` asks for it, and
- * the readers passed in `metricReaders`. Without metrics or without any destination: no provider,
+ * `OTLP_EXPORTER_ENDPOINT` collector), a console reader when `OTEL_METRICS_EXPORTER` asks for it, a
+ * Prometheus scrape endpoint (`@opentelemetry/exporter-prometheus`) when `metrics.prometheus` or
+ * `OTEL_METRICS_EXPORTER=prometheus` asks for it, and the readers passed in `metricReaders`. Without metrics or without any destination: no provider,
  * and the NoOpMeter.
  */
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import type { Resource } from '@opentelemetry/resources';
-import { AggregationTemporality, ConsoleMetricExporter, MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
+import { AggregationTemporality, ConsoleMetricExporter, MeterProvider, PeriodicExportingMetricReader, type MetricProducer, type MetricReader } from '@opentelemetry/sdk-metrics';
 import type { Config } from '../config';
 import { DeliveryQueue } from '../export/delivery-queue';
 import { newDestinationStats, type DestinationStats } from '../export/destination-stats';
@@ -76,6 +78,7 @@ export function buildMetrics(config: Config, resource: Resource, auth: VendorAut
   const readers: MetricReader[] = [];
   if (destinations.length > 0) readers.push(new PeriodicExportingMetricReader({ exporter: new OtlpFanoutMetricExporter(destinations), cardinalityLimits, metricProducers, ...interval }));
   if (config.consoleMetrics) readers.push(new PeriodicExportingMetricReader({ exporter: new ConsoleMetricExporter(), cardinalityLimits, metricProducers, ...interval }));
+  if (config.prometheus !== undefined) readers.push(prometheusReader(config.prometheus, metricProducers, logger));
   for (const reader of config.metricReaders) {
     if (!genai.attachTo(reader)) logger.once('metrics:attach', 'warn', 'a reader passed in metricReaders does not accept extra metric producers: it gets your own metrics but not the built-in GenAI ones');
     readers.push(reader);
@@ -109,3 +112,15 @@ export function buildMetrics(config: Config, resource: Resource, auth: VendorAut
   };
 }
 
+
+/**
+ * The scrape endpoint. Its server is unref'd (it never keeps the process alive); a port in use or
+ * any other listen error is reported once and the agent goes on without it.
+ */
+function prometheusReader(target: { host: string; port: number }, metricProducers: MetricProducer[], logger: SdkLogger): MetricReader {
+  const where = `http://${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}/metrics`;
+  return new PrometheusExporter({ host: target.host, port: target.port, metricProducers }, (err) => {
+    if (err) logger.once('metrics:prometheus', 'error', `cannot serve metrics for Prometheus at ${where} (${(err as NodeJS.ErrnoException).code ?? err.message}); the other metric destinations are not affected`);
+    else logger.debug(`metrics for Prometheus at ${where}`);
+  });
+}
