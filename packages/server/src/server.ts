@@ -11,6 +11,7 @@ import { Auth, type Caller } from './auth';
 import { Checkpointer } from './checkpointer';
 import { readBody } from './http-body';
 import { formatOf, GRPC, parseMetrics, parseTraces, statusBody, successBody, type OtlpFormat, type Signal } from './otlp-ingest';
+import { prometheusText } from './prometheus-text';
 import { handleApi } from './rest-api';
 import { AgentOpsServerError } from './server-error';
 import { loadWebFiles, type StaticFile } from './static-files';
@@ -194,6 +195,10 @@ export class LocalServer {
       const r = handleApi(this.storage, caller, path, url.searchParams);
       return this.json(res, r.status, r.body);
     }
+    if (path === '/metrics') {
+      if (method !== 'GET') return this.methodNotAllowed(res, 'GET');
+      return this.metrics(req, res);
+    }
     if (method !== 'GET' && method !== 'HEAD') return this.methodNotAllowed(res, 'GET');
     if (path === '/healthz') return this.json(res, 200, { status: 'ok' });
     if (path === '/') {
@@ -204,6 +209,16 @@ export class LocalServer {
     if (path === '/sessions' || path === '/sessions/') return this.file(res, 'index.html');
     if (path.startsWith('/assets/')) return this.file(res, path.slice('/assets/'.length));
     this.json(res, 404, { error: `${path} not found` });
+  }
+
+  /** The project's stored metric points for Prometheus to scrape (the key or a token as a bearer credential). */
+  private metrics(req: IncomingMessage, res: ServerResponse): void {
+    const caller = this.auth.callerOf(req.headers);
+    if (caller === undefined) return this.json(res, 401, { error: 'missing or invalid credentials: send Authorization: Bearer <API key> (Prometheus: authorization.credentials in the scrape config)' });
+    const project = this.storage.projectById(caller.projectId);
+    const body = Buffer.from(prometheusText(this.storage.latestMetricPoints(caller.projectId), project?.name ?? caller.projectId));
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'content-length': body.length, 'cache-control': 'no-store' });
+    res.end(body);
   }
 
   private file(res: ServerResponse, name: string): void {

@@ -281,6 +281,14 @@ export class Storage {
     return this.stmt.metricNames.all(projectId) as Array<{ name: string; type: string; unit: string; points: number }>;
   }
 
+  /**
+   * What `/metrics` serves: each cumulative or gauge series at its latest point (a series being a
+   * metric, its attributes, the sender's resource and start time), and every delta point.
+   */
+  latestMetricPoints(projectId: string): Iterable<MetricPointRow> {
+    return this.stmt.latestMetricPoints.iterate(projectId, projectId) as Iterable<MetricPointRow>;
+  }
+
   metricPoints(projectId: string, name: string, limit: number): MetricPointRow[] {
     return this.stmt.metricPoints.all(projectId, name, limit) as unknown as MetricPointRow[];
   }
@@ -317,6 +325,13 @@ function prepare(db: DatabaseSync) {
       `SELECT name, description, unit, type, CAST(temporality AS REAL) AS temporality, is_monotonic, CAST(start_ns AS TEXT) AS start_ns, CAST(time_ns AS TEXT) AS time_ns, attributes,
          value, CAST(count AS REAL) AS count, sum, min, max, bucket_counts, explicit_bounds, resource, scope_name
        FROM metric_points WHERE project_id = ? AND name = ? ORDER BY time_ns DESC LIMIT ?`,
+    ),
+    latestMetricPoints: db.prepare(
+      `SELECT name, description, unit, type, CAST(temporality AS REAL) AS temporality, is_monotonic, attributes,
+         value, CAST(count AS REAL) AS count, sum, bucket_counts, explicit_bounds, resource
+       FROM metric_points WHERE project_id = ? AND (temporality = 1 OR id IN (
+         SELECT max(id) FROM metric_points WHERE project_id = ? AND temporality != 1 GROUP BY name, attributes, resource, start_ns))
+       ORDER BY name, id`,
     ),
     countSpans: db.prepare('SELECT count(*) AS n FROM spans WHERE project_id = ?'),
     countAllSpans: db.prepare('SELECT count(*) AS n FROM spans'),
