@@ -4,6 +4,7 @@
  * `/v3/auth/token` and Bearer checks on `/v1/traces`. Faults are scripted per request.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { decodeMetricsRequest, decodeTraceRequest, type DecodedMetric, type DecodedSpan } from '../packages/server/src/otlp/otlp-decode';
@@ -38,6 +39,8 @@ export interface ReceiverOptions {
   /** Scripted answer for OTLP requests, given the request and how many came before it. */
   reply?: (req: { path: string; headers: IncomingMessage['headers'] }, index: number) => Reply | Promise<Reply>;
   vendor?: VendorOptions;
+  /** Serve https with this certificate and key (PEM), asking for a client certificate when `ca` is given. */
+  tls?: { cert: Buffer; key: Buffer; ca?: Buffer };
 }
 
 export class OtlpReceiver {
@@ -63,9 +66,10 @@ export class OtlpReceiver {
   }
 
   private makeServer(): Server {
-    const server = createServer();
+    const tls = this.options.tls;
+    const server = tls ? createTlsServer({ ...tls, requestCert: tls.ca !== undefined, rejectUnauthorized: tls.ca !== undefined }) : createServer();
     server.on('request', (req, res) => void this.handle(req, res));
-    server.on('connection', (s) => {
+    server.on(tls ? 'secureConnection' : 'connection', (s: Socket) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
@@ -100,7 +104,7 @@ export class OtlpReceiver {
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return this.options.tls ? `https://localhost:${this.port}` : `http://127.0.0.1:${this.port}`;
   }
 
   /** Spans of every accepted (2xx) traces request, in arrival order. */
