@@ -41,12 +41,17 @@ function intParam(q: URLSearchParams, name: string, def: number, min: number, ma
   return Number(v);
 }
 
-/** `from` / `to`: epoch milliseconds or an ISO 8601 date. */
+// Times are stored as signed 64-bit nanoseconds: 1677-09-21T00:12:43.146Z to 2262-04-11T23:47:16.854Z.
+const MAX_MS = 9_223_372_036_854;
+
+/** `from` / `to`: epoch milliseconds or an ISO 8601 date, within the nanosecond range times are stored in. */
 function timeParam(q: URLSearchParams, name: string): bigint | undefined {
   const v = q.get(name);
   if (v === null || v === '') return undefined;
-  const ms = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
-  if (!Number.isFinite(ms)) throw new BadQuery(`${name} must be epoch milliseconds or an ISO 8601 date; got ${JSON.stringify(v)}`);
+  const ms = /^-?\d+$/.test(v) ? Number(v) : Date.parse(v);
+  if (!Number.isFinite(ms) || Math.abs(ms) > MAX_MS) {
+    throw new BadQuery(`${name} must be epoch milliseconds or an ISO 8601 date, from ${new Date(-MAX_MS).toISOString()} to ${new Date(MAX_MS).toISOString()}; got ${JSON.stringify(v)}`);
+  }
   return BigInt(Math.trunc(ms)) * 1_000_000n;
 }
 

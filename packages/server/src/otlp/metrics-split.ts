@@ -65,6 +65,7 @@ function* walk(bytes: Buffer, budget: RequestBudget | undefined, out: DecodedMet
   const top = new Cursor(bytes, 0, bytes.length, budget);
   while (top.pos < top.end) {
     const tag = top.tag();
+    yield;
     if (tag >>> 3 !== 1) {
       top.skip(tag & 7);
       continue;
@@ -84,6 +85,7 @@ function* walk(bytes: Buffer, budget: RequestBudget | undefined, out: DecodedMet
       const s = rm.len();
       if (rfield === 1) resource = resourceOf(bytes, s, rm.pos, budget);
       if (rfield !== 2) continue;
+      yield;
       const sm = new Cursor(bytes, s, rm.pos, budget);
       let scope = { name: '', version: '' };
       const ofScope: DecodedMetric[] = [];
@@ -97,7 +99,10 @@ function* walk(bytes: Buffer, budget: RequestBudget | undefined, out: DecodedMet
         expectWire(sm, sfield, stag & 7, LEN);
         const from = sm.len();
         if (sfield === 1) scope = scopeOf(bytes, from, sm.pos, budget);
-        else if (sfield === 2) yield* metric(bytes, from, sm.pos, ofScope, budget);
+        else if (sfield === 2) {
+          yield* metric(bytes, from, sm.pos, ofScope, budget);
+          yield;
+        }
       }
       for (const m of ofScope) {
         m.scope = scope;

@@ -68,11 +68,13 @@ export function scopeOf(buf: Buffer, start: number, end: number, budget: Request
   return scope;
 }
 
-/** Walks the request, appending to `groups`; yields after each span. */
+/** Walks the request, appending to `groups`; yields after each span (and each ResourceSpans and ScopeSpans). */
 function* walk(bytes: Buffer, keys: KeySet, budget: RequestBudget | undefined, groups: SpanGroup[]): Generator<void, void, void> {
   const top = new Cursor(bytes, 0, bytes.length, budget);
   while (top.pos < top.end) {
     const tag = top.tag();
+    // Also yields between top-level fields and ScopeSpans: a body of millions of empty ones has no span to yield after.
+    yield;
     if (tag >>> 3 !== 1) {
       top.skip(tag & 7);
       continue;
@@ -89,6 +91,7 @@ function* walk(bytes: Buffer, keys: KeySet, budget: RequestBudget | undefined, g
         const s = rs.len();
         if (rfield === 1) resource = resourceOf(bytes, s, rs.pos, budget);
         if (rfield !== 2) continue;
+        yield;
         const group: SpanGroup = { resource, scope: { name: '', version: '' }, spans: [] };
         const ss = new Cursor(bytes, s, rs.pos, budget);
         while (ss.pos < ss.end) {
