@@ -3,6 +3,7 @@
 // keeps the panel as the reader left it, which needs both to agree on which span is shown.
 import { api } from './api-client.js';
 import { navigate, refreshIn } from './app.js';
+import { panelShows, renderPanel } from './span-panel.js';
 import { fmtCost, fmtInt, fmtMs, fmtTime, h, stateBadge } from './view-helpers.js';
 
 const SESSION_REFRESH_MS = 2000;
@@ -141,9 +142,8 @@ function renderSession(data, first) {
   // A refresh of a running session keeps what the reader was doing: the page's scroll position,
   // and the side panel as it was (its scroll, open sections, selected text) while its span is unchanged.
   const sel = spans.get(selectedSpanId);
-  const selSig = sel ? spanSig(sel) : '';
   const oldPanel = first ? null : document.getElementById('span-panel');
-  const keep = oldPanel !== null && selSig !== '' && panelSig === selSig;
+  const keep = oldPanel !== null && sel !== undefined && panelShows(sel);
   const scrollX = window.scrollX;
   const scrollY = window.scrollY;
   const panelScroll = keep ? oldPanel.scrollTop : 0;
@@ -154,128 +154,4 @@ function renderSession(data, first) {
     window.scrollTo(scrollX, scrollY);
     panel.scrollTop = panelScroll;
   }
-}
-
-// ---- the selected span ----
-
-// What the side panel shows of a span: the span itself, not the subtree under it.
-const sigOf = new WeakMap();
-let panelSig = ''; // the span the side panel shows, as spanSig() names it
-function spanSig(span) {
-  let sig = sigOf.get(span);
-  if (sig === undefined) {
-    const { children, ...own } = span;
-    sig = JSON.stringify(own);
-    sigOf.set(span, sig);
-  }
-  return sig;
-}
-
-// Structured attribute values arrive as JSON strings: shown indented, anything else as it is.
-function pretty(v) {
-  if (typeof v === 'string') {
-    try {
-      return JSON.stringify(JSON.parse(v), null, 2);
-    } catch (e) {
-      return v;
-    }
-  }
-  return JSON.stringify(v, null, 2);
-}
-
-function kvTable(obj) {
-  const keys = Object.keys(obj || {}).sort();
-  if (keys.length === 0) return h('p', { class: 'muted' }, 'none');
-  return h('table', { class: 'kv' }, keys.map((k) => h('tr', {}, h('td', {}, k), h('td', {}, typeof obj[k] === 'string' ? obj[k] : JSON.stringify(obj[k])))));
-}
-
-function partText(p) {
-  if (p.type === 'text' || p.type === 'reasoning') return p.content;
-  if (p.type === 'tool_call') return `→ tool call ${p.name || ''}(${typeof p.arguments === 'string' ? p.arguments : JSON.stringify(p.arguments)})`;
-  if (p.type === 'tool_call_response') return `← tool result: ${typeof p.response === 'string' ? p.response : JSON.stringify(p.response)}`;
-  return JSON.stringify(p);
-}
-
-function messages(json, id) {
-  let list;
-  try {
-    list = typeof json === 'string' ? JSON.parse(json) : json;
-  } catch (e) {
-    return h('pre', { id }, String(json));
-  }
-  if (!Array.isArray(list)) return h('pre', { id }, pretty(json));
-  return h(
-    'div',
-    { id },
-    list.map((m) =>
-      h(
-        'div',
-        { class: `msg ${m.role || ''}` },
-        h('div', { class: 'role' }, m.role || 'message', m.finish_reason ? ` · ${m.finish_reason}` : ''),
-        (Array.isArray(m.parts) ? m.parts : [{ type: 'text', content: m.content }]).map((p) => h('pre', {}, partText(p))),
-      ),
-    ),
-  );
-}
-
-function renderPanel(span) {
-  const panel = document.getElementById('span-panel');
-  if (!panel) return;
-  const a = span.attributes || {};
-  const isError = span.status.code === 2;
-  const sections = [
-    h('h2', {}, h('span', { class: `cat c-${span.category}` }), ' ', span.name),
-    h(
-      'table',
-      { class: 'kv' },
-      h('tr', {}, h('td', {}, 'kind'), h('td', {}, `${span.category} (${span.kind})`)),
-      h('tr', {}, h('td', {}, 'duration'), h('td', {}, fmtMs(span.durationMs))),
-      h('tr', {}, h('td', {}, 'status'), h('td', { class: isError ? 'status-error' : '', id: 'span-status' }, ['UNSET', 'OK', 'ERROR'][span.status.code] || String(span.status.code), span.status.message ? `: ${span.status.message}` : '')),
-      h('tr', {}, h('td', {}, 'span id'), h('td', {}, span.spanId)),
-      h('tr', {}, h('td', {}, 'parent'), h('td', {}, span.parentSpanId || '-')),
-    ),
-  ];
-  if (span.category === 'llm') {
-    sections.push(
-      h('h3', {}, 'LLM call'),
-      h(
-        'table',
-        { class: 'kv', id: 'llm-usage' },
-        h('tr', {}, h('td', {}, 'model'), h('td', {}, a['gen_ai.response.model'] || a['gen_ai.request.model'] || '-')),
-        h('tr', {}, h('td', {}, 'provider'), h('td', {}, a['gen_ai.provider.name'] || '-')),
-        h('tr', {}, h('td', {}, 'input tokens'), h('td', { id: 'input-tokens' }, fmtInt(a['gen_ai.usage.input_tokens']))),
-        h('tr', {}, h('td', {}, 'output tokens'), h('td', { id: 'output-tokens' }, fmtInt(a['gen_ai.usage.output_tokens']))),
-        h('tr', {}, h('td', {}, 'cost'), h('td', { id: 'llm-cost' }, a['agentops.llm.cost_usd'] === undefined ? '-' : fmtCost(a['agentops.llm.cost_usd']))),
-      ),
-    );
-    if (a['gen_ai.system_instructions'] !== undefined) sections.push(h('h3', {}, 'System instructions'), h('pre', {}, pretty(a['gen_ai.system_instructions'])));
-    sections.push(h('h3', {}, 'Prompt'), a['gen_ai.input.messages'] === undefined ? h('p', { class: 'muted' }, 'not captured') : messages(a['gen_ai.input.messages'], 'llm-prompt'));
-    sections.push(h('h3', {}, 'Completion'), a['gen_ai.output.messages'] === undefined ? h('p', { class: 'muted' }, 'not captured') : messages(a['gen_ai.output.messages'], 'llm-completion'));
-  }
-  if (span.category === 'tool') {
-    sections.push(
-      h('h3', {}, `Tool ${a['gen_ai.tool.name'] || ''}`),
-      h('div', {}, h('b', {}, 'Arguments')),
-      h('pre', { id: 'tool-arguments' }, a['gen_ai.tool.call.arguments'] === undefined ? 'not captured' : pretty(a['gen_ai.tool.call.arguments'])),
-      h('div', {}, h('b', {}, 'Result')),
-      h('pre', { id: 'tool-result' }, a['gen_ai.tool.call.result'] === undefined ? '-' : pretty(a['gen_ai.tool.call.result'])),
-    );
-  }
-  if (span.category === 'action' && (a['agentops.action.params'] !== undefined || a['agentops.action.returns'] !== undefined)) {
-    sections.push(h('h3', {}, 'Action'), h('div', {}, h('b', {}, 'Parameters')), h('pre', {}, pretty(a['agentops.action.params'] ?? '-')), h('div', {}, h('b', {}, 'Returns')), h('pre', {}, pretty(a['agentops.action.returns'] ?? '-')));
-  }
-  const exceptions = (span.events || []).filter((e) => e.name === 'exception');
-  for (const e of exceptions) {
-    const ea = e.attributes || {};
-    sections.push(
-      h('h3', {}, 'Exception'),
-      h('div', { class: 'exception', id: 'exception' }, h('b', {}, ea['exception.type'] || 'Error'), ': ', ea['exception.message'] || '', ea['exception.stacktrace'] ? h('pre', { id: 'stacktrace' }, ea['exception.stacktrace']) : null),
-    );
-  }
-  const others = (span.events || []).filter((e) => e.name !== 'exception');
-  if (others.length > 0) sections.push(h('h3', {}, 'Events'), others.map((e) => h('div', {}, h('b', {}, e.name), kvTable(e.attributes))));
-  sections.push(h('h3', {}, 'Attributes'), kvTable(a));
-  sections.push(h('details', {}, h('summary', {}, 'Resource'), kvTable(span.resource)));
-  panel.replaceChildren(...sections.flat());
-  panelSig = spanSig(span);
 }
