@@ -14,6 +14,7 @@ import { inflated, readBody } from './http-body';
 import { BadRequest, DEFAULT_LIMITS, LimitError, type IngestLimits } from './ingest-limits';
 import { formatOf, GRPC, OtlpDecoder, statusBody, successBody, type OtlpFormat, type Signal } from './otlp-ingest';
 import { handleApi } from './rest-api';
+import { SessionIndex } from './session-index';
 import { AgentOpsServerError } from './server-error';
 import { loadWebFiles, type StaticFile } from './static-files';
 import { Storage } from './storage';
@@ -85,6 +86,7 @@ export class LocalServer {
   private readonly auth: Auth;
   private readonly queue: WriteQueue;
   private readonly decoder: OtlpDecoder;
+  private readonly index: SessionIndex;
   private readonly hosts: HostCheck;
   private readonly files: Map<string, StaticFile>;
   private readonly maxBodyBytes: number;
@@ -114,6 +116,7 @@ export class LocalServer {
     this.auth = new Auth(o.storage, o.tokenTtlSeconds);
     this.queue = new WriteQueue(o.storage.path, o.maxQueuedRows, o.log);
     this.decoder = new OtlpDecoder(o.limits, o.maxBodyBytes, o.log);
+    this.index = new SessionIndex(o.storage.path, o.log);
     this.hosts = new HostCheck(o.host, o.allowedHosts);
     this.files = loadWebFiles();
     this.checkpointer = new Checkpointer(o.storage);
@@ -197,6 +200,7 @@ export class LocalServer {
       const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
       this.server.closeIdleConnections();
       await this.decoder.close();
+      await this.index.close();
       await this.queue.close();
       // Let the answers to the requests the last commit resolved reach their sockets.
       await new Promise((r) => setImmediate(r));
@@ -230,7 +234,7 @@ export class LocalServer {
       if (method !== 'GET') return this.methodNotAllowed(res, 'GET');
       const caller = this.auth.callerOf(req.headers);
       if (caller === undefined) return this.json(res, 401, { error: 'missing or invalid credentials: send Authorization: Bearer <token or API key>' });
-      const r = handleApi(this.storage, caller, path, url.searchParams);
+      const r = await handleApi(this.storage, this.index, caller, path, url.searchParams);
       return this.json(res, r.status, r.body);
     }
     if (method !== 'GET' && method !== 'HEAD') return this.methodNotAllowed(res, 'GET');
