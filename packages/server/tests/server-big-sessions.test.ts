@@ -8,7 +8,7 @@
  */
 import type { LocalServer, SessionSummary, SpanView } from '../src';
 import { sampleSpans, protobufTraces } from '../../../testing/otlp-fixtures';
-import { spanIdOf, writeSession, START_NS } from './helpers/big-session';
+import { spanIdOf, writeSession, START_NS } from './helpers/session-writer';
 import { useServer } from './helpers/test-server';
 
 const SPANS = 130_000;

@@ -8,7 +8,7 @@
  */
 import type { Page } from 'playwright-core';
 import type { LocalServer } from '../src';
-import { writeSession } from './helpers/big-session';
+import { writeSession } from './helpers/session-writer';
 import { launchBrowser, openPage, type Browser } from './helpers/browser';
 import { useServer } from './helpers/test-server';
 
@@ -53,7 +53,8 @@ describe('a session of 1,000,001 spans in the viewer (Chromium)', () => {
 
   /** The span rows drawn, top to bottom, once every row on screen has arrived. */
   async function drawn(): Promise<Array<{ i: number; depth: number; top: number }>> {
-    await page.waitForFunction(() => document.querySelectorAll('#wf-body .wf-row.loading').length === 0 && document.querySelectorAll('#wf-body .wf-row[data-span-id]').length > 0);
+    await page.locator('#wf-body .wf-row[data-span-id]').first().waitFor();
+    await page.locator('#wf-body .wf-row.loading').first().waitFor({ state: 'detached' });
     const rows = await page.locator('#wf-body .wf-row[data-span-id]').evaluateAll((els) =>
       els.map((e) => ({ i: parseInt(e.getAttribute('data-span-id')!, 16), depth: Number(e.getAttribute('data-depth')), top: e.getBoundingClientRect().top })),
     );

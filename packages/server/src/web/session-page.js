@@ -1,10 +1,9 @@
 // One session's page: its totals, the waterfall of its spans and the side panel of the selected
 // span (span-panel.js). A session can hold a million spans: the page never asks for all of them.
-// It asks for the session's summary (span count, extent, totals, and `seq`, which moves when a span
-// arrives), and for the rows of the tree it shows, in pages (/api/sessions/:id/rows). The
-// waterfall is as tall as all its rows would be and draws only those on screen; a refresh of a
-// running session asks for the summary only, and for the rows on screen again only when `seq`
-// moved. A refresh keeps the page's scroll position and the side panel as the reader left them.
+// It asks for the session's summary (span count, extent, totals), and for the rows of the tree it
+// shows, in pages (/api/sessions/:id/rows). The waterfall is as tall as all its rows would be and draws only those on screen; a refresh of a
+// running session asks for the summary only, and for the rows on screen again only when its span
+// count moved. A refresh keeps the page's scroll position and the side panel as the reader left them.
 import { api } from './api-client.js';
 import { navigate, refreshIn } from './app.js';
 import { panelShows, renderPanel } from './span-panel.js';
@@ -18,7 +17,7 @@ const SPARE = 40; // rows drawn above and below the screen
 const MAX_BODY_PX = 15_000_000;
 const main = document.getElementById('main');
 
-let view = null; // { traceId, seq, rowCount, startMs, endMs, pages: Map<number, row[]>, loading: Map<number, Promise>, gen }
+let view = null; // { traceId, rowCount, startMs, endMs, pages: Map<number, row[]>, loading: Map<number, Promise>, gen }
 let selectedSpanId = null;
 
 export async function sessionPage(traceId, first) {
@@ -33,9 +32,10 @@ export async function sessionPage(traceId, first) {
     }
     throw e;
   }
-  const changed = first || view === null || view.traceId !== traceId || view.seq !== data.seq;
+  // Spans are only ever added: the span count says whether anything changed since the last poll.
+  const changed = first || view === null || view.traceId !== traceId || view.rowCount !== data.rowCount;
   if (changed) {
-    view = { traceId, seq: data.seq, rowCount: data.rowCount, startMs: data.startMs, endMs: data.endMs, pages: new Map(), loading: new Map(), gen: (view ? view.gen : 0) + 1 };
+    view = { traceId, rowCount: data.rowCount, startMs: data.startMs, endMs: data.endMs, pages: new Map(), loading: new Map(), gen: (view ? view.gen : 0) + 1 };
     // The rows that will be on screen, fetched before anything is redrawn: no blank rows on refresh.
     const [from, to] = visibleRows(document.getElementById('wf-body'));
     await Promise.all(pagesOf(from, to).map(loadPage));
