@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { Totals } from './session-view';
 
 export type IndexOrder = 'tree' | 'start' | 'arrival';
 
@@ -18,15 +19,8 @@ export interface IndexQuery {
   since: number;
 }
 
-export interface IndexTotals {
-  spans: number;
-  llmCalls: number;
-  toolCalls: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-}
+/** The totals the index thread counts; the duration comes from the session row. */
+export type IndexTotals = Omit<Totals, 'durationMs'>;
 
 export interface IndexWindow {
   /** Where the next `since` starts: every span stored so far is at or below it. */
