@@ -1,7 +1,11 @@
 // Local backend ingest benchmark: how many spans per second `agentops serve` stores, and the
 // latency of POST /v1/traces at that load.
 //
-//   npm run build && node bench/ingest.mjs [--runs 5] [--seconds 10] [--connections 4] [--batch 512] [--warmup 3]
+//   npm run build && node bench/ingest.mjs [--runs 5] [--seconds 10] [--connections 4] [--batch 512] [--warmup 3] [--viewer 1000000]
+//
+// With --viewer N, each run's database first gets a running session of N spans (written straight
+// into it), and while the load runs a viewer polls that session as the page does: every 2 s its
+// summary and a window of 200 rows from the middle of its tree (every time, as if it had changed).
 //
 // This process runs the server (the built package, on a loopback port, SQLite file in the OS temp
 // dir); a forked child process is the load generator: it encodes realistic OTLP/protobuf batches
@@ -35,18 +39,21 @@ async function main() {
   const batch = arg('batch', 512);
   const { startServer } = require(path.join(here, '..', 'packages', 'server', 'dist', 'index.js'));
   const warmup = arg('warmup', 3);
+  const viewer = arg('viewer', 0);
   const results = [];
   // An unreported first run: V8 compiles the hot paths (decoding, the write thread) during it.
   for (let run = warmup > 0 ? 0 : 1; run <= runs; run++) {
     const dir = mkdtempSync(path.join(tmpdir(), 'agentops-bench-'));
     const server = await startServer({ port: 0, dbPath: path.join(dir, 'bench.db') });
     try {
+      if (viewer > 0) require(path.join(here, '..', 'packages', 'server', 'tests', 'helpers', 'session-writer.js')).writeSession(server, VIEWED, viewer, { kind: 'agents', fanout: 1000 }, { running: true });
+      const written = server.countSpans();
       const cpu0 = process.cpuUsage();
       const elu0 = performance.eventLoopUtilization();
-      const load = await runLoad({ url: server.url, apiKey: server.apiKey, seconds: run === 0 ? warmup : seconds, connections, batch });
+      const load = await runLoad({ url: server.url, apiKey: server.apiKey, seconds: run === 0 ? warmup : seconds, connections, batch, viewer });
       const cpu = process.cpuUsage(cpu0);
       const elu = performance.eventLoopUtilization(elu0);
-      const stored = server.countSpans();
+      const stored = server.countSpans() - written;
       const walBytes = statSync(`${path.join(dir, 'bench.db')}-wal`, { throwIfNoEntry: false })?.size ?? 0;
       const dbBytes = statSync(path.join(dir, 'bench.db')).size;
       const result = {
@@ -85,7 +92,7 @@ async function main() {
   const summary = {
     date: new Date().toISOString().slice(0, 10),
     machine: { cpu: cpus()[0]?.model.trim(), cores: cpus().length, node: process.version, platform: `${process.platform} ${process.arch}` },
-    settings: { runs, seconds, connections, batch, warmupSeconds: warmup },
+    settings: { runs, seconds, connections, batch, warmupSeconds: warmup, viewedSessionSpans: viewer },
     spansPerSecond: { median: median(rate), min: Math.min(...rate), max: Math.max(...rate) },
     p50Ms: { median: median(p50), min: Math.min(...p50), max: Math.max(...p50) },
     p99Ms: { median: median(p99), min: Math.min(...p99), max: Math.max(...p99) },
@@ -93,9 +100,9 @@ async function main() {
   };
   const out = path.join(here, 'results');
   mkdirSync(out, { recursive: true });
-  const file = path.join(out, `ingest-${summary.date}.json`);
+  const file = path.join(out, `ingest-${summary.date}${viewer ? '-viewer' : ''}.json`);
   writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
-  console.log(`\n${summary.machine.cpu}, ${summary.machine.cores} cores, Node ${summary.machine.node}; ${runs} runs of ${seconds} s, ${connections} connections, ${batch} spans per request`);
+  console.log(`\n${summary.machine.cpu}, ${summary.machine.cores} cores, Node ${summary.machine.node}; ${runs} runs of ${seconds} s, ${connections} connections, ${batch} spans per request${viewer ? `, a viewer polling a running session of ${viewer} spans` : ''}`);
   console.log(`spans/s stored: median ${summary.spansPerSecond.median} (min ${summary.spansPerSecond.min}, max ${summary.spansPerSecond.max})`);
   console.log(`/v1/traces p50: median ${summary.p50Ms.median.toFixed(1)} ms (${summary.p50Ms.min.toFixed(1)}-${summary.p50Ms.max.toFixed(1)}), p99: median ${summary.p99Ms.median.toFixed(1)} ms (${summary.p99Ms.min.toFixed(1)}-${summary.p99Ms.max.toFixed(1)})`);
   console.log(`written to ${path.relative(process.cwd(), file)}`);
@@ -162,12 +169,35 @@ async function loadGenerator() {
       } else errors++;
     }
   };
-  await Promise.all(Array.from({ length: connections }, worker));
+  // The viewer: its own connection, polling the big session the way the page does, until the load ends.
+  let polls = 0;
+  const viewerLoop = async () => {
+    const viewAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    while (options.viewer > 0 && performance.now() < until) {
+      const summary = JSON.parse(await get(viewAgent, `${url}/api/sessions/${VIEWED}?limit=0`, token));
+      await get(viewAgent, `${url}/api/sessions/${VIEWED}/rows?offset=${Math.floor(summary.rowCount / 2)}&limit=200`, token);
+      polls++;
+      await new Promise((r) => setTimeout(r, Math.max(0, Math.min(2000, until - performance.now()))));
+    }
+    viewAgent.destroy();
+  };
+  await Promise.all([...Array.from({ length: connections }, worker), viewerLoop()]);
+  if (options.viewer > 0) console.log(`  viewer: ${polls} polls`);
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
   const cpu = process.cpuUsage(cpu0);
   process.send({ acknowledgedSpans, requests, rejected429, errors, p50Ms: pct(50), p99Ms: pct(99), elapsedSeconds: (lastAck - start) / 1000, cpuMs: (cpu.user + cpu.system) / 1000 }, () => process.exit(0));
+}
+
+function get(agent, url, token) {
+  return new Promise((resolve, reject) => {
+    http.get(url, { agent, headers: { authorization: `Bearer ${token}` } }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`${url}: HTTP ${res.statusCode}`))));
+    }).on('error', reject);
+  });
 }
 
 function post(agent, url, body, token) {
@@ -180,6 +210,9 @@ function post(agent, url, body, token) {
     req.end(body);
   });
 }
+
+// The session the viewer polls (--viewer).
+const VIEWED = '5e'.repeat(16);
 
 const PROMPT = 'You are a support agent for an online shop. '.repeat(8) + 'Customer: where is my order 42? It was due on Monday and I still have nothing. Can you check and tell me when it arrives, or refund it? '.repeat(4);
 const INPUT_MESSAGES = JSON.stringify([{ role: 'system', parts: [{ type: 'text', content: PROMPT.slice(0, 360) }] }, { role: 'user', parts: [{ type: 'text', content: PROMPT.slice(360, 1024) }] }]);

@@ -6,6 +6,7 @@
 import './require-node';
 import { Command, InvalidArgumentError } from 'commander';
 import { AgentOpsError } from 'agentops';
+import { DEFAULT_LIMITS } from './ingest-limits';
 import { DEFAULT_DB_PATH, DEFAULT_PORT, isLoopbackHost, startServer, type LocalServer } from './server';
 import { Storage } from './storage';
 import { VERSION } from './version';
@@ -30,6 +31,11 @@ function ageArg(value: string): number {
   const ms = Number(m[1]) * AGE_UNITS[m[2]!]!;
   if (ms > MAX_AGE_MS) throw new InvalidArgumentError('at most 100 years.');
   return ms;
+}
+
+/** A repeatable option: each use adds its value (or its comma-separated values). */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, ...value.split(',').map((v) => v.trim()).filter((v) => v !== '')];
 }
 
 const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
@@ -72,7 +78,10 @@ program
   .option('--allow-remote', 'allow a --host that is reachable from other machines (prints a warning: there is no TLS)', false)
   .option('--max-body-mb <mb>', 'largest OTLP request body in MiB, before and after gzip; larger ones get 413', positiveArg, 32)
   .option('--token-ttl <seconds>', 'lifetime of the tokens handed out by /v3/auth/token', positiveArg, 86_400)
-  .action(async (opts: { port: number; host: string; db: string; allowRemote: boolean; maxBodyMb: number; tokenTtl: number }) => {
+  .option('--allow-host <name>', 'also answer requests for this host name (repeatable; `.example.com` takes every name under it, `*` any name); localhost, IP addresses and --host are always answered', collect, [])
+  .option('--max-spans <n>', 'most spans (or metric data points) in one OTLP request; more get 413', positiveArg, DEFAULT_LIMITS.maxSpansPerRequest)
+  .option('--max-attributes <n>', 'most attributes (key-value pairs and array elements at any depth), events and links in one OTLP request; more get 413', positiveArg, DEFAULT_LIMITS.maxAttributesPerRequest)
+  .action(async (opts: { port: number; host: string; db: string; allowRemote: boolean; maxBodyMb: number; tokenTtl: number; allowHost: string[]; maxSpans: number; maxAttributes: number }) => {
     let server: LocalServer;
     try {
       server = await startServer({
@@ -82,6 +91,9 @@ program
         allowRemote: opts.allowRemote,
         maxBodyBytes: opts.maxBodyMb * 1024 * 1024,
         tokenTtlSeconds: opts.tokenTtl,
+        allowedHosts: opts.allowHost,
+        maxSpansPerRequest: opts.maxSpans,
+        maxAttributesPerRequest: opts.maxAttributes,
         log: (line) => process.stderr.write(`agentops serve: ${line}\n`),
       });
     } catch (err) {

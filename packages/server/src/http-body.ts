@@ -1,16 +1,20 @@
 /**
- * Reads a request body with a size cap that holds before and after decompression, so neither a
- * large body nor a small gzip bomb can make the server buffer more than `maxBytes`.
+ * Reads a request body with a size cap, and inflates a gzip body with the same cap on its output,
+ * so neither a large body nor a small gzip bomb can make the server buffer more than `maxBytes`.
+ * Reading and inflating are separate steps: a body waits (for its turn to be decoded) as the bytes
+ * that came over the wire, and only the one being decoded is inflated.
  */
 import type { IncomingMessage } from 'node:http';
 import { gunzip } from 'node:zlib';
+import { BadRequest, LimitError } from './ingest-limits';
 
 export type BodyResult =
-  | { kind: 'ok'; body: Buffer }
+  | { kind: 'ok'; body: Buffer; gzip: boolean }
   | { kind: 'too_large' }
-  | { kind: 'bad_encoding'; message: string }
   | { kind: 'unsupported_encoding'; encoding: string }
   | { kind: 'aborted' };
+
+export type InflateResult = { kind: 'ok'; body: Buffer } | { kind: 'too_large' } | { kind: 'bad_encoding'; message: string };
 
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyResult> {
   const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
@@ -39,16 +43,26 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyRe
     });
     req.on('error', () => finish({ kind: 'aborted' }));
     req.on('aborted', () => finish({ kind: 'aborted' }));
-    req.on('end', () => {
-      if (done) return;
-      const raw = Buffer.concat(chunks, size);
-      if (encoding === 'identity') return finish({ kind: 'ok', body: raw });
-      // Decompressed on libuv's thread pool, off the event loop; the output is capped too.
-      gunzip(raw, { maxOutputLength: maxBytes }, (err, out) => {
-        if (!err) return finish({ kind: 'ok', body: out });
-        if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return finish({ kind: 'too_large' });
-        finish({ kind: 'bad_encoding', message: `invalid gzip body: ${err.message}` });
-      });
+    req.on('end', () => finish({ kind: 'ok', body: Buffer.concat(chunks, size), gzip: encoding === 'gzip' }));
+  });
+}
+
+/** The body as it was sent: inflated when gzip, on libuv's thread pool (off the event loop), its output capped too. */
+export function inflate(body: Buffer, gzip: boolean, maxBytes: number): Promise<InflateResult> {
+  if (!gzip) return Promise.resolve({ kind: 'ok', body });
+  return new Promise<InflateResult>((resolve) => {
+    gunzip(body, { maxOutputLength: maxBytes }, (err, out) => {
+      if (!err) return resolve({ kind: 'ok', body: out });
+      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return resolve({ kind: 'too_large' });
+      resolve({ kind: 'bad_encoding', message: `invalid gzip body: ${err.message}` });
     });
   });
+}
+
+/** A body inflated (when gzip) within the size cap; throws `LimitError` (413) or `BadRequest` (400). */
+export async function inflated(raw: Buffer, gzip: boolean, maxBytes: number): Promise<Buffer> {
+  const r = await inflate(raw, gzip, maxBytes);
+  if (r.kind === 'too_large') throw new LimitError(`body larger than ${maxBytes} bytes once decompressed (limit maxBodyBytes)`);
+  if (r.kind === 'bad_encoding') throw new BadRequest(r.message);
+  return r.body;
 }

@@ -1,11 +1,21 @@
 /**
  * OTLP/HTTP request bodies -> rows to store, and the answers the OTLP specification asks for:
  * protobuf or JSON (by Content-Type), a body that cannot be decoded is a 400 with a Status
- * message, spans that cannot be stored (bad ids, impossible times) are left out and reported as
- * a partial success inside a 200.
+ * message, one past a limit (ingest-limits.ts) a 413 naming it, and spans that cannot be stored
+ * (bad ids, impossible times) are left out and reported as a partial success inside a 200.
+ *
+ * One body is inflated and decoded at a time (decoding runs in slices that let the event loop
+ * serve other requests in between, so without this their memory would add up); the others wait
+ * as the bytes that came over the wire. OTLP/JSON is first parsed on a thread of its own
+ * (json-decoder.ts) into OTLP/protobuf, so both encodings take one path from there.
  */
-import { MetricsResponse, RpcStatus, TraceResponse, decodeMetricsRequest, splitTraceRequest, type DecodedMetric, type SpanGroup } from './otlp/otlp-decode';
-import { decodeMetricsRequestJson, traceRequestJsonToProtobuf } from './otlp/otlp-json';
+import { MetricsResponse, RpcStatus, TraceResponse, type DecodedMetric } from './otlp/otlp-decode';
+import { decodeMetricsAsync } from './otlp/metrics-split';
+import { splitTraceRequestAsync, type SpanGroup } from './otlp/trace-split';
+import { ProtobufError } from './otlp/wire';
+import { inflated } from './http-body';
+import { BadRequest, LimitError, RequestBudget, type IngestLimits } from './ingest-limits';
+import { JsonDecoder } from './json-decoder';
 import { SERVICE_NAME } from 'agentops/semconv';
 import { SPAN_RECORD_KEYS, spanProblem, toSpanRecord, type SpanRecord } from './span-record';
 
@@ -20,19 +30,6 @@ export function formatOf(contentType: string | undefined): OtlpFormat | undefine
   return undefined;
 }
 
-export type Parsed<T> = { kind: 'ok'; items: T; rejected: number; message: string } | { kind: 'bad'; message: string };
-
-const MAX_NS = (1n << 63n) - 1n;
-
-function parseJson(body: Buffer): unknown {
-  return JSON.parse(body.toString('utf8')) as unknown;
-}
-
-function describe(err: unknown): string {
-  const m = (err as { message?: unknown }).message;
-  return typeof m === 'string' ? m.slice(0, 300) : 'undecodable';
-}
-
 export interface ParsedSpans {
   spans: SpanRecord[];
   /** Resource attributes as JSON, one per ResourceSpans; spans refer to them by index. */
@@ -41,20 +38,15 @@ export interface ParsedSpans {
   body: Uint8Array;
 }
 
-export function parseTraces(raw: Buffer, format: OtlpFormat): Parsed<ParsedSpans> {
-  let body: Buffer;
-  let groups: SpanGroup[];
-  try {
-    // JSON is turned into the protobuf request first, so both encodings take one path from here.
-    if (format === 'json') {
-      const encoded = traceRequestJsonToProtobuf(parseJson(raw));
-      body = Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
-    } else body = raw;
-    groups = splitTraceRequest(body, SPAN_RECORD_KEYS);
-  } catch (err) {
-    return { kind: 'bad', message: `cannot decode the ${format === 'json' ? 'OTLP/JSON' : 'OTLP/protobuf'} traces request: ${describe(err)}` };
-  }
-  const records: SpanRecord[] = [];
+export type Decoded =
+  | { kind: 'traces'; items: ParsedSpans; rejected: number; message: string }
+  | { kind: 'metrics'; items: DecodedMetric[]; rejected: number; message: string }
+  | { kind: 'refused'; status: 400 | 413; message: string };
+
+const MAX_NS = (1n << 63n) - 1n;
+
+function records(groups: SpanGroup[], body: Buffer): Decoded {
+  const spans: SpanRecord[] = [];
   const resources: string[] = [];
   // Every group of one ResourceSpans shares its resource object: serialise it once.
   const resourceIndex = new Map<object, number>();
@@ -77,20 +69,14 @@ export function parseTraces(raw: Buffer, format: OtlpFormat): Parsed<ParsedSpans
       }
       where.bodyStart = slice.start;
       where.bodyEnd = slice.end;
-      records.push(toSpanRecord(s, where));
+      spans.push(toSpanRecord(s, where));
     }
   }
   const message = rejected === 0 ? '' : `${rejected} span(s) rejected; first: ${firstProblem}`;
-  return { kind: 'ok', items: { spans: records, resources, body }, rejected, message };
+  return { kind: 'traces', items: { spans, resources, body }, rejected, message };
 }
 
-export function parseMetrics(body: Buffer, format: OtlpFormat): Parsed<DecodedMetric[]> {
-  let metrics: DecodedMetric[];
-  try {
-    metrics = format === 'json' ? decodeMetricsRequestJson(parseJson(body)) : decodeMetricsRequest(body);
-  } catch (err) {
-    return { kind: 'bad', message: `cannot decode the ${format === 'json' ? 'OTLP/JSON' : 'OTLP/protobuf'} metrics request: ${describe(err)}` };
-  }
+function points(metrics: DecodedMetric[]): Decoded {
   let rejected = 0;
   for (const m of metrics) {
     const before = m.points.length;
@@ -102,7 +88,48 @@ export function parseMetrics(body: Buffer, format: OtlpFormat): Parsed<DecodedMe
     rejected += before - m.points.length;
   }
   const message = rejected === 0 ? '' : `${rejected} data point(s) rejected: timestamps must fit in a signed 64-bit integer`;
-  return { kind: 'ok', items: metrics, rejected, message };
+  return { kind: 'metrics', items: metrics, rejected, message };
+}
+
+export class OtlpDecoder {
+  private readonly json: JsonDecoder;
+  private turn: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly limits: IngestLimits,
+    private readonly maxBodyBytes: number,
+    log: (line: string) => void,
+  ) {
+    this.json = new JsonDecoder(limits, maxBodyBytes, log);
+  }
+
+  /** Decodes a body as it came over the wire (`gzip`: still compressed). Never throws for what the client sent. */
+  async decode(signal: Signal, format: OtlpFormat, raw: Buffer, gzip: boolean): Promise<Decoded> {
+    const what = `the ${format === 'json' ? 'OTLP/JSON' : 'OTLP/protobuf'} ${signal} request`;
+    try {
+      const protobuf = format === 'json' ? await this.json.toProtobuf(signal, raw, gzip) : undefined;
+      return await this.exclusive(async () => {
+        const bytes = protobuf ?? (await inflated(raw, gzip, this.maxBodyBytes));
+        const budget = new RequestBudget(this.limits, signal === 'traces' ? 'spans' : 'data points');
+        return signal === 'traces' ? records(await splitTraceRequestAsync(bytes, SPAN_RECORD_KEYS, budget), bytes) : points(await decodeMetricsAsync(bytes, budget));
+      });
+    } catch (err) {
+      if (err instanceof LimitError) return { kind: 'refused', status: 413, message: err.message };
+      if (err instanceof BadRequest || err instanceof ProtobufError) return { kind: 'refused', status: 400, message: `cannot decode ${what}: ${err.message.slice(0, 300)}` };
+      throw err;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.json.close();
+  }
+
+  /** Runs `fn` once every body before it is decoded. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(fn, fn);
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
 }
 
 /** The success body: an Export*ServiceResponse, with `partial_success` only when something was rejected. */

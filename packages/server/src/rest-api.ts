@@ -3,14 +3,18 @@
  *
  *   GET /api/project                    the caller's project
  *   GET /api/sessions                   ?tag=&end_state=&from=&to=&limit=&offset=
- *   GET /api/sessions/:id               the session, its totals and its span tree
- *   GET /api/sessions/:id/spans         its spans, flat, by start time
+ *   GET /api/sessions/:id               ?offset=&limit=: the session, its totals, its span count and
+ *                                       a window of its span tree (all of it for up to 1,000 spans)
+ *   GET /api/sessions/:id/rows          ?offset=&limit=: a window of the tree as rows with their depth
+ *   GET /api/sessions/:id/spans         ?offset=&limit=: its spans, flat, by start time; or
+ *                                       ?since=: the spans stored after a poll's `seq`, oldest first
  *   GET /api/metrics                    metric names with their point counts
  *   GET /api/metrics/:name              ?limit=: latest points of one metric
  *
  * `:id` is a trace id (32 hex digits), a session UUID, or any other `session.id` string.
  */
 import type { Caller } from './auth';
+import type { IndexOrder, IndexWindow, SessionIndex } from './session-index';
 import { sessionSummary, spanTree, spanView, totalsOf } from './session-view';
 import type { Storage } from './storage';
 import type { SessionFilter } from './storage-rows';
@@ -41,12 +45,17 @@ function intParam(q: URLSearchParams, name: string, def: number, min: number, ma
   return Number(v);
 }
 
-/** `from` / `to`: epoch milliseconds or an ISO 8601 date. */
+// Times are stored as signed 64-bit nanoseconds: 1677-09-21T00:12:43.146Z to 2262-04-11T23:47:16.854Z.
+const MAX_MS = 9_223_372_036_854;
+
+/** `from` / `to`: epoch milliseconds or an ISO 8601 date, within the nanosecond range times are stored in. */
 function timeParam(q: URLSearchParams, name: string): bigint | undefined {
   const v = q.get(name);
   if (v === null || v === '') return undefined;
-  const ms = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
-  if (!Number.isFinite(ms)) throw new BadQuery(`${name} must be epoch milliseconds or an ISO 8601 date; got ${JSON.stringify(v)}`);
+  const ms = /^-?\d+$/.test(v) ? Number(v) : Date.parse(v);
+  if (!Number.isFinite(ms) || Math.abs(ms) > MAX_MS) {
+    throw new BadQuery(`${name} must be epoch milliseconds or an ISO 8601 date, from ${new Date(-MAX_MS).toISOString()} to ${new Date(MAX_MS).toISOString()}; got ${JSON.stringify(v)}`);
+  }
   return BigInt(Math.trunc(ms)) * 1_000_000n;
 }
 
@@ -56,7 +65,44 @@ function resolveTraceId(storage: Storage, projectId: string, id: string): string
   return storage.traceIdOfSessionId(projectId, id);
 }
 
-export function handleApi(storage: Storage, caller: Caller, pathname: string, query: URLSearchParams): ApiResult {
+/** Most tree nodes one detail answer carries, rows one `/rows` answer, spans one `/spans` answer. */
+export const MAX_TREE_WINDOW = 2000;
+export const MAX_ROWS_WINDOW = 1000;
+export const MAX_SPANS_WINDOW = 5000;
+
+async function sessionApi(storage: Storage, index: SessionIndex, p: string, traceId: string, what: string | undefined, query: URLSearchParams): Promise<ApiResult | undefined> {
+  const session = storage.getSession(p, traceId);
+  if (session === undefined) return undefined;
+  const ask = (order: IndexOrder, def: number, max: number, min = 1): Promise<IndexWindow> =>
+    index.window(p, traceId, { order, offset: intParam(query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER), limit: intParam(query, 'limit', def, min, max), since: intParam(query, 'since', 0, 0, Number.MAX_SAFE_INTEGER) });
+  const views = (w: IndexWindow) => storage.spansByIds(p, traceId, w.ids).map(spanView);
+  const extent = (w: IndexWindow) => ({ seq: w.seq, rowCount: w.rowCount, offset: w.offset, startMs: w.startMs, endMs: w.endMs });
+  if (what === undefined) {
+    const w = await ask('tree', 1000, MAX_TREE_WINDOW, 0);
+    return { status: 200, body: { session: sessionSummary(session), totals: totalsOf(w.totals, session), ...extent(w), limit: w.ids.length, tree: spanTree(views(w)) } };
+  }
+  if (what === 'rows') {
+    const w = await ask('tree', 200, MAX_ROWS_WINDOW);
+    const spans = views(w);
+    const rows = spans.map((span, i) => ({ depth: w.depths[i], turn: w.turns[i] || null, span }));
+    return { status: 200, body: { traceId, ...extent(w), limit: rows.length, rows } };
+  }
+  if (what === 'spans') {
+    if (query.has('since')) {
+      if (query.has('offset')) throw new BadQuery('give since or offset, not both');
+      const w = await ask('arrival', 1000, MAX_SPANS_WINDOW);
+      const more = w.offset + w.ids.length < w.rowCount;
+      // Where the next poll starts: after the last span sent, or after everything when all was sent.
+      const next = more ? w.seqs[w.seqs.length - 1]! : Math.max(w.seq, Number(query.get('since')));
+      return { status: 200, body: { traceId, seq: next, more, spans: views(w) } };
+    }
+    const w = await ask('start', 1000, MAX_SPANS_WINDOW);
+    return { status: 200, body: { traceId, seq: w.seq, total: w.rowCount, offset: w.offset, limit: w.ids.length, spans: views(w) } };
+  }
+  return notFound(`/api/sessions/${traceId}/${what}`);
+}
+
+export async function handleApi(storage: Storage, index: SessionIndex, caller: Caller, pathname: string, query: URLSearchParams): Promise<ApiResult> {
   const p = caller.projectId;
   try {
     const parts = pathname.split('/').slice(2).map((x) => decodeURIComponent(x));
@@ -80,12 +126,8 @@ export function handleApi(storage: Storage, caller: Caller, pathname: string, qu
     }
     if (parts[0] === 'sessions' && parts[1] !== undefined && parts.length <= 3) {
       const traceId = resolveTraceId(storage, p, parts[1]);
-      const session = traceId === undefined ? undefined : storage.getSession(p, traceId);
-      if (traceId === undefined || session === undefined) return notFound(`session ${parts[1]}`);
-      const rows = storage.spansOf(p, traceId);
-      const spans = rows.map(spanView);
-      if (parts.length === 3) return parts[2] === 'spans' ? { status: 200, body: { traceId, spans } } : notFound(pathname);
-      return { status: 200, body: { session: sessionSummary(session), totals: totalsOf(rows, session), tree: spanTree(spans) } };
+      const r = traceId === undefined ? undefined : await sessionApi(storage, index, p, traceId, parts[2], query);
+      return r ?? notFound(`session ${parts[1]}`);
     }
     if (parts[0] === 'metrics' && parts.length === 1) return { status: 200, body: { metrics: storage.metricNames(p) } };
     if (parts[0] === 'metrics' && parts.length === 2) {

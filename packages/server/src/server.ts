@@ -9,10 +9,13 @@ import { hostname } from 'node:os';
 import { AgentOpsConfigError } from 'agentops';
 import { Auth, type Caller } from './auth';
 import { Checkpointer } from './checkpointer';
-import { readBody } from './http-body';
-import { formatOf, GRPC, parseMetrics, parseTraces, statusBody, successBody, type OtlpFormat, type Signal } from './otlp-ingest';
+import { HostCheck } from './host-check';
+import { inflated, readBody } from './http-body';
+import { BadRequest, DEFAULT_LIMITS, LimitError, type IngestLimits } from './ingest-limits';
+import { formatOf, GRPC, OtlpDecoder, statusBody, successBody, type OtlpFormat, type Signal } from './otlp-ingest';
 import { prometheusText } from './prometheus-text';
 import { handleApi } from './rest-api';
+import { SessionIndex } from './session-index';
 import { AgentOpsServerError } from './server-error';
 import { loadWebFiles, type StaticFile } from './static-files';
 import { Storage } from './storage';
@@ -36,6 +39,22 @@ export interface ServerOptions {
   tokenTtlSeconds?: number;
   /** Receives the server's own diagnostics (failed writes, internal errors). Default: none. */
   log?: (line: string) => void;
+  /**
+   * Host names the server answers besides `localhost`, IP addresses and the host it is bound to
+   * (a check against DNS rebinding: see docs/local-backend.md). `.example.com` allows that name
+   * and every name under it; `'*'` allows any. Default none.
+   */
+  allowedHosts?: string[];
+  /** Spans in one traces request (data points in one metrics request); more get 413. Default 50000. */
+  maxSpansPerRequest?: number;
+  /** Attribute key-value pairs and array elements at any depth, events and links in one request; more get 413. Default 500000. */
+  maxAttributesPerRequest?: number;
+  /** Protobuf fields of any kind in one request (OTLP/JSON: JSON values); more get 413. Default 4000000. */
+  maxFieldsPerRequest?: number;
+  /** Time decoding one request may take; longer gets 413. Default 10000 ms. */
+  decodeTimeoutMs?: number;
+  /** Heap of the thread that parses OTLP/JSON, in MiB; a body needing more gets 413. Default 512. */
+  decodeMemoryMb?: number;
 }
 
 export const DEFAULT_PORT = 4319;
@@ -67,6 +86,9 @@ export class LocalServer {
   private readonly server: Server;
   private readonly auth: Auth;
   private readonly queue: WriteQueue;
+  private readonly decoder: OtlpDecoder;
+  private readonly index: SessionIndex;
+  private readonly hosts: HostCheck;
   private readonly files: Map<string, StaticFile>;
   private readonly maxBodyBytes: number;
   private readonly log: (line: string) => void;
@@ -74,7 +96,18 @@ export class LocalServer {
   private closing: Promise<void> | undefined;
 
   /** @internal Use `startServer()`. */
-  constructor(o: { storage: Storage; project: Project; apiKey: string; host: string; maxBodyBytes: number; maxQueuedRows: number; tokenTtlSeconds: number; log: (line: string) => void }) {
+  constructor(o: {
+    storage: Storage;
+    project: Project;
+    apiKey: string;
+    host: string;
+    maxBodyBytes: number;
+    maxQueuedRows: number;
+    tokenTtlSeconds: number;
+    log: (line: string) => void;
+    limits: IngestLimits;
+    allowedHosts: readonly string[];
+  }) {
     this.storage = o.storage;
     this.project = o.project;
     this.apiKey = o.apiKey;
@@ -83,9 +116,14 @@ export class LocalServer {
     this.log = o.log;
     this.auth = new Auth(o.storage, o.tokenTtlSeconds);
     this.queue = new WriteQueue(o.storage.path, o.maxQueuedRows, o.log);
+    this.decoder = new OtlpDecoder(o.limits, o.maxBodyBytes, o.log);
+    this.index = new SessionIndex(o.storage.path, o.log);
+    this.hosts = new HostCheck(o.host, o.allowedHosts);
     this.files = loadWebFiles();
     this.checkpointer = new Checkpointer(o.storage);
     this.server = createServer({ keepAliveTimeout: 10_000 }, (req, res) => {
+      // No answer of this server is to be read as anything but the type it declares.
+      res.setHeader('x-content-type-options', 'nosniff');
       this.handle(req, res).catch((err: unknown) => {
         this.log(`internal error on ${req.method ?? ''} ${req.url ?? ''}: ${(err as Error).stack ?? String(err)}`);
         if (!res.headersSent) this.json(res, 500, { error: 'internal error' });
@@ -162,6 +200,8 @@ export class LocalServer {
     this.closing ??= (async () => {
       const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
       this.server.closeIdleConnections();
+      await this.decoder.close();
+      await this.index.close();
       await this.queue.close();
       // Let the answers to the requests the last commit resolved reach their sockets.
       await new Promise((r) => setImmediate(r));
@@ -179,6 +219,9 @@ export class LocalServer {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     const method = req.method ?? 'GET';
+    if (!this.hosts.allows(req.headers.host)) {
+      return this.json(res, 403, { error: `host ${JSON.stringify(req.headers.host)} is not allowed: this server answers localhost, IP addresses and the host it listens on; allow other names with --allow-host (allowedHosts)` });
+    }
 
     if (path === '/v1/traces' || path === '/v1/metrics') {
       if (method !== 'POST') return this.methodNotAllowed(res, 'POST');
@@ -192,7 +235,7 @@ export class LocalServer {
       if (method !== 'GET') return this.methodNotAllowed(res, 'GET');
       const caller = this.auth.callerOf(req.headers);
       if (caller === undefined) return this.json(res, 401, { error: 'missing or invalid credentials: send Authorization: Bearer <token or API key>' });
-      const r = handleApi(this.storage, caller, path, url.searchParams);
+      const r = await handleApi(this.storage, this.index, caller, path, url.searchParams);
       return this.json(res, r.status, r.body);
     }
     if (path === '/metrics') {
@@ -228,7 +271,6 @@ export class LocalServer {
       'content-type': f.contentType,
       'content-length': f.body.length,
       'cache-control': 'no-cache',
-      'x-content-type-options': 'nosniff',
       // Everything the page needs comes from this server: no CDN, no inline script.
       'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
       'referrer-policy': 'no-referrer',
@@ -242,8 +284,11 @@ export class LocalServer {
     if (r.kind !== 'ok') return this.json(res, 400, { error: 'unreadable body' });
     let apiKey: unknown;
     try {
-      apiKey = (JSON.parse(r.body.toString('utf8')) as { api_key?: unknown } | null)?.api_key;
-    } catch {
+      const body = await inflated(r.body, r.gzip, AUTH_BODY_LIMIT);
+      apiKey = (JSON.parse(body.toString('utf8')) as { api_key?: unknown } | null)?.api_key;
+    } catch (err) {
+      if (err instanceof LimitError) return this.json(res, 413, { error: 'body too large' });
+      if (err instanceof BadRequest) return this.json(res, 400, { error: 'unreadable body' });
       return this.json(res, 400, { error: 'the body must be JSON: {"api_key": "..."}' });
     }
     if (typeof apiKey !== 'string' || apiKey === '') return this.json(res, 400, { error: 'the body must be JSON: {"api_key": "..."}' });
@@ -268,25 +313,15 @@ export class LocalServer {
     if (body.kind === 'aborted') return;
     if (body.kind === 'too_large') return fail(413, GRPC.INVALID_ARGUMENT, `body larger than ${this.maxBodyBytes} bytes`, { connection: 'close' });
     if (body.kind === 'unsupported_encoding') return fail(415, GRPC.INVALID_ARGUMENT, `unsupported content-encoding ${JSON.stringify(body.encoding)}: use gzip or none`);
-    if (body.kind === 'bad_encoding') return fail(400, GRPC.INVALID_ARGUMENT, body.message);
 
-    let rejected: number;
-    let message: string;
-    let rows: number;
-    let batch: WriteBatch;
-    if (signal === 'traces') {
-      const parsed = parseTraces(body.body, format);
-      if (parsed.kind === 'bad') return fail(400, GRPC.INVALID_ARGUMENT, parsed.message);
-      ({ rejected, message } = parsed);
-      rows = parsed.items.spans.length;
-      batch = { projectId: caller.projectId, spans: parsed.items.spans, resources: parsed.items.resources, body: parsed.items.body, metrics: [] };
-    } else {
-      const parsed = parseMetrics(body.body, format);
-      if (parsed.kind === 'bad') return fail(400, GRPC.INVALID_ARGUMENT, parsed.message);
-      ({ rejected, message } = parsed);
-      rows = parsed.items.reduce((n, m) => n + m.points.length, 0);
-      batch = { projectId: caller.projectId, spans: [], resources: [], body: EMPTY, metrics: parsed.items };
-    }
+    const decoded = await this.decoder.decode(signal, format, body.body, body.gzip);
+    if (decoded.kind === 'refused') return fail(decoded.status, GRPC.INVALID_ARGUMENT, decoded.message);
+    const { rejected, message } = decoded;
+    const batch: WriteBatch =
+      decoded.kind === 'traces'
+        ? { projectId: caller.projectId, spans: decoded.items.spans, resources: decoded.items.resources, body: decoded.items.body, metrics: [] }
+        : { projectId: caller.projectId, spans: [], resources: [], body: EMPTY, metrics: decoded.items };
+    const rows = batch.spans.length + batch.metrics.reduce((n, m) => n + m.points.length, 0);
     if (rows > 0) {
       if (this.queue.wouldOverflow(rows)) return this.busy(res, answerFormat);
       try {
@@ -346,10 +381,19 @@ export async function startServer(options: ServerOptions = {}): Promise<LocalSer
     );
   }
   const log = typeof o.log === 'function' ? o.log : () => undefined;
+  const limits: IngestLimits = {
+    maxSpansPerRequest: posInt(o, 'maxSpansPerRequest', DEFAULT_LIMITS.maxSpansPerRequest, 1, 10_000_000),
+    maxAttributesPerRequest: posInt(o, 'maxAttributesPerRequest', DEFAULT_LIMITS.maxAttributesPerRequest, 1, 100_000_000),
+    maxFieldsPerRequest: posInt(o, 'maxFieldsPerRequest', DEFAULT_LIMITS.maxFieldsPerRequest, 1, 1_000_000_000),
+    decodeTimeoutMs: posInt(o, 'decodeTimeoutMs', DEFAULT_LIMITS.decodeTimeoutMs, 1, 3_600_000),
+    decodeMemoryMb: posInt(o, 'decodeMemoryMb', DEFAULT_LIMITS.decodeMemoryMb, 16, 64 * 1024),
+  };
+  const allowedHosts = o.allowedHosts ?? [];
+  if (!Array.isArray(allowedHosts) || !allowedHosts.every((h) => typeof h === 'string' && h.trim() !== '')) throw new AgentOpsConfigError('allowedHosts', 'an array of host names', allowedHosts);
   const storage = Storage.open(dbPath);
   try {
     const { project, apiKey } = storage.defaultProject();
-    const server = new LocalServer({ storage, project, apiKey, host, maxBodyBytes, maxQueuedRows, tokenTtlSeconds, log });
+    const server = new LocalServer({ storage, project, apiKey, host, maxBodyBytes, maxQueuedRows, tokenTtlSeconds, log, limits, allowedHosts });
     try {
       await server.listen(port);
     } catch (err) {

@@ -161,19 +161,10 @@ export function sessionSummary(s: SessionRow): SessionSummary {
   };
 }
 
-/** Totals recomputed from the spans themselves (the detail page does not trust running sums). */
-export function totalsOf(spans: readonly SpanRow[], session: SessionRow): Totals {
+/** Totals counted from the spans themselves (by the session index thread; the detail page does not trust running sums). */
+export function totalsOf(counts: Omit<Totals, 'durationMs'>, session: SessionRow): Totals {
   const { start, end } = sessionExtent(session);
-  const t: Totals = { durationMs: durationMs(start, end), spans: spans.length, llmCalls: 0, toolCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
-  for (const s of spans) {
-    if (s.category === 'llm') t.llmCalls++;
-    if (s.category === 'tool') t.toolCalls++;
-    if (s.status_code === 2) t.errors++;
-    t.inputTokens += s.input_tokens ?? 0;
-    t.outputTokens += s.output_tokens ?? 0;
-    t.costUsd += s.cost_usd ?? 0;
-  }
-  return t;
+  return { durationMs: durationMs(start, end), ...counts };
 }
 
 /**
@@ -190,6 +181,8 @@ export function spanTree(spans: readonly SpanView[]): SpanNode[] {
     else roots.push(n);
   }
   // A malformed trace can make spans each other's parents; such a cycle is cut and shown at the top.
+  // An explicit stack, pushed one child at a time: neither recursion nor spreading a list of
+  // children into arguments has a limit a big session cannot reach.
   const seen = new Set<SpanNode>();
   const mark = (start: SpanNode): void => {
     const stack = [start];
@@ -197,7 +190,7 @@ export function spanTree(spans: readonly SpanView[]): SpanNode[] {
       const n = stack.pop()!;
       if (seen.has(n)) continue;
       seen.add(n);
-      stack.push(...n.children);
+      for (const c of n.children) stack.push(c);
     }
   };
   for (const r of roots) mark(r);

@@ -273,8 +273,14 @@ export class Storage {
     return (this.stmt.traceOfSessionId.get(projectId, sessionId) as { trace_id: string } | undefined)?.trace_id;
   }
 
-  spansOf(projectId: string, traceId: string): SpanRow[] {
-    return this.stmt.spansOf.all(projectId, traceId) as unknown as SpanRow[];
+  /** The spans named, in the order named (one primary-key lookup each: a window, never a whole session). */
+  spansByIds(projectId: string, traceId: string, spanIds: readonly string[]): SpanRow[] {
+    const out: SpanRow[] = [];
+    for (const id of spanIds) {
+      const row = this.stmt.spanById.get(projectId, traceId, id) as SpanRow | undefined;
+      if (row !== undefined) out.push(row);
+    }
+    return out;
   }
 
   metricNames(projectId: string): Array<{ name: string; type: string; unit: string; points: number }> {
@@ -319,7 +325,7 @@ function prepare(db: DatabaseSync) {
     deleteKey: db.prepare('DELETE FROM api_keys WHERE id = ?'),
     getSession: db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE project_id = ? AND trace_id = ?`),
     traceOfSessionId: db.prepare('SELECT trace_id FROM sessions WHERE project_id = ? AND session_id = ? ORDER BY start_ns DESC LIMIT 1'),
-    spansOf: db.prepare(`SELECT ${SPAN_COLUMNS} FROM spans WHERE project_id = ? AND trace_id = ? ORDER BY start_ns, span_id`),
+    spanById: db.prepare(`SELECT ${SPAN_COLUMNS} FROM spans WHERE project_id = ? AND trace_id = ? AND span_id = ?`),
     metricNames: db.prepare('SELECT name, type, unit, count(*) AS points FROM metric_points WHERE project_id = ? GROUP BY name, type, unit ORDER BY name'),
     metricPoints: db.prepare(
       `SELECT name, description, unit, type, CAST(temporality AS REAL) AS temporality, is_monotonic, CAST(start_ns AS TEXT) AS start_ns, CAST(time_ns AS TEXT) AS time_ns, attributes,

@@ -4,7 +4,8 @@
  * hand-built ones, and refuses malformed bytes anywhere in a span, down to nested attribute values.
  */
 import protobuf from 'protobufjs';
-import { decodeTraceRequest, splitTraceRequest, TraceRequest } from '../src/otlp/otlp-decode';
+import { decodeTraceRequest, TraceRequest } from '../src/otlp/otlp-decode';
+import { splitTraceRequest } from '../src/otlp/trace-split';
 import { KeySet, scanSpan, SpanScanError } from '../src/otlp/span-scan';
 import { SDK_ENV_CLEAR, setEnv } from '../../../testing/env';
 import { protobufTraces, sampleSpans } from '../../../testing/otlp-fixtures';

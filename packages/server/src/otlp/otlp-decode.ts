@@ -4,16 +4,21 @@
  */
 import protobuf from 'protobufjs';
 import { OTLP_PROTO } from './otlp-schema';
-import { scanSpan, type KeySet, type ScannedSpan } from './span-scan';
 
-const root = protobuf.parse(OTLP_PROTO, { keepCase: true }).root;
+const root = protobuf.parse(OTLP_PROTO, { keepCase: true }).root.resolveAll();
 export const TraceRequest = root.lookupType('otlp.ExportTraceServiceRequest');
 export const MetricsRequest = root.lookupType('otlp.ExportMetricsServiceRequest');
 export const TraceResponse = root.lookupType('otlp.ExportTraceServiceResponse');
 export const MetricsResponse = root.lookupType('otlp.ExportMetricsServiceResponse');
 export const SpanType = root.lookupType('otlp.Span');
-const ResourceType = root.lookupType('otlp.Resource');
-const ScopeType = root.lookupType('otlp.InstrumentationScope');
+/** The data point message of each metric type. */
+export const POINT_TYPES = {
+  gauge: root.lookupType('otlp.NumberDataPoint'),
+  sum: root.lookupType('otlp.NumberDataPoint'),
+  histogram: root.lookupType('otlp.HistogramDataPoint'),
+  exponential_histogram: root.lookupType('otlp.ExponentialHistogramDataPoint'),
+  summary: root.lookupType('otlp.SummaryDataPoint'),
+} as const;
 /** google.rpc.Status, the body of an OTLP/HTTP error answer. */
 export const RpcStatus = root.lookupType('otlp.Status_');
 
@@ -74,7 +79,7 @@ export interface DecodedMetric {
   scope: { name: string; version: string };
 }
 
-const TO_OBJECT: protobuf.IConversionOptions = { longs: String, bytes: Buffer as unknown as typeof String, defaults: true, oneofs: true, arrays: true };
+export const TO_OBJECT: protobuf.IConversionOptions = { longs: String, bytes: Buffer as unknown as typeof String, defaults: true, oneofs: true, arrays: true };
 
 type Obj = Record<string, unknown>;
 
@@ -123,7 +128,8 @@ export function anyValue(v: unknown): unknown {
 }
 
 export function keyValues(list: unknown): AttributeMap {
-  const out: AttributeMap = {};
+  // Keys are data: a null-prototype object keeps an attribute named __proto__ or constructor as it is.
+  const out: AttributeMap = Object.create(null);
   for (const kv of (list as Obj[] | undefined) ?? []) out[kv.key as string] = anyValue(kv.value);
   return out;
 }
@@ -215,7 +221,8 @@ export function flattenMetricsRequest(msg: Obj): DecodedMetric[] {
   return out;
 }
 
-function point(p: Obj): DecodedDataPoint {
+/** A data point in protobufjs object form (`toObject` with TO_OBJECT) -> the decoded point. */
+export function point(p: Obj): DecodedDataPoint {
   const dp: DecodedDataPoint = {
     attributes: keyValues(p.attributes),
     startTimeUnixNano: String(p.start_time_unix_nano ?? '0'),
@@ -230,69 +237,6 @@ function point(p: Obj): DecodedDataPoint {
   if (Array.isArray(p.bucket_counts)) dp.bucketCounts = (p.bucket_counts as unknown[]).map(Number);
   if (Array.isArray(p.explicit_bounds)) dp.explicitBounds = p.explicit_bounds as number[];
   return dp;
-}
-
-/** One span of a request: what was read of it, and where its bytes are in the request. */
-export interface SpanSlice {
-  span: ScannedSpan;
-  start: number;
-  end: number;
-}
-
-/** The spans of one ScopeSpans, with their resource and scope. */
-export interface SpanGroup {
-  resource: AttributeMap;
-  scope: { name: string; version: string };
-  spans: SpanSlice[];
-}
-
-const LEN = 2;
-
-/** Reads the length-delimited fields of the message in `bytes[start, end)`, calling `field` for each; skips the rest. Throws on malformed bytes. */
-function eachField(bytes: Uint8Array, start: number, end: number, field: (n: number, from: number, to: number) => void): void {
-  const r = protobuf.Reader.create(bytes.subarray(start, end));
-  while (r.pos < r.len) {
-    const tag = r.uint32();
-    if ((tag & 7) === LEN) {
-      const len = r.uint32();
-      const from = r.pos;
-      if (from + len > r.len) throw new RangeError(`field ${tag >>> 3} runs past the end of its message (offset ${start + from})`);
-      r.pos = from + len;
-      field(tag >>> 3, start + from, start + from + len);
-    } else {
-      r.skipType(tag & 7);
-    }
-  }
-}
-
-/**
- * Splits an ExportTraceServiceRequest into its spans, each scanned (which checks it is well
- * formed, reading only its header and the attributes in `keys`) and located in `bytes`, so a
- * backend can keep a span's own bytes instead of re-serialising it. Throws on bytes that are not
- * a valid request.
- */
-export function splitTraceRequest(bytes: Buffer, keys: KeySet): SpanGroup[] {
-  const groups: SpanGroup[] = [];
-  eachField(bytes, 0, bytes.length, (n, from, to) => {
-    if (n !== 1) return;
-    let resource: AttributeMap = {};
-    const mine: SpanGroup[] = [];
-    eachField(bytes, from, to, (rn, rfrom, rto) => {
-      if (rn === 1) resource = keyValues((ResourceType.decode(bytes.subarray(rfrom, rto)) as unknown as Obj).attributes);
-      else if (rn === 2) {
-        const group: SpanGroup = { resource, scope: { name: '', version: '' }, spans: [] };
-        eachField(bytes, rfrom, rto, (sn, sfrom, sto) => {
-          if (sn === 1) group.scope = scopeOf(ScopeType.decode(bytes.subarray(sfrom, sto)));
-          else if (sn === 2) group.spans.push({ span: scanSpan(bytes, sfrom, sto, keys), start: sfrom, end: sto });
-        });
-        mine.push(group);
-      }
-    });
-    // The resource may come after the scopes in the bytes: every group of this ResourceSpans shares it.
-    for (const g of mine) g.resource = resource;
-    groups.push(...mine);
-  });
-  return groups;
 }
 
 /** One span's stored bytes -> the decoded span (its resource and scope are kept elsewhere: left empty here). */

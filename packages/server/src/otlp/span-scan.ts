@@ -6,14 +6,11 @@
  * decoding every attribute with protobufjs was the largest cost of ingest. Field numbers and wire
  * types are those of opentelemetry-proto's trace.proto and common.proto.
  */
+import { MAX_VALUE_NESTING, type RequestBudget } from '../ingest-limits';
+import { Cursor, expectWire as expect, I32, I64, LEN, ProtobufError, VARINT } from './wire';
 
-/** The bytes are not a well-formed OTLP Span. */
-export class SpanScanError extends Error {
-  constructor(message: string, at: number) {
-    super(`${message} (offset ${at})`);
-    this.name = 'SpanScanError';
-  }
-}
+/** The bytes are not a well-formed OTLP Span (the wire format's error, under the name the tests know). */
+export { ProtobufError as SpanScanError };
 
 export interface ScannedSpan {
   traceId: string;
@@ -28,14 +25,6 @@ export interface ScannedSpan {
   /** Only the attributes whose keys were asked for. */
   attributes: Record<string, unknown>;
 }
-
-const VARINT = 0;
-const I64 = 1;
-const LEN = 2;
-const I32 = 5;
-// Attribute values may nest (arrays of key-value lists of arrays...); a body nested thousands
-// deep would only be an attack on the stack.
-const MAX_DEPTH = 32;
 
 /** Attribute keys to read, grouped by byte length so most keys are passed over after one comparison. */
 export class KeySet {
@@ -59,103 +48,15 @@ export class KeySet {
   }
 }
 
-class Cursor {
-  pos: number;
-
-  constructor(
-    readonly buf: Buffer,
-    start: number,
-    readonly end: number,
-  ) {
-    this.pos = start;
-  }
-
-  /** An unsigned varint of up to 53 bits (lengths, tags, enums); longer ones are refused. */
-  varint(): number {
-    let result = 0;
-    let scale = 1;
-    for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.end) throw new SpanScanError('truncated varint', this.pos);
-      const b = this.buf[this.pos++]!;
-      if (i < 8) result += (b & 0x7f) * scale;
-      scale *= 128;
-      if ((b & 0x80) === 0) return result;
-    }
-    throw new SpanScanError('varint longer than 10 bytes', this.pos);
-  }
-
-  /** A varint as a signed 64-bit integer (int64 / int32 fields, negative ones take 10 bytes). */
-  varint64(): bigint {
-    let result = 0n;
-    let shift = 0n;
-    for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.end) throw new SpanScanError('truncated varint', this.pos);
-      const b = this.buf[this.pos++]!;
-      result |= BigInt(b & 0x7f) << shift;
-      shift += 7n;
-      if ((b & 0x80) === 0) return BigInt.asIntN(64, result);
-    }
-    throw new SpanScanError('varint longer than 10 bytes', this.pos);
-  }
-
-  fixed64(): bigint {
-    if (this.pos + 8 > this.end) throw new SpanScanError('truncated fixed64', this.pos);
-    const v = this.buf.readBigUInt64LE(this.pos);
-    this.pos += 8;
-    return v;
-  }
-
-  double(): number {
-    if (this.pos + 8 > this.end) throw new SpanScanError('truncated double', this.pos);
-    const v = this.buf.readDoubleLE(this.pos);
-    this.pos += 8;
-    return v;
-  }
-
-  /** A length-delimited field: returns its start and moves past it. */
-  len(): number {
-    const n = this.varint();
-    const start = this.pos;
-    if (start + n > this.end) throw new SpanScanError('length-delimited field runs past the end of its message', start);
-    this.pos = start + n;
-    return start;
-  }
-
-  skip(wire: number): void {
-    switch (wire) {
-      case VARINT:
-        this.varint64();
-        return;
-      case I64:
-        if (this.pos + 8 > this.end) throw new SpanScanError('truncated fixed64', this.pos);
-        this.pos += 8;
-        return;
-      case LEN:
-        this.len();
-        return;
-      case I32:
-        if (this.pos + 4 > this.end) throw new SpanScanError('truncated fixed32', this.pos);
-        this.pos += 4;
-        return;
-      default:
-        // Groups (3, 4) are not used by OTLP; 6 and 7 do not exist.
-        throw new SpanScanError(`invalid wire type ${wire}`, this.pos);
-    }
-  }
-}
-
-/** Expects `wire` for field `field`: a known field with another wire type is malformed. */
-function expect(c: Cursor, field: number, wire: number, wanted: number): void {
-  if (wire !== wanted) throw new SpanScanError(`field ${field} has wire type ${wire}, expected ${wanted}`, c.pos);
-}
-
 /** Checks an AnyValue and, when `read` is set, returns its JavaScript value (as otlp-decode's anyValue does). */
-function anyValue(buf: Buffer, start: number, end: number, depth: number, read: boolean): unknown {
-  if (depth > MAX_DEPTH) throw new SpanScanError(`attribute value nested deeper than ${MAX_DEPTH}`, start);
-  const c = new Cursor(buf, start, end);
+function anyValue(buf: Buffer, start: number, end: number, depth: number, read: boolean, budget: RequestBudget | undefined): unknown {
+  // Attribute values may nest (arrays of key-value lists of arrays...); a body nested thousands
+  // deep would only be an attack on the stack.
+  if (depth > MAX_VALUE_NESTING) throw new ProtobufError(`attribute value nested deeper than ${MAX_VALUE_NESTING} levels`, start);
+  const c = new Cursor(buf, start, end, budget);
   let value: unknown;
   while (c.pos < c.end) {
-    const tag = c.varint();
+    const tag = c.tag();
     const field = tag >>> 3;
     const wire = tag & 7;
     switch (field) {
@@ -180,13 +81,13 @@ function anyValue(buf: Buffer, start: number, end: number, depth: number, read: 
       case 5: {
         expect(c, field, wire, LEN);
         const s = c.len();
-        value = arrayValue(buf, s, c.pos, depth + 1, read);
+        value = arrayValue(buf, s, c.pos, depth + 1, read, budget);
         break;
       }
       case 6: {
         expect(c, field, wire, LEN);
         const s = c.len();
-        value = keyValueList(buf, s, c.pos, depth + 1, read);
+        value = keyValueList(buf, s, c.pos, depth + 1, read, budget);
         break;
       }
       case 7: {
@@ -202,30 +103,32 @@ function anyValue(buf: Buffer, start: number, end: number, depth: number, read: 
   return read ? value : undefined;
 }
 
-function arrayValue(buf: Buffer, start: number, end: number, depth: number, read: boolean): unknown[] | undefined {
-  const c = new Cursor(buf, start, end);
+function arrayValue(buf: Buffer, start: number, end: number, depth: number, read: boolean, budget: RequestBudget | undefined): unknown[] | undefined {
+  const c = new Cursor(buf, start, end, budget);
   const out: unknown[] | undefined = read ? [] : undefined;
   while (c.pos < c.end) {
-    const tag = c.varint();
+    const tag = c.tag();
     if (tag >>> 3 === 1) {
       expect(c, 1, tag & 7, LEN);
       const s = c.len();
-      const v = anyValue(buf, s, c.pos, depth, read);
+      budget?.attribute();
+      const v = anyValue(buf, s, c.pos, depth, read, budget);
       out?.push(v);
     } else c.skip(tag & 7);
   }
   return out;
 }
 
-function keyValueList(buf: Buffer, start: number, end: number, depth: number, read: boolean): Record<string, unknown> | undefined {
-  const c = new Cursor(buf, start, end);
-  const out: Record<string, unknown> | undefined = read ? {} : undefined;
+function keyValueList(buf: Buffer, start: number, end: number, depth: number, read: boolean, budget: RequestBudget | undefined): Record<string, unknown> | undefined {
+  const c = new Cursor(buf, start, end, budget);
+  // Keys are data: a key named __proto__ or constructor is an attribute like any other.
+  const out: Record<string, unknown> | undefined = read ? Object.create(null) : undefined;
   while (c.pos < c.end) {
-    const tag = c.varint();
+    const tag = c.tag();
     if (tag >>> 3 === 1) {
       expect(c, 1, tag & 7, LEN);
       const s = c.len();
-      keyValue(buf, s, c.pos, depth, read ? 'all' : 'none', out);
+      keyValue(buf, s, c.pos, depth, read ? 'all' : 'none', out, budget);
     } else c.skip(tag & 7);
   }
   return out;
@@ -235,14 +138,15 @@ function keyValueList(buf: Buffer, start: number, end: number, depth: number, re
  * Checks a KeyValue and reads its value into `out`: every one (`all`, inside a key-value list
  * being read), none, or those whose key is in a KeySet (a span's attributes).
  */
-function keyValue(buf: Buffer, start: number, end: number, depth: number, pick: KeySet | 'all' | 'none', out: Record<string, unknown> | undefined): void {
-  const c = new Cursor(buf, start, end);
+function keyValue(buf: Buffer, start: number, end: number, depth: number, pick: KeySet | 'all' | 'none', out: Record<string, unknown> | undefined, budget: RequestBudget | undefined): void {
+  budget?.attribute();
+  const c = new Cursor(buf, start, end, budget);
   let keyStart = -1;
   let keyEnd = -1;
   let valueStart = -1;
   let valueEnd = -1;
   while (c.pos < c.end) {
-    const tag = c.varint();
+    const tag = c.tag();
     const field = tag >>> 3;
     if (field === 1) {
       expect(c, 1, tag & 7, LEN);
@@ -258,14 +162,25 @@ function keyValue(buf: Buffer, start: number, end: number, depth: number, pick: 
   if (pick === 'all') key = keyStart < 0 ? '' : buf.toString('utf8', keyStart, keyEnd);
   else if (pick !== 'none' && keyStart >= 0) key = pick.match(buf, keyStart, keyEnd);
   const read = key !== undefined && out !== undefined;
-  const value = valueStart < 0 ? undefined : anyValue(buf, valueStart, valueEnd, depth, read);
+  const value = valueStart < 0 ? undefined : anyValue(buf, valueStart, valueEnd, depth, read, budget);
   if (read) out[key!] = value;
 }
 
-function checkEvent(buf: Buffer, start: number, end: number): void {
-  const c = new Cursor(buf, start, end);
+/** Reads one KeyValue message (an attribute of a resource or scope) into `out`, a null-prototype object. */
+export function readKeyValue(buf: Buffer, start: number, end: number, out: Record<string, unknown>, budget?: RequestBudget): void {
+  keyValue(buf, start, end, 0, 'all', out, budget);
+}
+
+/** Checks one KeyValue message without reading it. */
+export function checkKeyValue(buf: Buffer, start: number, end: number, budget?: RequestBudget): void {
+  keyValue(buf, start, end, 0, 'none', undefined, budget);
+}
+
+function checkEvent(buf: Buffer, start: number, end: number, budget: RequestBudget | undefined): void {
+  budget?.attribute();
+  const c = new Cursor(buf, start, end, budget);
   while (c.pos < c.end) {
-    const tag = c.varint();
+    const tag = c.tag();
     const field = tag >>> 3;
     const wire = tag & 7;
     if (field === 1) {
@@ -277,15 +192,16 @@ function checkEvent(buf: Buffer, start: number, end: number): void {
     } else if (field === 3) {
       expect(c, field, wire, LEN);
       const s = c.len();
-      keyValue(buf, s, c.pos, 0, 'none', undefined);
+      keyValue(buf, s, c.pos, 0, 'none', undefined, budget);
     } else c.skip(wire);
   }
 }
 
-function checkLink(buf: Buffer, start: number, end: number): void {
-  const c = new Cursor(buf, start, end);
+function checkLink(buf: Buffer, start: number, end: number, budget: RequestBudget | undefined): void {
+  budget?.attribute();
+  const c = new Cursor(buf, start, end, budget);
   while (c.pos < c.end) {
-    const tag = c.varint();
+    const tag = c.tag();
     const field = tag >>> 3;
     const wire = tag & 7;
     if (field >= 1 && field <= 3) {
@@ -294,16 +210,16 @@ function checkLink(buf: Buffer, start: number, end: number): void {
     } else if (field === 4) {
       expect(c, field, wire, LEN);
       const s = c.len();
-      keyValue(buf, s, c.pos, 0, 'none', undefined);
+      keyValue(buf, s, c.pos, 0, 'none', undefined, budget);
     } else c.skip(wire);
   }
 }
 
-function statusCode(buf: Buffer, start: number, end: number): number {
-  const c = new Cursor(buf, start, end);
+function statusCode(buf: Buffer, start: number, end: number, budget: RequestBudget | undefined): number {
+  const c = new Cursor(buf, start, end, budget);
   let code = 0;
   while (c.pos < c.end) {
-    const tag = c.varint();
+    const tag = c.tag();
     const field = tag >>> 3;
     const wire = tag & 7;
     if (field === 2) {
@@ -317,13 +233,17 @@ function statusCode(buf: Buffer, start: number, end: number): number {
   return code;
 }
 
-/** Scans the Span message in `buf[start, end)`. Throws `SpanScanError` when it is malformed. */
-export function scanSpan(buf: Buffer, start: number, end: number, keys: KeySet): ScannedSpan {
-  const c = new Cursor(buf, start, end);
-  const attributes: Record<string, unknown> = {};
+/**
+ * Scans the Span message in `buf[start, end)`. Throws `ProtobufError` when it is malformed, and
+ * `LimitError` when it passes one of `budget`'s limits.
+ */
+export function scanSpan(buf: Buffer, start: number, end: number, keys: KeySet, budget?: RequestBudget): ScannedSpan {
+  budget?.span();
+  const c = new Cursor(buf, start, end, budget);
+  const attributes: Record<string, unknown> = Object.create(null);
   const span: ScannedSpan = { traceId: '', spanId: '', parentSpanId: undefined, name: '', kind: 0, startNs: 0n, endNs: 0n, status: { code: 0 }, attributes };
   while (c.pos < c.end) {
-    const tag = c.varint();
+    const tag = c.tag();
     const field = tag >>> 3;
     const wire = tag & 7;
     switch (field) {
@@ -363,25 +283,25 @@ export function scanSpan(buf: Buffer, start: number, end: number, keys: KeySet):
       case 9: {
         expect(c, field, wire, LEN);
         const s = c.len();
-        keyValue(buf, s, c.pos, 0, keys, attributes);
+        keyValue(buf, s, c.pos, 0, keys, attributes, budget);
         break;
       }
       case 11: {
         expect(c, field, wire, LEN);
         const s = c.len();
-        checkEvent(buf, s, c.pos);
+        checkEvent(buf, s, c.pos, budget);
         break;
       }
       case 13: {
         expect(c, field, wire, LEN);
         const s = c.len();
-        checkLink(buf, s, c.pos);
+        checkLink(buf, s, c.pos, budget);
         break;
       }
       case 15: {
         expect(c, field, wire, LEN);
         const s = c.len();
-        span.status = { code: statusCode(buf, s, c.pos) };
+        span.status = { code: statusCode(buf, s, c.pos, budget) };
         break;
       }
       case 16:

@@ -1,19 +1,29 @@
 // One session's page: its totals, the waterfall of its spans and the side panel of the selected
-// span. They share one file because a refresh of a running session redraws the waterfall but
-// keeps the panel as the reader left it, which needs both to agree on which span is shown.
+// span (span-panel.js). A session can hold a million spans: the page never asks for all of them.
+// It asks for the session's summary (span count, extent, totals), and for the rows of the tree it
+// shows, in pages (/api/sessions/:id/rows). The waterfall is as tall as all its rows would be and draws only those on screen; a refresh of a
+// running session asks for the summary only, and for the rows on screen again only when its span
+// count moved. A refresh keeps the page's scroll position and the side panel as the reader left them.
 import { api } from './api-client.js';
 import { navigate, refreshIn } from './app.js';
-import { agentSections } from './agent-panel.js';
+import { panelShows, renderPanel } from './span-panel.js';
 import { fmtCost, fmtInt, fmtMs, fmtTime, h, stateBadge } from './view-helpers.js';
 
 const SESSION_REFRESH_MS = 2000;
+const ROW_H = 29; // px; one row of the waterfall (.wf-body .wf-row in app.css)
+const PAGE = 200; // rows per request
+const SPARE = 40; // rows drawn above and below the screen
+// Browsers cap an element's height (Chromium near 33.5 million px): past this, scroll position maps to rows proportionally.
+const MAX_BODY_PX = 15_000_000;
 const main = document.getElementById('main');
+
+let view = null; // { traceId, rowCount, startMs, endMs, pages: Map<number, row[]>, loading: Map<number, Promise>, gen }
 let selectedSpanId = null;
 
 export async function sessionPage(traceId, first) {
   let data;
   try {
-    data = await api(`/api/sessions/${encodeURIComponent(traceId)}`);
+    data = await api(`/api/sessions/${encodeURIComponent(traceId)}?limit=0`);
   } catch (e) {
     if (e.status === 404) {
       main.replaceChildren(h('p', {}, h('a', { href: '/sessions', onclick: (ev) => { ev.preventDefault(); navigate('/sessions'); } }, '← all sessions')), h('p', { class: 'muted' }, `Session ${traceId} has not arrived yet.`));
@@ -22,30 +32,59 @@ export async function sessionPage(traceId, first) {
     }
     throw e;
   }
-  renderSession(data, first);
+  // Spans are only ever added: the span count says whether anything changed since the last poll.
+  const changed = first || view === null || view.traceId !== traceId || view.rowCount !== data.rowCount;
+  if (changed) {
+    view = { traceId, rowCount: data.rowCount, startMs: data.startMs, endMs: data.endMs, pages: new Map(), loading: new Map(), gen: (view ? view.gen : 0) + 1 };
+    // The rows that will be on screen, fetched before anything is redrawn: no blank rows on refresh.
+    const [from, to] = visibleRows(document.getElementById('wf-body'));
+    await Promise.all(pagesOf(from, to).map(loadPage));
+  }
+  renderSession(data, first, changed);
   // A running session is polled until it ends; a conversation until its first request arrives.
   if (data.session.running || (data.session.turns > 0 && !data.session.rootArrived)) refreshIn(() => sessionPage(traceId, false).catch(() => undefined), SESSION_REFRESH_MS);
 }
 
-function flatten(tree) {
+function bodyPx() {
+  return Math.max(Math.min(view.rowCount * ROW_H, MAX_BODY_PX), 1);
+}
+
+// The rows [from, to) on screen (with some spare), from where the waterfall's body is on screen.
+function visibleRows(body) {
+  const top = body ? body.getBoundingClientRect().top : 0;
+  const y = Math.max(0, -top);
+  const perPx = view.rowCount / bodyPx();
+  const from = Math.max(0, Math.floor(y * perPx) - SPARE);
+  const to = Math.min(view.rowCount, Math.ceil((y + window.innerHeight) * perPx) + SPARE);
+  return [from, Math.max(from, to)];
+}
+
+function pagesOf(from, to) {
   const out = [];
-  const walk = (nodes, depth) => {
-    for (const n of nodes) {
-      out.push({ span: n, depth });
-      walk(n.children, depth + 1);
-    }
-  };
-  walk(tree, 0);
+  for (let p = Math.floor(from / PAGE); p * PAGE < to; p++) out.push(p);
   return out;
 }
 
-// A conversation's requests, numbered in the order they started: its first (the session span, the
-// root) and each resumed one (a turn span). A session of one request has no turn numbers.
-function turnNumbers(rows) {
-  if (!rows.some((r) => r.span.category === 'turn')) return new Map();
-  const requests = rows.filter((r) => r.span.category === 'turn' || r.span.parentSpanId === null).map((r) => r.span);
-  requests.sort((a, b) => a.startMs - b.startMs);
-  return new Map(requests.map((span, i) => [span.spanId, i + 1]));
+function loadPage(p) {
+  if (view.pages.has(p)) return Promise.resolve();
+  let pending = view.loading.get(p);
+  if (pending === undefined) {
+    const v = view;
+    pending = api(`/api/sessions/${encodeURIComponent(v.traceId)}/rows?offset=${p * PAGE}&limit=${PAGE}`).then(
+      (r) => {
+        // An answer for a session the page no longer shows, or from before the last refresh, is dropped.
+        if (view === v) v.pages.set(p, r.rows);
+      },
+      () => undefined,
+    ).finally(() => v.loading.delete(p));
+    v.loading.set(p, pending);
+  }
+  return pending;
+}
+
+function rowAt(i) {
+  const page = view.pages.get(Math.floor(i / PAGE));
+  return page === undefined ? undefined : page[i % PAGE];
 }
 
 // The duration sits inside a wide bar, after a narrow one, or before a narrow one at the far right.
@@ -55,27 +94,100 @@ function durationLabel(ms, left, width) {
   return h('span', { class: 'wf-dur', style: `left:${left + width}%` }, fmtMs(ms));
 }
 
-function renderSession(data, first) {
+function spanRow(row, top) {
+  const { span, depth, turn } = row;
+  const total = Math.max(view.endMs - view.startMs, 0.001);
+  const isError = span.status.code === 2;
+  const left = Math.min(Math.max(((span.startMs - view.startMs) / total) * 100, 0), 100);
+  const width = Math.max((span.durationMs / total) * 100, 0.2);
+  return h(
+    'div',
+    {
+      class: `wf-row${isError ? ' error' : ''}${turn ? ' turn' : ''}${span.spanId === selectedSpanId ? ' selected' : ''}`,
+      style: `top:${top}px`,
+      'data-span-id': span.spanId,
+      'data-category': span.category,
+      'data-depth': depth,
+      'data-turn': turn || undefined,
+      'data-error': isError ? 'true' : 'false',
+      title: isError ? `${span.name}: ${span.status.message || 'error'}` : span.name,
+      onclick: () => {
+        selectedSpanId = span.spanId;
+        for (const el of document.querySelectorAll('.wf-row.selected')) el.classList.remove('selected');
+        document.querySelector(`.wf-row[data-span-id="${span.spanId}"]`).classList.add('selected');
+        renderPanel(span);
+      },
+    },
+    h(
+      'div',
+      { class: 'wf-label', style: `padding-left:${8 + Math.min(depth, 40) * 16}px` },
+      h('span', { class: `cat c-${span.category}` }),
+      isError ? h('span', { class: 'err-mark', 'aria-label': 'error' }, '✗') : null,
+      turn ? h('span', { class: 'turn-mark' }, `turn ${turn}`) : null,
+      h('span', { class: 'name' }, span.name),
+    ),
+    h('div', { class: 'wf-track' }, h('div', { class: `wf-bar c-${span.category}`, style: `left:${left}%;width:${width}%` }), durationLabel(span.durationMs, left, width)),
+  );
+}
+
+// Draws the rows on screen into the body; asks for the pages it lacks and draws again when they come.
+function paint() {
+  const body = document.getElementById('wf-body');
+  if (!body || view === null) return;
+  const [from, to] = visibleRows(body);
+  const y = Math.max(0, -body.getBoundingClientRect().top);
+  const scaled = view.rowCount * ROW_H > MAX_BODY_PX;
+  const at = (i) => (scaled ? y + (i - (y * view.rowCount) / bodyPx()) * ROW_H : i * ROW_H);
+  const els = [];
+  const missing = [];
+  for (let i = from; i < to; i++) {
+    const row = rowAt(i);
+    if (row === undefined) {
+      missing.push(i);
+      els.push(h('div', { class: 'wf-row loading', style: `top:${at(i)}px` }, h('div', { class: 'wf-label muted' }, '…')));
+    } else els.push(spanRow(row, at(i)));
+  }
+  body.replaceChildren(...els);
+  if (missing.length > 0) {
+    const gen = view.gen;
+    Promise.all(pagesOf(missing[0], missing[missing.length - 1] + 1).map(loadPage)).then(() => {
+      if (view !== null && view.gen === gen) schedulePaint();
+    });
+  }
+}
+
+let painting = false;
+function schedulePaint() {
+  if (painting) return;
+  painting = true;
+  requestAnimationFrame(() => {
+    painting = false;
+    paint();
+  });
+}
+window.addEventListener('scroll', schedulePaint, { passive: true });
+window.addEventListener('resize', schedulePaint);
+
+function renderSession(data, first, changed) {
   const s = data.session;
   const t = data.totals;
-  const rows = flatten(data.tree);
-  const spans = new Map(rows.map((r) => [r.span.spanId, r.span]));
-  if (first || !spans.has(selectedSpanId)) selectedSpanId = (rows.find((r) => r.span.category === 'llm') || rows[0] || { span: {} }).span.spanId || null;
-  const t0 = Math.min(...rows.map((r) => r.span.startMs));
-  const t1 = Math.max(...rows.map((r) => r.span.startMs + r.span.durationMs));
-  const total = Math.max(t1 - t0, 0.001);
-  const turnNo = turnNumbers(rows);
+  const loaded = [];
+  for (const page of view.pages.values()) for (const r of page) loaded.push(r);
+  const byId = new Map(loaded.map((r) => [r.span.spanId, r.span]));
+  if (first || (changed && !byId.has(selectedSpanId))) {
+    const pick = loaded.find((r) => r.span.category === 'llm') || loaded[0];
+    selectedSpanId = pick ? pick.span.spanId : null;
+  }
   const firstMissing = s.turns > 0 && !s.rootArrived
     ? h('p', { class: 'note', id: 'turns-note' }, "This conversation's first request (its session span) has not arrived yet: its turns are shown at the top level.")
     : null;
-
   const head = h(
     'div',
     { class: 'session-head' },
     h('p', {}, h('a', { href: '/sessions', id: 'back', onclick: (ev) => { ev.preventDefault(); navigate('/sessions'); } }, '← all sessions')),
     h('h1', {}, s.name || s.traceId, ' ', stateBadge(s)),
     h('div', { class: 'muted' }, `trace ${s.traceId}`, s.sessionId ? ` · session ${s.sessionId}` : '', ` · started ${fmtTime(s.startTime)}`, s.endReason ? ` · ${s.endReason}` : ''),
-    h('div', {}, s.tags.map((x) => h('span', { class: 'tag' }, x))),
+    h('div', {}, (Array.isArray(s.tags) ? s.tags : []).map((x) => h('span', { class: 'tag' }, x))),
     h(
       'div',
       { class: 'totals', id: 'totals' },
@@ -92,192 +204,27 @@ function renderSession(data, first) {
       ].map(([k, v]) => h('div', {}, h('b', {}, v), h('span', {}, k))),
     ),
   );
-
+  const total = Math.max(view.endMs - view.startMs, 0.001);
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => h('span', { style: `left:${f * 100}%` }, fmtMs(total * f)));
-  const wfRows = rows.map(({ span, depth }) => {
-    const isError = span.status.code === 2;
-    const left = ((span.startMs - t0) / total) * 100;
-    const width = Math.max((span.durationMs / total) * 100, 0.2);
-    const turn = turnNo.get(span.spanId);
-    return h(
-      'div',
-      {
-        class: `wf-row${isError ? ' error' : ''}${turn ? ' turn' : ''}${span.spanId === selectedSpanId ? ' selected' : ''}`,
-        'data-span-id': span.spanId,
-        'data-category': span.category,
-        'data-depth': depth,
-        'data-turn': turn,
-        'data-error': isError ? 'true' : 'false',
-        title: isError ? `${span.name}: ${span.status.message || 'error'}` : span.name,
-        onclick: () => {
-          selectedSpanId = span.spanId;
-          for (const el of document.querySelectorAll('.wf-row.selected')) el.classList.remove('selected');
-          document.querySelector(`.wf-row[data-span-id="${span.spanId}"]`).classList.add('selected');
-          renderPanel(span);
-        },
-      },
-      h(
-        'div',
-        { class: 'wf-label', style: `padding-left:${8 + depth * 16}px` },
-        h('span', { class: `cat c-${span.category}` }),
-        isError ? h('span', { class: 'err-mark', 'aria-label': 'error' }, '✗') : null,
-        turn ? h('span', { class: 'turn-mark' }, `turn ${turn}`) : null,
-        h('span', { class: 'name' }, span.name),
-      ),
-      h(
-        'div',
-        { class: 'wf-track' },
-        h('div', { class: `wf-bar c-${span.category}`, style: `left:${left}%;width:${width}%` }),
-        durationLabel(span.durationMs, left, width),
-      ),
-    );
-  });
   const legend = h(
     'div',
     { class: 'legend' },
     ['session', 'turn', 'agent', 'handoff', 'guardrail', 'llm', 'tool', 'action', 'other'].map((c) => h('span', {}, h('span', { class: `cat c-${c}` }), c)),
     h('span', {}, h('span', { class: 'err-mark' }, '✗'), 'error'),
   );
-  const waterfall = h('div', { class: 'waterfall', id: 'waterfall' }, h('div', { class: 'wf-row head' }, h('div', { class: 'wf-label' }, `${rows.length} spans`), h('div', { class: 'wf-ticks' }, ticks)), wfRows);
-  // A refresh of a running session keeps what the reader was doing: the page's scroll position,
-  // and the side panel as it was (its scroll, open sections, selected text) while its span is unchanged.
-  const sel = spans.get(selectedSpanId);
-  const selSig = sel ? spanSig(sel) : '';
+  const body = h('div', { class: 'wf-body', id: 'wf-body', style: `height:${view.rowCount === 0 ? 0 : bodyPx()}px` });
+  const waterfall = h('div', { class: 'waterfall', id: 'waterfall', 'data-rows': view.rowCount }, h('div', { class: 'wf-row head' }, h('div', { class: 'wf-label' }, `${fmtInt(view.rowCount)} spans`), h('div', { class: 'wf-ticks' }, ticks)), body);
+  // The side panel stays as it was (its scroll, open sections, selected text) while its span is unchanged.
+  const sel = byId.get(selectedSpanId);
   const oldPanel = first ? null : document.getElementById('span-panel');
-  const keep = oldPanel !== null && selSig !== '' && panelSig === selSig;
+  const keep = oldPanel !== null && (!changed || (sel !== undefined && panelShows(sel)));
   const scrollX = window.scrollX;
   const scrollY = window.scrollY;
   const panelScroll = keep ? oldPanel.scrollTop : 0;
   const panel = keep ? oldPanel : h('aside', { class: 'panel', id: 'span-panel' });
   main.replaceChildren(...[head, firstMissing, legend, h('div', { class: 'layout' }, waterfall, panel)].filter(Boolean));
+  if (!first) window.scrollTo(scrollX, scrollY);
+  paint();
   if (!keep && sel) renderPanel(sel);
-  if (!first) {
-    window.scrollTo(scrollX, scrollY);
-    panel.scrollTop = panelScroll;
-  }
-}
-
-// ---- the selected span ----
-
-// What the side panel shows of a span: the span itself, not the subtree under it.
-const sigOf = new WeakMap();
-let panelSig = ''; // the span the side panel shows, as spanSig() names it
-function spanSig(span) {
-  let sig = sigOf.get(span);
-  if (sig === undefined) {
-    const { children, ...own } = span;
-    sig = JSON.stringify(own);
-    sigOf.set(span, sig);
-  }
-  return sig;
-}
-
-// Structured attribute values arrive as JSON strings: shown indented, anything else as it is.
-function pretty(v) {
-  if (typeof v === 'string') {
-    try {
-      return JSON.stringify(JSON.parse(v), null, 2);
-    } catch (e) {
-      return v;
-    }
-  }
-  return JSON.stringify(v, null, 2);
-}
-
-function kvTable(obj) {
-  const keys = Object.keys(obj || {}).sort();
-  if (keys.length === 0) return h('p', { class: 'muted' }, 'none');
-  return h('table', { class: 'kv' }, keys.map((k) => h('tr', {}, h('td', {}, k), h('td', {}, typeof obj[k] === 'string' ? obj[k] : JSON.stringify(obj[k])))));
-}
-
-function partText(p) {
-  if (p.type === 'text' || p.type === 'reasoning') return p.content;
-  if (p.type === 'tool_call') return `→ tool call ${p.name || ''}(${typeof p.arguments === 'string' ? p.arguments : JSON.stringify(p.arguments)})`;
-  if (p.type === 'tool_call_response') return `← tool result: ${typeof p.response === 'string' ? p.response : JSON.stringify(p.response)}`;
-  return JSON.stringify(p);
-}
-
-function messages(json, id) {
-  let list;
-  try {
-    list = typeof json === 'string' ? JSON.parse(json) : json;
-  } catch (e) {
-    return h('pre', { id }, String(json));
-  }
-  if (!Array.isArray(list)) return h('pre', { id }, pretty(json));
-  return h(
-    'div',
-    { id },
-    list.map((m) =>
-      h(
-        'div',
-        { class: `msg ${m.role || ''}` },
-        h('div', { class: 'role' }, m.role || 'message', m.finish_reason ? ` · ${m.finish_reason}` : ''),
-        (Array.isArray(m.parts) ? m.parts : [{ type: 'text', content: m.content }]).map((p) => h('pre', {}, partText(p))),
-      ),
-    ),
-  );
-}
-
-function renderPanel(span) {
-  const panel = document.getElementById('span-panel');
-  if (!panel) return;
-  const a = span.attributes || {};
-  const isError = span.status.code === 2;
-  const sections = [
-    h('h2', {}, h('span', { class: `cat c-${span.category}` }), ' ', span.name),
-    h(
-      'table',
-      { class: 'kv' },
-      h('tr', {}, h('td', {}, 'kind'), h('td', {}, `${span.category} (${span.kind})`)),
-      h('tr', {}, h('td', {}, 'duration'), h('td', {}, fmtMs(span.durationMs))),
-      h('tr', {}, h('td', {}, 'status'), h('td', { class: isError ? 'status-error' : '', id: 'span-status' }, ['UNSET', 'OK', 'ERROR'][span.status.code] || String(span.status.code), span.status.message ? `: ${span.status.message}` : '')),
-      h('tr', {}, h('td', {}, 'span id'), h('td', {}, span.spanId)),
-      h('tr', {}, h('td', {}, 'parent'), h('td', {}, span.parentSpanId || '-')),
-    ),
-  ];
-  sections.push(...agentSections(span, pretty));
-  if (span.category === 'llm') {
-    sections.push(
-      h('h3', {}, 'LLM call'),
-      h(
-        'table',
-        { class: 'kv', id: 'llm-usage' },
-        h('tr', {}, h('td', {}, 'model'), h('td', {}, a['gen_ai.response.model'] || a['gen_ai.request.model'] || '-')),
-        h('tr', {}, h('td', {}, 'provider'), h('td', {}, a['gen_ai.provider.name'] || '-')),
-        h('tr', {}, h('td', {}, 'input tokens'), h('td', { id: 'input-tokens' }, fmtInt(a['gen_ai.usage.input_tokens']))),
-        h('tr', {}, h('td', {}, 'output tokens'), h('td', { id: 'output-tokens' }, fmtInt(a['gen_ai.usage.output_tokens']))),
-        h('tr', {}, h('td', {}, 'cost'), h('td', { id: 'llm-cost' }, a['agentops.llm.cost_usd'] === undefined ? '-' : fmtCost(a['agentops.llm.cost_usd']))),
-      ),
-    );
-    if (a['gen_ai.system_instructions'] !== undefined) sections.push(h('h3', {}, 'System instructions'), h('pre', {}, pretty(a['gen_ai.system_instructions'])));
-    sections.push(h('h3', {}, 'Prompt'), a['gen_ai.input.messages'] === undefined ? h('p', { class: 'muted' }, 'not captured') : messages(a['gen_ai.input.messages'], 'llm-prompt'));
-    sections.push(h('h3', {}, 'Completion'), a['gen_ai.output.messages'] === undefined ? h('p', { class: 'muted' }, 'not captured') : messages(a['gen_ai.output.messages'], 'llm-completion'));
-  }
-  if (span.category === 'tool') {
-    sections.push(
-      h('h3', {}, `Tool ${a['gen_ai.tool.name'] || ''}`),
-      h('div', {}, h('b', {}, 'Arguments')),
-      h('pre', { id: 'tool-arguments' }, a['gen_ai.tool.call.arguments'] === undefined ? 'not captured' : pretty(a['gen_ai.tool.call.arguments'])),
-      h('div', {}, h('b', {}, 'Result')),
-      h('pre', { id: 'tool-result' }, a['gen_ai.tool.call.result'] === undefined ? '-' : pretty(a['gen_ai.tool.call.result'])),
-    );
-  }
-  if (span.category === 'action' && (a['agentops.action.params'] !== undefined || a['agentops.action.returns'] !== undefined)) {
-    sections.push(h('h3', {}, 'Action'), h('div', {}, h('b', {}, 'Parameters')), h('pre', {}, pretty(a['agentops.action.params'] ?? '-')), h('div', {}, h('b', {}, 'Returns')), h('pre', {}, pretty(a['agentops.action.returns'] ?? '-')));
-  }
-  const exceptions = (span.events || []).filter((e) => e.name === 'exception');
-  for (const e of exceptions) {
-    const ea = e.attributes || {};
-    sections.push(
-      h('h3', {}, 'Exception'),
-      h('div', { class: 'exception', id: 'exception' }, h('b', {}, ea['exception.type'] || 'Error'), ': ', ea['exception.message'] || '', ea['exception.stacktrace'] ? h('pre', { id: 'stacktrace' }, ea['exception.stacktrace']) : null),
-    );
-  }
-  const others = (span.events || []).filter((e) => e.name !== 'exception');
-  if (others.length > 0) sections.push(h('h3', {}, 'Events'), others.map((e) => h('div', {}, h('b', {}, e.name), kvTable(e.attributes))));
-  sections.push(h('h3', {}, 'Attributes'), kvTable(a));
-  sections.push(h('details', {}, h('summary', {}, 'Resource'), kvTable(span.resource)));
-  panel.replaceChildren(...sections.flat());
-  panelSig = spanSig(span);
+  if (!first) panel.scrollTop = panelScroll;
 }

@@ -1,0 +1,256 @@
+// The shape of big sessions, kept on a thread of its own so that reading a session of a million
+// spans never holds up the main thread (health checks, ingest). For each session it is asked
+// about it keeps the spans' skeleton (id, parent, times, category, counts), adds what arrived since
+// the last question (spans are never changed once stored, so "what changed" is "rows added"),
+// and answers windows of three orders: the tree (depth-first, children by start time), start time,
+// and arrival (after a sequence number). No recursion and no argument spreading anywhere: a
+// session may be one root with a million children or a chain a million deep. Plain CommonJS
+// JavaScript, like write-worker.js; the messages are typed in session-index.ts.
+//
+// in:  { id, projectId, traceId, order: 'tree' | 'start' | 'arrival', offset, limit, since }
+// out: { id, ok: true, seq, rowCount, startMs, endMs, totals, ids, depths, turns, seqs } | { id, ok: false, message }
+'use strict';
+
+const { parentPort, workerData } = require('node:worker_threads');
+const { DatabaseSync } = require('./load-sqlite.js');
+
+const db = new DatabaseSync(workerData.file, { readOnly: true });
+db.exec('PRAGMA busy_timeout = 2000');
+
+// Read in chunks, each its own short read transaction: a long read would keep the checkpointer
+// from recycling the write-ahead log while it lasts.
+const CHUNK = 20000;
+const COLUMNS = 'rowid AS seq, span_id, parent_span_id, CAST(start_ns AS REAL) AS s, CAST(end_ns AS REAL) AS e, category, CAST(status_code AS REAL) AS st, input_tokens, output_tokens, cost_usd';
+// The whole session, through its primary key, in span id order.
+const firstLoad = db.prepare(`SELECT ${COLUMNS} FROM spans WHERE project_id = ? AND trace_id = ? AND span_id > ? ORDER BY span_id LIMIT ${CHUNK}`);
+// What arrived since: rowids only grow, so this walks the table's newest rows only (the `+`
+// keeps SQLite from choosing the primary key index, which would visit every span of the session).
+const newer = db.prepare(`SELECT ${COLUMNS} FROM spans WHERE rowid > ? AND +project_id = ? AND +trace_id = ? ORDER BY rowid LIMIT ${CHUNK}`);
+const lastRowid = db.prepare('SELECT max(rowid) AS m FROM spans');
+
+// Sessions kept, least recently asked first; past this many spans in all, the oldest go.
+const MAX_CACHED_SPANS = workerData.maxCachedSpans || 3000000;
+const cache = new Map();
+
+function grow(a, n) {
+  if (a.length >= n) return a;
+  const b = new a.constructor(Math.max(n, a.length * 2, 1024));
+  b.set(a);
+  return b;
+}
+
+function newSession(key) {
+  return {
+    key, n: 0, seq: 0, ids: [], parents: [], cats: [], index: new Map(),
+    start: new Float64Array(0), end: new Float64Array(0), seqOf: new Float64Array(0),
+    parentIdx: new Int32Array(0), byStart: new Int32Array(0), bySeq: new Int32Array(0),
+    order: new Int32Array(0), depth: new Int32Array(0), turnOf: new Map(), dirty: true, hasTurns: false,
+    minStart: Infinity, maxEnd: -Infinity,
+    totals: { spans: 0, llmCalls: 0, toolCalls: 0, errors: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 },
+  };
+}
+
+function add(S, rows) {
+  const need = S.n + rows.length;
+  S.start = grow(S.start, need);
+  S.end = grow(S.end, need);
+  S.seqOf = grow(S.seqOf, need);
+  S.parentIdx = grow(S.parentIdx, need);
+  const t = S.totals;
+  for (const r of rows) {
+    if (S.index.has(r.span_id)) continue;
+    const i = S.n++;
+    S.ids.push(r.span_id);
+    S.parents.push(r.parent_span_id);
+    S.cats.push(r.category);
+    S.index.set(r.span_id, i);
+    S.start[i] = r.s;
+    S.end[i] = r.e;
+    S.seqOf[i] = r.seq;
+    S.parentIdx[i] = -1;
+    if (r.seq > S.seq) S.seq = r.seq;
+    if (r.s < S.minStart) S.minStart = r.s;
+    if (r.e > S.maxEnd) S.maxEnd = r.e;
+    if (r.category === 'turn') S.hasTurns = true;
+    t.spans++;
+    if (r.category === 'llm') t.llmCalls++;
+    if (r.category === 'tool') t.toolCalls++;
+    if (r.st === 2) t.errors++;
+    t.inputTokens += r.input_tokens || 0;
+    t.outputTokens += r.output_tokens || 0;
+    t.costUsd += r.cost_usd || 0;
+    S.dirty = true;
+  }
+}
+
+function refresh(S, projectId, traceId) {
+  const before = S.n;
+  // Read first: a row committed after this has a higher rowid, and is found by the next refresh.
+  const top = lastRowid.get().m;
+  if (S.n === 0) {
+    let after = '';
+    for (;;) {
+      const rows = firstLoad.all(projectId, traceId, after);
+      add(S, rows);
+      if (rows.length < CHUNK) break;
+      after = rows[rows.length - 1].span_id;
+    }
+  }
+  for (;;) {
+    const rows = newer.all(S.seq, projectId, traceId);
+    add(S, rows);
+    if (rows.length < CHUNK) break;
+  }
+  // The next refresh starts after every row there was, this session's or not.
+  if (S.n > 0 && top !== null && top > S.seq) S.seq = top;
+  if (S.dirty) rebuild(S, before);
+}
+
+function sortedIndices(from, to, key) {
+  const a = new Int32Array(to - from);
+  for (let i = 0; i < a.length; i++) a[i] = from + i;
+  return a.sort((x, y) => key[x] - key[y] || x - y);
+}
+
+// Merges the sorted old indices with the sorted new ones, by key.
+function merge(old, oldLen, fresh, key) {
+  const out = new Int32Array(oldLen + fresh.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < oldLen && j < fresh.length) out[k++] = key[fresh[j]] < key[old[i]] ? fresh[j++] : old[i++];
+  while (i < oldLen) out[k++] = old[i++];
+  while (j < fresh.length) out[k++] = fresh[j++];
+  return out;
+}
+
+function rebuild(S, before) {
+  const n = S.n;
+  S.byStart = merge(S.byStart, before, sortedIndices(before, n, S.start), S.start);
+  S.bySeq = merge(S.bySeq, before, sortedIndices(before, n, S.seqOf), S.seqOf);
+  // A parent may arrive after its children: every span without one looks again.
+  for (let i = 0; i < n; i++) {
+    if (S.parentIdx[i] !== -1 || S.parents[i] === null) continue;
+    const p = S.index.get(S.parents[i]);
+    if (p !== undefined && p !== i) S.parentIdx[i] = p;
+  }
+  // Children lists as one array (CSR), each in start order because filled in start order.
+  const first = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) if (S.parentIdx[i] !== -1) first[S.parentIdx[i] + 1]++;
+  for (let i = 0; i < n; i++) first[i + 1] += first[i];
+  const fill = first.slice(0, n);
+  const kids = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = S.byStart[k];
+    const p = S.parentIdx[i];
+    if (p !== -1) kids[fill[p]++] = i;
+  }
+  // Depth first, with a stack of its own; a span whose parent has not arrived is at the top, and
+  // a cycle (spans naming each other as parents) is cut at its earliest span.
+  const order = new Int32Array(n);
+  const depth = new Int32Array(n);
+  const seen = new Uint8Array(n);
+  const stack = new Int32Array(n);
+  const stackDepth = new Int32Array(n);
+  let out = 0;
+  const walk = (root) => {
+    let top = 0;
+    stack[0] = root;
+    stackDepth[0] = 0;
+    seen[root] = 1;
+    top = 1;
+    while (top > 0) {
+      top--;
+      const i = stack[top];
+      const d = stackDepth[top];
+      order[out] = i;
+      depth[out++] = d;
+      for (let c = first[i + 1] - 1; c >= first[i]; c--) {
+        const child = kids[c];
+        if (seen[child]) continue;
+        seen[child] = 1;
+        stack[top] = child;
+        stackDepth[top++] = d + 1;
+      }
+    }
+  };
+  for (let k = 0; k < n; k++) if (S.parentIdx[S.byStart[k]] === -1) walk(S.byStart[k]);
+  for (let k = 0; k < n; k++) if (!seen[S.byStart[k]]) walk(S.byStart[k]);
+  S.order = order;
+  S.depth = depth;
+  // A conversation's requests, numbered in the order they started: its first and each resumed one.
+  S.turnOf = new Map();
+  if (S.hasTurns) {
+    let no = 0;
+    for (let k = 0; k < n; k++) {
+      const i = S.byStart[k];
+      if (S.cats[i] === 'turn' || S.parents[i] === null) S.turnOf.set(i, ++no);
+    }
+  }
+  S.dirty = false;
+}
+
+function sessionOf(projectId, traceId) {
+  const key = `${projectId}\n${traceId}`;
+  let S = cache.get(key);
+  if (S !== undefined) cache.delete(key);
+  else S = newSession(key);
+  cache.set(key, S);
+  refresh(S, projectId, traceId);
+  let total = 0;
+  for (const s of cache.values()) total += s.n;
+  for (const [k, s] of cache) {
+    if (total <= MAX_CACHED_SPANS || s === S) break;
+    total -= s.n;
+    cache.delete(k);
+  }
+  return S;
+}
+
+// The first position in bySeq whose sequence number is above `since`.
+function afterSeq(S, since) {
+  let lo = 0;
+  let hi = S.n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (S.seqOf[S.bySeq[mid]] <= since) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function answer(m) {
+  const S = sessionOf(m.projectId, m.traceId);
+  const list = m.order === 'tree' ? S.order : m.order === 'start' ? S.byStart : S.bySeq;
+  const from = m.order === 'arrival' ? afterSeq(S, m.since) : Math.min(m.offset, S.n);
+  const to = Math.min(from + m.limit, S.n);
+  const ids = [];
+  const depths = [];
+  const turns = [];
+  const seqs = [];
+  for (let k = from; k < to; k++) {
+    const i = list[k];
+    ids.push(S.ids[i]);
+    depths.push(m.order === 'tree' ? S.depth[k] : 0);
+    turns.push(S.turnOf.get(i) || 0);
+    seqs.push(S.seqOf[i]);
+  }
+  return {
+    id: m.id, ok: true, seq: S.seq, rowCount: S.n, offset: from,
+    startMs: S.n === 0 ? 0 : S.minStart / 1e6, endMs: S.n === 0 ? 0 : S.maxEnd / 1e6,
+    totals: S.totals, ids, depths, turns, seqs,
+  };
+}
+
+parentPort.on('message', (m) => {
+  if (m === 'close') {
+    db.close();
+    parentPort.close();
+    return;
+  }
+  try {
+    parentPort.postMessage(answer(m));
+  } catch (err) {
+    parentPort.postMessage({ id: m.id, ok: false, message: err && err.message });
+  }
+});
