@@ -155,3 +155,26 @@ it('a run outside any session opens the automatic one; after shutdown the SDK ru
   run.stub.enqueue({ json: openaiResponse({ model: 'gpt-4o-mini', text: 'again' }) });
   expect((await runner.run(agent, 'hi')).finalOutput).toBe('again');
 });
+
+it('an input guardrail that trips: a guardrail span with its name and triggered, and the SDK\'s tripwire error reaches the caller', async () => {
+  run.init({ instrument: { openai: OpenAI, openaiAgents: agents } });
+  run.stub.enqueue({ json: openaiResponse({ model: 'gpt-4o-mini', text: 'never read' }) });
+  const agent = new agents.Agent({
+    name: 'Guarded',
+    instructions: 'Answer.',
+    model: 'gpt-4o-mini',
+    inputGuardrails: [{ name: 'no_card_numbers', execute: async () => ({ tripwireTriggered: true, outputInfo: { reason: 'card number' } }) }],
+  });
+  let caught: unknown;
+  const { spans } = await run.inSession(async () => {
+    try {
+      await runner.run(agent, 'my card is 4111 1111 1111 1111');
+    } catch (err) {
+      caught = err;
+    }
+  });
+  expect(caught).toBeInstanceOf(agents.InputGuardrailTripwireTriggered);
+  const guardrail = named(spans, 'guardrail no_card_numbers');
+  expect(guardrail.attributes).toMatchObject({ 'agentops.span.kind': 'guardrail', 'agentops.guardrail.name': 'no_card_numbers', 'agentops.guardrail.triggered': true });
+  expect(allText(spans)).not.toContain('4111');
+});
