@@ -2,17 +2,22 @@
  * `npm run demo`: the whole loop on one machine, with no account, no key and no network.
  *
  * 1. Starts the local backend (`@agentops/server`) on a free loopback port.
- * 2. Runs a small support agent: several LLM calls through the real `openai` client (pointed at a
- *    loopback stub that answers like the OpenAI API), two tool calls, one of which fails.
- * 3. Prints the session's span tree as the backend stored it, and the viewer's URL.
- * 4. Keeps serving the viewer until Ctrl-C (`--once` exits after printing).
+ * 2. Runs a multi-agent team on the OpenAI Agents SDK: a triage agent looks an order up with a tool
+ *    and hands off to a billing agent, which answers (recorded with nothing on the agents).
+ * 3. Runs a small hand-written support agent: several LLM calls through the real `openai` client,
+ *    two tool calls, one of which fails. Both talk to loopback stubs that answer like the OpenAI API.
+ * 4. Prints each session's span tree as the backend stored it, and the viewer's URL.
+ * 5. Keeps serving the viewer until Ctrl-C (`--once` exits after printing).
  *
  *   npm run demo [-- --once] [--db ./.agentops/agentops.db] [--port 0]
  */
+import * as agents from '@openai/agents';
 import OpenAI from 'openai';
 import type { ChatCompletion, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import * as agentops from 'agentops';
 import { startServer, type LocalServer, type SpanNode } from '@agentops/server';
+import { buildTriageAgents, triageReplies } from './support/agents-stub';
+import { LlmStub } from './support/llm-stub';
 import { OpenAIStub } from './support/openai-stub';
 import { formatTree, type TreeSpan } from './support/span-tree';
 
@@ -83,12 +88,46 @@ function toTreeSpans(tree: SpanNode[]): TreeSpan[] {
   return out;
 }
 
+type StoredSession = DemoResult['stored'];
+
+async function fetchSession(server: LocalServer, traceId: string): Promise<StoredSession> {
+  const res = await fetch(`${server.url}/api/sessions/${traceId}`, { headers: { authorization: `Bearer ${server.apiKey}` } });
+  if (!res.ok) throw new Error(`the backend answered HTTP ${res.status} for the session`);
+  return (await res.json()) as StoredSession;
+}
+
+/**
+ * The multi-agent run: the OpenAI Agents SDK's triage agent calls its tool, hands off to the billing
+ * agent, which answers. agentops maps the SDK's own spans: agents, model calls, the tool, the handoff.
+ */
+async function agentTeam(stub: LlmStub): Promise<{ traceId: string; answer: string }> {
+  // The SDK turns its tracing off under NODE_ENV=test; the demo shows the agents either way.
+  agents.setTracingDisabled(false);
+  // No OpenAI key here, so no export of the SDK's traces to OpenAI; agentops' processor stays.
+  agents.setTraceProcessors([]);
+  const runner = new agents.Runner({ modelProvider: new agents.OpenAIProvider({ apiKey: 'sk-demo-not-a-real-key', baseURL: stub.openaiBaseURL }) });
+  const { triage } = buildTriageAgents(agents);
+  const session = agentops.startSession({ name: 'triage-desk', tags: ['demo', 'multi-agent'] });
+  const result = await session.run(() => runner.run(triage, 'I was charged twice for order 42.'));
+  session.end('Success', 'billing resolved the double charge');
+  return { traceId: session.traceId, answer: String(result.finalOutput) };
+}
+
+function printSession(say: (t: string) => void, title: string, stored: StoredSession): void {
+  const t = stored.totals;
+  say(`${title}\n`);
+  say(formatTree(toTreeSpans(stored.tree)));
+  say(`\n${t.spans} spans, ${t.llmCalls} LLM calls, ${t.toolCalls} tool calls, ${t.errors} error(s), ${t.inputTokens} input + ${t.outputTokens} output tokens, $${t.costUsd!.toFixed(6)}`);
+}
+
 export interface DemoResult {
   server: LocalServer;
   traceId: string;
   sessionId: string;
   /** The session as the backend returned it: `{ session, totals, tree }`. */
   stored: { session: { name: string | null }; totals: Record<string, number>; tree: SpanNode[] };
+  /** The multi-agent session (OpenAI Agents SDK), as the backend returned it. */
+  team: { traceId: string; stored: StoredSession };
   /** What the demo printed. */
   output: string;
   /** Stops the stub and the backend. */
@@ -105,10 +144,13 @@ export async function runDemo(options: { dbPath?: string; port?: number; print?:
   };
   const server = await startServer({ port: options.port ?? 0, dbPath: options.dbPath ?? './.agentops/agentops.db' });
   const stub = await OpenAIStub.start();
+  const agentsStub = await LlmStub.start();
+  agentsStub.enqueue(...triageReplies());
   try {
     // The SDK is configured exactly as `agentops serve` tells a user to: through the environment.
     Object.assign(process.env, server.env());
-    agentops.init({ autoStartSession: false, logSessionUrl: false, instrument: { openai: OpenAI } });
+    agentops.init({ autoStartSession: false, logSessionUrl: false, instrument: { openai: OpenAI, openaiAgents: agents } });
+    const team = await agentTeam(agentsStub);
     const openai = new OpenAI({ apiKey: 'sk-demo-not-a-real-key', baseURL: stub.baseURL, maxRetries: 0 });
 
     const session = agentops.startSession({ name: 'support-bot', tags: ['demo', 'support'] });
@@ -121,20 +163,20 @@ export async function runDemo(options: { dbPath?: string; port?: number; print?:
     session.end('Success', 'answered the customer');
     await agentops.shutdown();
 
-    const res = await fetch(`${server.url}/api/sessions/${session.traceId}`, { headers: { authorization: `Bearer ${server.apiKey}` } });
-    if (!res.ok) throw new Error(`the backend answered HTTP ${res.status} for the session`);
-    const stored = (await res.json()) as DemoResult['stored'];
-    const t = stored.totals;
+    const teamStored = await fetchSession(server, team.traceId);
+    say(`agent team answered: ${team.answer}\n`);
+    printSession(say, 'multi-agent session (OpenAI Agents SDK) as stored by the local backend:', teamStored);
+    say(`\nview it at ${server.viewerUrl({ traceId: team.traceId, apiKey: server.apiKey })}\n`);
+
+    const stored = await fetchSession(server, session.traceId);
     say(`agent answered: ${answer}\n`);
-    say(`session ${session.id} as stored by the local backend:\n`);
-    say(formatTree(toTreeSpans(stored.tree)));
-    say(`\n${t.spans} spans, ${t.llmCalls} LLM calls, ${t.toolCalls} tool calls, ${t.errors} error(s), ${t.inputTokens} input + ${t.outputTokens} output tokens, $${t.costUsd!.toFixed(6)}`);
+    printSession(say, `session ${session.id} as stored by the local backend:`, stored);
     say(`\nview it at ${server.viewerUrl({ traceId: session.traceId, apiKey: server.apiKey })}`);
-    await stub.close();
-    return { server, traceId: session.traceId, sessionId: session.id, stored, output: lines.join('\n'), close: () => server.close() };
+    await Promise.all([stub.close(), agentsStub.close()]);
+    return { server, traceId: session.traceId, sessionId: session.id, stored, team: { traceId: team.traceId, stored: teamStored }, output: lines.join('\n'), close: () => server.close() };
   } catch (err) {
     await agentops.shutdown();
-    await stub.close();
+    await Promise.all([stub.close(), agentsStub.close()]);
     await server.close();
     throw err;
   }

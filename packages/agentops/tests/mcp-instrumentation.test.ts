@@ -22,7 +22,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { SpanKind, trace } from '@opentelemetry/api';
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import * as agentops from '../src';
 import type { DecodedSpan } from '../../../testing/otlp-decode';
 import { SDK_ENV_CLEAR } from '../../../testing/env';

@@ -1,6 +1,7 @@
 /**
- * `npm run demo -- --once` (the README's first command, without staying up): it runs the example
- * agent against the embedded backend and prints the session tree read back from the REST API, the
+ * `npm run demo -- --once` (the README's first command, without staying up): it runs a multi-agent
+ * team on the OpenAI Agents SDK (triage agent, tool, handoff, billing agent) and the example support
+ * agent against the embedded backend and prints each session tree read back from the REST API, the
  * totals and a viewer link, then exits on its own. On the current `openai` and, unchanged, on the
  * oldest supported major (its import resolved to the repository's alias by testing/oldest-majors.mjs).
  */
@@ -36,8 +37,27 @@ describe.each(MAJORS)('npm run demo -- --once, %s', (_label, majorsEnv, redirect
     const { code, stdout, stderr } = await runDemo(db.file, { ...majorsEnv, AGENTOPS_TEST_MAJORS_LOG: log });
     expect(redirected.length === 0 ? [] : readFileSync(log, 'utf8').trim().split('\n')).toEqual(redirected);
     expect({ code, stderr: stderr.replace(/npm warn .*\n?/g, '') }).toEqual({ code: 0, stderr: '' });
-    const tree = stdout.slice(stdout.indexOf('support-bot ('), stdout.indexOf('\n\n', stdout.indexOf('support-bot (')));
-    const lines = tree.split('\n').map((l) => l.replace(/\(\d+(\.\d+)? ms\)/, '(N ms)').replace(/\$\d+\.\d+/, '$X').replace(/tokens \d+->\d+/, 'tokens N->N'));
+    const treeOf = (root: string): string[] =>
+      stdout
+        .slice(stdout.indexOf(`${root} (`), stdout.indexOf('\n\n', stdout.indexOf(`${root} (`)))
+        .split('\n')
+        .map((l) => l.replace(/\(\d+(\.\d+)? ms\)/, '(N ms)').replace(/\$\d+\.\d+/, '$X').replace(/tokens \d+->\d+/, 'tokens N->N'));
+    // The first thing printed is the agent team.
+    expect(stdout.indexOf('triage-desk (')).toBeLessThan(stdout.indexOf('support-bot ('));
+    expect(treeOf('triage-desk')).toEqual([
+      'triage-desk (N ms)  [Success]',
+      '├─ invoke_agent Triage agent (N ms)',
+      '│  ├─ chat gpt-4o-mini (N ms)  [tokens N->N, $X]',
+      '│  ├─ execute_tool lookup_order (N ms)',
+      '│  ├─ chat gpt-4o-mini (N ms)  [tokens N->N, $X]',
+      '│  └─ handoff Triage agent -> Billing agent (N ms)',
+      '└─ invoke_agent Billing agent (N ms)',
+      '   └─ chat gpt-4o-mini (N ms)  [tokens N->N, $X]',
+    ]);
+    // The stub's usage, each model call counted once.
+    expect(stdout).toMatch(/^8 spans, 3 LLM calls, 1 tool calls, 0 error\(s\), 494 input \+ 63 output tokens, \$0\.\d{6}$/m);
+    expect(stdout).toContain('agent team answered: Order 42 was charged twice');
+    const lines = treeOf('support-bot');
     expect(lines).toEqual([
       'support-bot (N ms)  [Success]',
       '└─ action handle_ticket (N ms)',

@@ -25,6 +25,8 @@ export interface InstrumentOptions {
    * class: agentops registers an integration built from it, so every AI SDK 7 call is recorded.
    */
   aiSdk?: object;
+  /** The OpenAI Agents SDK module (`import * as agents from '@openai/agents'`): its agents, model calls, tools, handoffs and guardrails. */
+  openaiAgents?: object;
 }
 
 /** The validated `instrument` setting. */

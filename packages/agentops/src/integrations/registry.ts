@@ -6,8 +6,9 @@ import { googleGenAIIntegration } from './google-genai/patch';
 import type { Integration, TargetKind } from './integration';
 import { mcpIntegration } from './mcp/patch';
 import { openAIIntegration } from './openai/patch';
+import { openAIAgentsIntegration } from './openai-agents/patch';
 
-export const INTEGRATIONS: readonly Integration[] = [openAIIntegration, anthropicIntegration, googleGenAIIntegration, bedrockIntegration, mcpIntegration, aiSdkIntegration];
+export const INTEGRATIONS: readonly Integration[] = [openAIIntegration, anthropicIntegration, googleGenAIIntegration, bedrockIntegration, mcpIntegration, aiSdkIntegration, openAIAgentsIntegration];
 
 /** The integration that recognises `value`, with what the value is to it. */
 export function integrationFor(value: unknown): { integration: Integration; kind: TargetKind } | undefined {
