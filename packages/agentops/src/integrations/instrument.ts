@@ -25,6 +25,11 @@ export interface InstrumentOptions {
    * class: agentops registers an integration built from it, so every AI SDK 7 call is recorded.
    */
   aiSdk?: object;
+  /**
+   * LangChain and LangGraph: the `CallbackManager` class (`@langchain/core/callbacks/manager`), its
+   * module, or `{ CallbackManager, BaseChatModel }`: every run is recorded, with no handler passed.
+   */
+  langchain?: object;
 }
 
 /** The validated `instrument` setting. */
