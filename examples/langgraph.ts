@@ -24,7 +24,7 @@ import { LlmStub, openaiChatCompletion } from './support/llm-stub';
 import { formatTree, fromReadable } from './support/span-tree';
 
 class FaqRetriever extends BaseRetriever {
-  lc_namespace = ['examples'];
+  override lc_namespace = ['examples'];
 
   override async _getRelevantDocuments(query: string): Promise<Document[]> {
     return [new Document({ pageContent: `Orders ship within a day (${query})`, metadata: { source: 'faq#shipping' } }), new Document({ pageContent: 'Refunds take 5 days', metadata: { source: 'faq#refunds' } })];

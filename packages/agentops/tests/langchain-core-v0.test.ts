@@ -48,8 +48,8 @@ class StubChat extends BaseChatModel {
 const instrument = { openai: OpenAI, langchain: { CallbackManager, BaseChatModel } };
 
 class Docs extends BaseRetriever {
-  lc_namespace = ['tests'];
-  async _getRelevantDocuments(): Promise<Document[]> {
+  override lc_namespace = ['tests'];
+  override async _getRelevantDocuments(): Promise<Document[]> {
     return [new Document({ pageContent: 'secret-doc' }), new Document({ pageContent: 'b' }), new Document({ pageContent: 'c' })];
   }
 }

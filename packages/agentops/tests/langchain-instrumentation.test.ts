@@ -96,7 +96,7 @@ test('a tool that throws: ERROR on the tool and the agent span, the caller gets 
   run.init({ instrument, captureContent: false });
   scriptAgent(run.stub);
   class WeatherDown extends Error {
-    name = 'WeatherDown';
+    override name = 'WeatherDown';
   }
   const boom = new WeatherDown('weather service down');
   const { spans } = await run.inSession(async () => {

@@ -46,9 +46,14 @@ export function weatherTool(fail?: Error) {
 }
 
 /** A ReAct agent named `weather_agent`; with `fail`, its tool throws it and the tool node lets it through. */
-export function agent(stub: LlmStub, fail?: Error) {
+/** What the tests call on the agent. */
+export interface Agent {
+  invoke(input: { messages: Array<{ role: string; content: string }> }): Promise<{ messages: Array<{ content: unknown }> }>;
+}
+
+export function agent(stub: LlmStub, fail?: Error): Agent {
   const tools = [weatherTool(fail)];
-  return createReactAgent({ llm: model(stub), tools: fail === undefined ? tools : new ToolNode(tools, { handleToolErrors: false }), name: 'weather_agent' });
+  return createReactAgent({ llm: model(stub), tools: fail === undefined ? tools : new ToolNode(tools, { handleToolErrors: false }), name: 'weather_agent' }) as unknown as Agent;
 }
 
 export function chain(stub: LlmStub) {
@@ -58,13 +63,13 @@ export function chain(stub: LlmStub) {
 }
 
 export class DocsRetriever extends BaseRetriever {
-  lc_namespace = ['tests', 'retrievers'];
+  override lc_namespace = ['tests', 'retrievers'];
 
-  static lc_name(): string {
+  static override lc_name(): string {
     return 'DocsRetriever';
   }
 
-  async _getRelevantDocuments(query: string): Promise<Document[]> {
+  override async _getRelevantDocuments(query: string): Promise<Document[]> {
     return [new Document({ pageContent: `secret-doc-one about ${query}`, metadata: { source: 'a' } }), new Document({ pageContent: 'secret-doc-two', metadata: { source: 'b' } })];
   }
 }
