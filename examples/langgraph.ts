@@ -21,7 +21,7 @@ import OpenAI from 'openai';
 import { z } from 'zod';
 import * as agentops from 'agentops';
 import { LlmStub, openaiChatCompletion } from './support/llm-stub';
-import { formatTree, fromReadable } from './support/span-tree';
+import { printSession } from './support/print-session';
 
 class FaqRetriever extends BaseRetriever {
   override lc_namespace = ['examples'];
@@ -61,9 +61,7 @@ async function main(): Promise<void> {
   });
   session.end('Success');
 
-  await agentops.flush();
-  console.log(`\nsession ${session.id}\n`);
-  console.log(formatTree(fromReadable(collected.getFinishedSpans())));
+  await printSession(session, collected);
   await agentops.shutdown();
   await stub.close();
 }
