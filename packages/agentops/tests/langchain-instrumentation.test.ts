@@ -104,7 +104,8 @@ test('a tool that throws: ERROR on the tool and the agent span, the caller gets 
   });
   const tool = only(spans.filter((s) => s.name === 'execute_tool get_weather'), 'tool span');
   const invoke = only(spans.filter((s) => s.name === 'invoke_agent weather_agent'), 'agent span');
-  for (const s of [tool, invoke]) {
+  const node = only(spans.filter((s) => s.name === 'tools' && s.attributes['agentops.span.kind'] === 'step'), 'tools node');
+  for (const s of [tool, node, invoke]) {
     expect(s.status.code).toBe(StatusCode.ERROR);
     expect(s.attributes['error.type']).toBe('WeatherDown');
     expect(s.events.some((e) => e.name === 'exception')).toBe(true);
