@@ -150,3 +150,20 @@ test('the handler passed by hand records the same runs once, next to the registe
   expect(spans.filter((s) => s.name === 'RunnableSequence')).toHaveLength(1);
   expect(llmSpans(spans)).toHaveLength(1);
 });
+
+test('a graph stream the caller leaves at its first chunk: its runs end, the agent span as cancelled (ERROR)', async () => {
+  run.init({ instrument, captureContent: false });
+  scriptAgent(run.stub);
+  const { spans } = await run.inSession(async () => {
+    const graph = agent(run.stub) as unknown as { stream(input: unknown): Promise<AsyncIterable<unknown>> };
+    for await (const chunk of await graph.stream({ messages: [{ role: 'user', content: QUESTION }] })) {
+      void chunk;
+      break;
+    }
+  });
+  // Only ended spans are exported: the agent and its first node and model call are there.
+  const invoke = only(spans.filter((s) => s.name === 'invoke_agent weather_agent'), 'agent span');
+  expect(invoke.status.code).toBe(StatusCode.ERROR);
+  const node = only(spans.filter((s) => s.name === 'agent' && s.parentSpanId === invoke.spanId), 'first node');
+  expect(only(llmSpans(spans), 'chat span').parentSpanId).toBe(node.spanId);
+});
