@@ -35,6 +35,7 @@ export type { DestinationStats, DropReason, MetricDestinationStats } from './exp
 export { VERSION } from './version';
 export { instrument, type InstrumentOptions } from './integrations/instrument';
 export { aiSdkTelemetry, type AiSdkTelemetrySettings, type AiSdkTelemetryOptions } from './integrations/ai-sdk/telemetry';
+export { AgentOpsCallbackHandler } from './integrations/langchain/handler';
 export {
   traceAgent,
   traceTool,

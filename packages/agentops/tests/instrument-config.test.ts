@@ -27,6 +27,7 @@ describe('init({ instrument })', () => {
     [{ instrument: { openai: OpenAI, gemini: {} } }, 'instrument.gemini', /one of instrument.openai, instrument.anthropic, instrument.googleGenAI, instrument.bedrock, instrument.mcp, instrument.aiSdk, instrument.openaiAgents; got object/],
     [{ instrument: { openai: Anthropic } }, 'instrument.openai', /the OpenAI class .*; got function/],
     [{ instrument: { anthropic: OpenAI } }, 'instrument.anthropic', /the Anthropic class .*; got function/],
+    [{ instrument: { langchain: OpenAI } }, 'instrument.langchain', /the CallbackManager class .*; got function/],
     [{ instrument: { googleGenAI: genai.GoogleGenAI } }, 'instrument.googleGenAI', /the @google\/genai module .*, its Models class, or a GoogleGenAI client instance; got function/],
     [{ instrument: { openai: {} } }, 'instrument.openai', /got object/],
     [{ instrument: { bedrock: OpenAI } }, 'instrument.bedrock', /the BedrockRuntimeClient class .*; got function/],

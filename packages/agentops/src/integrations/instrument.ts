@@ -27,6 +27,11 @@ export interface InstrumentOptions {
   aiSdk?: object;
   /** The OpenAI Agents SDK module (`import * as agents from '@openai/agents'`): its agents, model calls, tools, handoffs and guardrails. */
   openaiAgents?: object;
+  /**
+   * LangChain and LangGraph: the `CallbackManager` class (`@langchain/core/callbacks/manager`), its
+   * module, or `{ CallbackManager, BaseChatModel }`: every run is recorded, with no handler passed.
+   */
+  langchain?: object;
 }
 
 /** The validated `instrument` setting. */

@@ -4,11 +4,12 @@ import { anthropicIntegration } from './anthropic/patch';
 import { bedrockIntegration } from './bedrock/patch';
 import { googleGenAIIntegration } from './google-genai/patch';
 import type { Integration, TargetKind } from './integration';
+import { langchainIntegration } from './langchain/patch';
 import { mcpIntegration } from './mcp/patch';
 import { openAIIntegration } from './openai/patch';
 import { openAIAgentsIntegration } from './openai-agents/patch';
 
-export const INTEGRATIONS: readonly Integration[] = [openAIIntegration, anthropicIntegration, googleGenAIIntegration, bedrockIntegration, mcpIntegration, aiSdkIntegration, openAIAgentsIntegration];
+export const INTEGRATIONS: readonly Integration[] = [openAIIntegration, anthropicIntegration, googleGenAIIntegration, bedrockIntegration, mcpIntegration, aiSdkIntegration, openAIAgentsIntegration, langchainIntegration];
 
 /** The integration that recognises `value`, with what the value is to it. */
 export function integrationFor(value: unknown): { integration: Integration; kind: TargetKind } | undefined {
