@@ -25,6 +25,8 @@ export interface InstrumentOptions {
    * class: agentops registers an integration built from it, so every AI SDK 7 call is recorded.
    */
   aiSdk?: object;
+  /** The Claude Agent SDK module (`import * as sdk from '@anthropic-ai/claude-agent-sdk'`) when its exports can be replaced, or one Query it returned. */
+  claudeAgentSdk?: object;
 }
 
 /** The validated `instrument` setting. */

@@ -2,12 +2,13 @@
 import { aiSdkIntegration } from './ai-sdk/otel';
 import { anthropicIntegration } from './anthropic/patch';
 import { bedrockIntegration } from './bedrock/patch';
+import { claudeAgentSdkIntegration } from './claude-agent-sdk/patch';
 import { googleGenAIIntegration } from './google-genai/patch';
 import type { Integration, TargetKind } from './integration';
 import { mcpIntegration } from './mcp/patch';
 import { openAIIntegration } from './openai/patch';
 
-export const INTEGRATIONS: readonly Integration[] = [openAIIntegration, anthropicIntegration, googleGenAIIntegration, bedrockIntegration, mcpIntegration, aiSdkIntegration];
+export const INTEGRATIONS: readonly Integration[] = [openAIIntegration, anthropicIntegration, googleGenAIIntegration, bedrockIntegration, mcpIntegration, aiSdkIntegration, claudeAgentSdkIntegration];
 
 /** The integration that recognises `value`, with what the value is to it. */
 export function integrationFor(value: unknown): { integration: Integration; kind: TargetKind } | undefined {
