@@ -6,9 +6,11 @@
  * An ES module namespace cannot be written to: its function exports can be replaced only through
  * the module the import-in-the-middle loader hook puts in its place, whose exports are settable.
  * That hook is registered by `init()` (or `--import agentops/hook`), so the SDK is patched when it is
- * imported (or, Node 22.12 and newer, required) after `init()` or under the flag. An SDK namespace
- * that was loaded before the hook cannot be patched: that is reported once, and one query can still
- * be recorded by handing it over, `agentops.instrument(query({ ... }))`.
+ * imported after `init()` or under the flag. `require` of the SDK (Node 22.12 and newer) returns the
+ * namespace itself, which that hook does not see: there the require hook hands out, in its place, an
+ * object that reads every export through from the namespace and whose `query` is patched
+ * (`requireExports`). An SDK namespace loaded before either hook cannot be patched: that is reported
+ * once, and one query can still be recorded by handing it over, `agentops.instrument(query({ ... }))`.
  */
 import { activeHost } from '../host';
 import type { Integration, TargetKind } from '../integration';
@@ -29,12 +31,29 @@ function wrapQuery(original: AnyFunction): AnyFunction {
   };
 }
 
+/** A module namespace object (`import * as`, or what `require` of an ES module returns), which refuses new values. */
+function isNamespace(v: unknown): v is object {
+  return v !== null && typeof v === 'object' && Object.prototype.toString.call(v) === '[object Module]' && Object.getOwnPropertyDescriptor(v, 'query')?.configurable === false;
+}
+
+/** What `require` hands out in place of the SDK's namespace: every export read through from it, `query` replaceable. */
+function throughNamespace(ns: object): object {
+  const out = Object.create(null) as Record<PropertyKey, unknown>;
+  for (const key of Reflect.ownKeys(ns)) {
+    Object.defineProperty(out, key, { get: () => (ns as Record<PropertyKey, unknown>)[key], enumerable: key !== Symbol.toStringTag, configurable: true });
+  }
+  return out;
+}
+
 export const claudeAgentSdkIntegration: Integration = {
   name: NAME,
   label: 'Claude Agent SDK',
   packageName: '@anthropic-ai/claude-agent-sdk',
   accepts: "the Claude Agent SDK module (import * as sdk from '@anthropic-ai/claude-agent-sdk') or a query it returned",
   testedMajors: [0, 0],
+  requireExports(exports: unknown): unknown {
+    return isSdkModule(exports) && isNamespace(exports) ? throughNamespace(exports) : undefined;
+  },
   recognise(value: unknown): TargetKind | undefined {
     try {
       if (isSdkModule(value)) return 'module';
