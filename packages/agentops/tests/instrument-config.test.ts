@@ -21,10 +21,10 @@ const genai = require('@google/genai') as typeof G;
 
 describe('init({ instrument })', () => {
   it.each([
-    [{ instrument: true }, 'instrument', /false, or an object \{ openai\?, anthropic\?, googleGenAI\?, bedrock\?, mcp\?, aiSdk\? \}.*; got boolean true/],
+    [{ instrument: true }, 'instrument', /false, or an object \{ openai\?, anthropic\?, googleGenAI\?, bedrock\?, mcp\?, aiSdk\?, claudeAgentSdk\? \}.*; got boolean true/],
     [{ instrument: 'openai' }, 'instrument', /got string "openai"/],
     [{ instrument: [OpenAI] }, 'instrument', /got array of length 1/],
-    [{ instrument: { openai: OpenAI, gemini: {} } }, 'instrument.gemini', /one of instrument.openai, instrument.anthropic, instrument.googleGenAI, instrument.bedrock, instrument.mcp, instrument.aiSdk; got object/],
+    [{ instrument: { openai: OpenAI, gemini: {} } }, 'instrument.gemini', /one of instrument.openai, instrument.anthropic, instrument.googleGenAI, instrument.bedrock, instrument.mcp, instrument.aiSdk, instrument.claudeAgentSdk; got object/],
     [{ instrument: { openai: Anthropic } }, 'instrument.openai', /the OpenAI class .*; got function/],
     [{ instrument: { anthropic: OpenAI } }, 'instrument.anthropic', /the Anthropic class .*; got function/],
     [{ instrument: { googleGenAI: genai.GoogleGenAI } }, 'instrument.googleGenAI', /the @google\/genai module .*, its Models class, or a GoogleGenAI client instance; got function/],
@@ -57,7 +57,7 @@ describe('init({ instrument })', () => {
     const thing = { chat: 1 };
     expect(agentops.instrument(thing)).toBe(thing);
     expect(agentops.instrument(thing)).toBe(thing);
-    expect(logger.matching(/instrument\(x\) needs an OpenAI, Anthropic, Google GenAI, Bedrock Runtime, MCP or AI SDK client instance/)).toHaveLength(1);
+    expect(logger.matching(/instrument\(x\) needs an OpenAI, Anthropic, Google GenAI, Bedrock Runtime, MCP, AI SDK or Claude Agent SDK client instance/)).toHaveLength(1);
     await agentops.shutdown(500);
   });
 });

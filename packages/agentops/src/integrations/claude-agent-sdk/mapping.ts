@@ -31,6 +31,9 @@ export const AGENT_COST_USD = 'agentops.agent.cost_usd';
 export const AGENT_NUM_TURNS = 'agentops.agent.num_turns';
 export const AGENT_DURATION_MS = 'agentops.agent.duration_ms';
 export const AGENT_RESULT_SUBTYPE = 'agentops.agent.result';
+/** A subagent's totals as the SDK reports them, on its Task tool's span. */
+export const SUBAGENT_TOTAL_TOKENS = 'agentops.subagent.total_tokens';
+export const SUBAGENT_TOOL_USES = 'agentops.subagent.tool_uses';
 /** The Claude Code session the query ran in. */
 export const CLAUDE_SESSION_ID = 'agentops.claude_agent.session_id';
 
@@ -121,6 +124,7 @@ export class QueryRecorder {
           break;
         case 'system':
           if (message.subtype === 'init') this.init(message);
+          else if (message.subtype === 'task_progress' || message.subtype === 'task_notification') this.task(message);
           break;
         case 'result':
           this.result(message);
@@ -167,6 +171,16 @@ export class QueryRecorder {
     if (typeof m.session_id === 'string') span.setAttribute(CLAUDE_SESSION_ID, m.session_id);
     if (typeof m.model === 'string' && this.info.model === undefined) span.setAttribute(A.GEN_AI_REQUEST_MODEL, m.model);
     if (this.info.tools === undefined && Array.isArray(m.tools)) span.setAttribute('agentops.agent.tools', m.tools.filter((t) => typeof t === 'string'));
+  }
+
+  /** A subagent's progress: its own totals on its Task tool's span. */
+  private task(m: Json): void {
+    const span = typeof m.tool_use_id === 'string' ? this.tree.span(toolRun(m.tool_use_id)) : undefined;
+    if (span?.isRecording() !== true || !isRecord(m.usage)) return;
+    const tokens = num(m.usage.total_tokens);
+    const uses = num(m.usage.tool_uses);
+    if (tokens !== undefined) span.setAttribute(SUBAGENT_TOTAL_TOKENS, tokens);
+    if (uses !== undefined) span.setAttribute(SUBAGENT_TOOL_USES, uses);
   }
 
   /** The turn of API message `message`, opened on its first sight (ending the previous turn of the same agent). */
@@ -291,15 +305,12 @@ export class QueryRecorder {
     const duration = num(m.duration_ms);
     if (duration !== undefined) attributes[AGENT_DURATION_MS] = duration;
     if (typeof m.subtype === 'string') attributes[AGENT_RESULT_SUBTYPE] = m.subtype;
-    if (isRecord(m.usage)) {
-      const input = num(m.usage.input_tokens);
-      const read = num(m.usage.cache_read_input_tokens);
-      const written = num(m.usage.cache_creation_input_tokens);
-      const output = num(m.usage.output_tokens);
-      if (input !== undefined) attributes[A.GEN_AI_USAGE_INPUT_TOKENS] = input + (read ?? 0) + (written ?? 0);
-      if (output !== undefined) attributes[A.GEN_AI_USAGE_OUTPUT_TOKENS] = output;
-      if (read !== undefined) attributes[A.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = read;
-      if (written !== undefined) attributes[A.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = written;
+    const totals = runTotals(m);
+    if (totals !== undefined) {
+      attributes[A.GEN_AI_USAGE_INPUT_TOKENS] = totals.input + totals.read + totals.written;
+      attributes[A.GEN_AI_USAGE_OUTPUT_TOKENS] = totals.output;
+      attributes[A.GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = totals.read;
+      attributes[A.GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = totals.written;
     }
     const span = this.tree.span(this.agentId);
     if (span?.isRecording() === true) span.setAttributes(attributes);
@@ -328,6 +339,26 @@ export class AgentResultError extends Error {
     super(message);
     this.name = subtype;
   }
+}
+
+/**
+ * The run's token totals: `modelUsage` (per model, subagents included) added up, or else `usage`
+ * (the main agent's calls only).
+ */
+function runTotals(m: Json): { input: number; output: number; read: number; written: number } | undefined {
+  if (isRecord(m.modelUsage) && Object.keys(m.modelUsage).length > 0) {
+    const t = { input: 0, output: 0, read: 0, written: 0 };
+    for (const u of Object.values(m.modelUsage)) {
+      if (!isRecord(u)) continue;
+      t.input += num(u.inputTokens) ?? 0;
+      t.output += num(u.outputTokens) ?? 0;
+      t.read += num(u.cacheReadInputTokens) ?? 0;
+      t.written += num(u.cacheCreationInputTokens) ?? 0;
+    }
+    return t;
+  }
+  if (!isRecord(m.usage)) return undefined;
+  return { input: num(m.usage.input_tokens) ?? 0, output: num(m.usage.output_tokens) ?? 0, read: num(m.usage.cache_read_input_tokens) ?? 0, written: num(m.usage.cache_creation_input_tokens) ?? 0 };
 }
 
 function toolRun(id: string): string {
