@@ -28,6 +28,7 @@ afterAll(async () => {
 
 interface Run {
   seen: string[];
+  error?: { name: string; message: string };
   spans: DecodedSpan[];
   stderr: string;
 }
@@ -39,8 +40,8 @@ export async function run(script: (s: LlmStub) => unknown, env: Record<string, s
   const out = await runNode(args, { STUB_URL: stub.url, OTLP_EXPORTER_ENDPOINT: receiver.url, NODE_OPTIONS: undefined, ...env }).finally(() => stub.close());
   expect(out.stderr).toBe('');
   expect(out.code).toBe(0);
-  const { traceId, seen } = JSON.parse(out.stdout) as { traceId: string; seen: string[] };
-  return { seen, spans: receiver.spans().filter((s) => s.traceId === traceId), stderr: out.stderr };
+  const { traceId, seen, error } = JSON.parse(out.stdout) as Run & { traceId: string };
+  return { seen, error, spans: receiver.spans().filter((s) => s.traceId === traceId), stderr: out.stderr };
 }
 
 const named = (spans: DecodedSpan[], prefix: string): DecodedSpan[] => spans.filter((s) => s.name.startsWith(prefix));
@@ -184,4 +185,19 @@ it('nests a subagent (messages with parent_tool_use_id) under its Agent tool spa
   expect(byId('msg_main2').attributes['gen_ai.usage.output_tokens']).toBe(7);
   expect(agent.attributes['gen_ai.usage.input_tokens']).toBe(usage.input);
   expect(agent.attributes['gen_ai.usage.output_tokens']).toBe(usage.output);
+});
+
+it('ends the agent span ERROR when the result is an error (max turns reached); the SDK\'s error reaches the caller', async () => {
+  const r = await run((s) => scriptWeatherRun(s), { CLAUDE_MAX_TURNS: '1' });
+  const off = await run((s) => scriptWeatherRun(s), { CLAUDE_MAX_TURNS: '1', FIXTURE_MODE: 'off' });
+  expect(r.seen).toEqual(off.seen);
+  expect(r.seen[r.seen.length - 1]).toBe('result');
+  expect(r.error).toEqual(off.error);
+  expect(r.error?.message).toContain('Reached maximum number of turns');
+  const agent = one(r.spans, 'invoke_agent weather-agent');
+  expect(agent.status.code).toBe(ERROR);
+  expect(agent.attributes['error.type']).toBe('AgentResultError');
+  expect(agent.attributes['agentops.agent.result']).toBe('error_max_turns');
+  expect(agent.events.some((e) => e.name === 'exception')).toBe(true);
+  expect(one(r.spans, 'execute_tool mcp__weather__get_weather').parentSpanId).toBe(agent.spanId);
 });

@@ -332,12 +332,11 @@ export class ToolResultError extends Error {
   }
 }
 
-/** A result whose subtype is not `success` (`error_max_turns`, `error_during_execution`, ...). */
+/** A result whose subtype is not `success` (`error_max_turns`, `error_during_execution`, ...): `error.type` is this class, the subtype is `agentops.agent.result`. */
 export class AgentResultError extends Error {
-  override readonly name: string;
-  constructor(subtype: string, message: string) {
-    super(message);
-    this.name = subtype;
+  override readonly name = 'AgentResultError';
+  constructor(readonly subtype: string, message: string) {
+    super(`${subtype}: ${message}`);
   }
 }
 
