@@ -58,6 +58,18 @@ function onLoaded(integration: Integration, exports: unknown, version: string | 
   }
 }
 
+/** A module `require` loaded: patched, or replaced by what the integration hands out instead (`requireExports`). */
+function requireLoaded(integration: Integration, exports: unknown, version: string | undefined, file?: string): unknown {
+  let out = exports;
+  try {
+    out = integration.requireExports?.(exports) ?? exports;
+  } catch {
+    out = exports;
+  }
+  onLoaded(integration, out, version, 'require', file);
+  return out;
+}
+
 class LibraryInstrumentation extends InstrumentationBase {
   constructor() {
     super('agentops-integrations', VERSION, { enabled: false });
@@ -71,19 +83,13 @@ class LibraryInstrumentation extends InstrumentationBase {
           new InstrumentationNodeModuleFile(
             `${integration.packageName}/${file}`,
             ['*'],
-            (exports: unknown, version?: string) => {
-              onLoaded(integration, exports, version, 'require', file);
-              return exports;
-            },
+            (exports: unknown, version?: string) => requireLoaded(integration, exports, version, file),
             () => undefined,
           ),
       );
       const main =
         integration.files === undefined || integration.patchMain !== false
-          ? (exports: unknown, version?: string) => {
-              onLoaded(integration, exports, version, 'require');
-              return exports;
-            }
+          ? (exports: unknown, version?: string) => requireLoaded(integration, exports, version)
           : undefined;
       // Unpatching is done by each integration's unpatch() at shutdown.
       return new InstrumentationNodeModuleDefinition(integration.packageName, ['*'], main, () => undefined, files);

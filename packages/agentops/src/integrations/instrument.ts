@@ -32,6 +32,8 @@ export interface InstrumentOptions {
    * module, or `{ CallbackManager, BaseChatModel }`: every run is recorded, with no handler passed.
    */
   langchain?: object;
+  /** The Claude Agent SDK module (`import * as sdk from '@anthropic-ai/claude-agent-sdk'`) when its exports can be replaced, or one Query it returned. */
+  claudeAgentSdk?: object;
 }
 
 /** The validated `instrument` setting. */

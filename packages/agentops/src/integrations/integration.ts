@@ -51,6 +51,12 @@ export interface Integration {
    * installed at that major or newer and this package is not, `init()` reports it once.
    */
   readonly recordsFor?: { readonly packageName: string; readonly fromMajor: number };
+  /**
+   * For a package whose exports cannot be patched in place when `require` loads it (an ES module
+   * package, whose namespace refuses new values): the object `require` hands out instead, which
+   * `patch` then patches. Undefined: the exports themselves.
+   */
+  requireExports?(exports: unknown): unknown;
   /** What `value` is to this integration, or undefined when it is not one of its targets. Never throws. */
   recognise(value: unknown): TargetKind | undefined;
   /** Patches a recognised target. Returns how many methods were newly patched (0: already patched). */

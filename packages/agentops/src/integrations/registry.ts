@@ -2,6 +2,7 @@
 import { aiSdkIntegration } from './ai-sdk/otel';
 import { anthropicIntegration } from './anthropic/patch';
 import { bedrockIntegration } from './bedrock/patch';
+import { claudeAgentSdkIntegration } from './claude-agent-sdk/patch';
 import { googleGenAIIntegration } from './google-genai/patch';
 import type { Integration, TargetKind } from './integration';
 import { langchainIntegration } from './langchain/patch';
@@ -9,7 +10,7 @@ import { mcpIntegration } from './mcp/patch';
 import { openAIIntegration } from './openai/patch';
 import { openAIAgentsIntegration } from './openai-agents/patch';
 
-export const INTEGRATIONS: readonly Integration[] = [openAIIntegration, anthropicIntegration, googleGenAIIntegration, bedrockIntegration, mcpIntegration, aiSdkIntegration, openAIAgentsIntegration, langchainIntegration];
+export const INTEGRATIONS: readonly Integration[] = [openAIIntegration, anthropicIntegration, googleGenAIIntegration, bedrockIntegration, mcpIntegration, aiSdkIntegration, openAIAgentsIntegration, langchainIntegration, claudeAgentSdkIntegration];
 
 /** The integration that recognises `value`, with what the value is to it. */
 export function integrationFor(value: unknown): { integration: Integration; kind: TargetKind } | undefined {
