@@ -25,6 +25,11 @@ export interface InstrumentOptions {
    * class: agentops registers an integration built from it, so every AI SDK 7 call is recorded.
    */
   aiSdk?: object;
+  /**
+   * The Mastra class (`import { Mastra } from '@mastra/core'`), its module, or a Mastra instance:
+   * agentops registers its observability exporter with every Mastra (through `@mastra/observability`).
+   */
+  mastra?: object;
 }
 
 /** The validated `instrument` setting. */

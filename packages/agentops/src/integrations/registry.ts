@@ -4,10 +4,11 @@ import { anthropicIntegration } from './anthropic/patch';
 import { bedrockIntegration } from './bedrock/patch';
 import { googleGenAIIntegration } from './google-genai/patch';
 import type { Integration, TargetKind } from './integration';
+import { mastraIntegration } from './mastra/patch';
 import { mcpIntegration } from './mcp/patch';
 import { openAIIntegration } from './openai/patch';
 
-export const INTEGRATIONS: readonly Integration[] = [openAIIntegration, anthropicIntegration, googleGenAIIntegration, bedrockIntegration, mcpIntegration, aiSdkIntegration];
+export const INTEGRATIONS: readonly Integration[] = [openAIIntegration, anthropicIntegration, googleGenAIIntegration, bedrockIntegration, mcpIntegration, aiSdkIntegration, mastraIntegration];
 
 /** The integration that recognises `value`, with what the value is to it. */
 export function integrationFor(value: unknown): { integration: Integration; kind: TargetKind } | undefined {
