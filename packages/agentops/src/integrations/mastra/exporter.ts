@@ -13,9 +13,13 @@
  */
 import type { Attributes } from '@opentelemetry/api';
 import { activeHost } from '../host';
+import type { LLMEvent } from '../../events/llm-event';
+import { inputMessagesJson } from '../../events/messages';
+import { setJson } from '../../events/span-mapping';
 import type { ToolEvent } from '../../events/tool-event';
+import { GEN_AI_INPUT_MESSAGES } from '../../semconv';
 import { AGENTOPS_AGENT_TOOLS, RunTree } from '../shared/run-tree';
-import { asSpan, attrs, entityName, epochMs, errorOf, holdsPrompt, llmEvent, roleOf, stepName, stringList, toolEvent, type MastraSpan, type Role } from './mapping';
+import { asSpan, attrs, entityName, epochMs, errorOf, finishLLM, holdsPrompt, llmEvent, roleOf, stepName, stringList, toolEvent, type MastraSpan, type Role } from './mapping';
 
 export const FRAMEWORK = 'mastra';
 
@@ -95,8 +99,8 @@ export class MastraExporter {
 
   private started(s: MastraSpan, role: Role | undefined): void {
     const parent = this.parentOf(s.parentSpanId);
-    if (role === undefined || role === 'llm') {
-      // A model call is recorded when it ends; what it contains nests under its parent.
+    if (role === undefined) {
+      // Not recorded: what it contains nests under its parent.
       if (this.skipped.size >= MAX_SKIPPED) this.skipped.delete(this.skipped.keys().next().value!);
       this.skipped.set(s.id, parent);
       return;
@@ -122,6 +126,8 @@ export class MastraExporter {
         );
       case 'tool':
         return this.tree.startTool(s.id, parent, toolEvent(s)) !== undefined;
+      case 'llm':
+        return this.tree.startLLM(s.id, parent, llmEvent(s)) !== undefined;
       case 'workflow':
       case 'step': {
         const name = `${role} ${(role === 'step' ? stepName(s) : entityName(s)) ?? role}`;
@@ -144,15 +150,6 @@ export class MastraExporter {
   private ended(s: MastraSpan, role: Role | undefined): void {
     const end = epochMs(s.endTime);
     const error = errorOf(s);
-    if (role === 'llm') {
-      const parent = this.skipped.has(s.id) ? this.skipped.get(s.id) : this.parentOf(s.parentSpanId);
-      this.skipped.delete(s.id);
-      const capture = activeHost()?.recorder.policy.capture === true;
-      const prompt = capture && s.parentSpanId !== undefined ? this.prompts.get(s.parentSpanId) : undefined;
-      const id = `${s.id}:llm`;
-      if (this.tree.startLLM(id, parent, llmEvent(s, prompt, capture)) !== undefined) this.tree.end(id, error === undefined ? {} : { error });
-      return;
-    }
     if (role === undefined) {
       this.skipped.delete(s.id);
       this.prompts.delete(s.id);
@@ -163,6 +160,11 @@ export class MastraExporter {
     const run = this.runs.get(s.id);
     if (run === undefined) return;
     this.runs.delete(s.id);
+    if (role === 'llm') {
+      this.finishModelCall(s);
+      this.tree.end(s.id, { error, endTime: end });
+      return;
+    }
     if (role === 'tool') {
       const event = this.tree.event<ToolEvent>(s.id);
       if (event !== undefined && s.output !== undefined) event.returns = s.output;
@@ -177,6 +179,18 @@ export class MastraExporter {
       return;
     }
     this.tree.end(s.id, { error, output: s.output, endTime: end });
+  }
+
+  /** Usage, response and completion of a model call; with capture, the prompt its step reported. */
+  private finishModelCall(s: MastraSpan): void {
+    const event = this.tree.event<LLMEvent>(s.id);
+    const host = activeHost();
+    if (event === undefined || host === undefined) return;
+    const p = host.recorder.policy;
+    finishLLM(event, s, p.capture);
+    const prompt = p.capture && s.parentSpanId !== undefined ? this.prompts.get(s.parentSpanId) : undefined;
+    const span = this.tree.span(s.id);
+    if (prompt !== undefined && span?.isRecording() === true) setJson(span, GEN_AI_INPUT_MESSAGES, inputMessagesJson(prompt, p.limit), p);
   }
 
   /** The nearest agent run at or above `id` takes the error of a tool it ran. */

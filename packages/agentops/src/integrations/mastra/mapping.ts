@@ -112,17 +112,13 @@ export function errorOf(s: MastraSpan): Error | undefined {
   return err;
 }
 
-/** A model call, recorded whole when it ends: request, usage, response, and content with capture. */
-export function llmEvent(s: MastraSpan, prompt: unknown, capture: boolean): LLMEvent {
+/** A model call as it starts: the model, the provider, the request's parameters. */
+export function llmEvent(s: MastraSpan): LLMEvent {
   const a = attrs(s);
   const params = isRecord(a.parameters) ? a.parameters : {};
-  const usage = isRecord(a.usage) ? a.usage : {};
-  const inDetails = isRecord(usage.inputDetails) ? usage.inputDetails : {};
-  const outDetails = isRecord(usage.outputDetails) ? usage.outputDetails : {};
   const provider = str(a.provider);
-  const finish = str(a.finishReason);
   return new LLMEvent({
-    model: str(a.model) ?? str(a.responseModel),
+    model: str(a.model),
     provider: provider === undefined ? undefined : providerName(provider),
     operation: 'chat',
     params: {
@@ -136,19 +132,28 @@ export function llmEvent(s: MastraSpan, prompt: unknown, capture: boolean): LLME
       seed: num(params.seed),
       stream: typeof a.streaming === 'boolean' ? a.streaming : undefined,
     },
-    promptTokens: num(usage.inputTokens),
-    completionTokens: num(usage.outputTokens),
-    cachedTokens: num(inDetails.cacheRead),
-    cacheCreationTokens: num(inDetails.cacheWrite),
-    reasoningTokens: num(outDetails.reasoning),
-    responseModel: str(a.responseModel),
-    responseId: str(a.responseId),
-    finishReasons: finish === undefined ? undefined : [finish],
-    prompt: capture ? prompt : undefined,
-    completion: capture ? completionOf(s.output, finish) : undefined,
     initTimestamp: epochMs(s.startTime),
-    endTimestamp: epochMs(s.endTime),
   });
+}
+
+/** What the model call's end tells: usage, response, finish reason; the completion with capture. */
+export function finishLLM(e: LLMEvent, s: MastraSpan, capture: boolean): void {
+  const a = attrs(s);
+  const usage = isRecord(a.usage) ? a.usage : {};
+  const inDetails = isRecord(usage.inputDetails) ? usage.inputDetails : {};
+  const outDetails = isRecord(usage.outputDetails) ? usage.outputDetails : {};
+  const finish = str(a.finishReason);
+  e.promptTokens = num(usage.inputTokens);
+  e.completionTokens = num(usage.outputTokens);
+  e.cachedTokens = num(inDetails.cacheRead);
+  e.cacheCreationTokens = num(inDetails.cacheWrite);
+  e.reasoningTokens = num(outDetails.reasoning);
+  e.responseModel = str(a.responseModel);
+  e.responseId = str(a.responseId);
+  e.finishReasons = finish === undefined ? undefined : [finish];
+  if (capture) e.completion = completionOf(s.output, finish);
+  const end = epochMs(s.endTime);
+  if (end !== undefined) e.endTimestamp = end;
 }
 
 /** A model call's output (`{ text, toolCalls }`) as an assistant message in the GenAI conventions' shape. */
