@@ -1,5 +1,5 @@
 /**
- * The `instrument` option of init(): `false`, or `{ openai?, anthropic?, googleGenAI?, bedrock?, mcp?, aiSdk? }`
+ * The `instrument` option of init(): `false`, or `{ openai?, anthropic?, googleGenAI?, bedrock?, mcp?, aiSdk?, mastra? }`
  * holding a class, its module or a client instance (for `aiSdk`, the `@ai-sdk/otel` module or its
  * class). Anything else throws AgentOpsConfigError naming the option, the bad value and what is
  * accepted; an unknown key is refused so a typo is caught.
@@ -21,16 +21,17 @@ const genai = require('@google/genai') as typeof G;
 
 describe('init({ instrument })', () => {
   it.each([
-    [{ instrument: true }, 'instrument', /false, or an object \{ openai\?, anthropic\?, googleGenAI\?, bedrock\?, mcp\?, aiSdk\? \}.*; got boolean true/],
+    [{ instrument: true }, 'instrument', /false, or an object \{ openai\?, anthropic\?, googleGenAI\?, bedrock\?, mcp\?, aiSdk\?, mastra\? \}.*; got boolean true/],
     [{ instrument: 'openai' }, 'instrument', /got string "openai"/],
     [{ instrument: [OpenAI] }, 'instrument', /got array of length 1/],
-    [{ instrument: { openai: OpenAI, gemini: {} } }, 'instrument.gemini', /one of instrument.openai, instrument.anthropic, instrument.googleGenAI, instrument.bedrock, instrument.mcp, instrument.aiSdk; got object/],
+    [{ instrument: { openai: OpenAI, gemini: {} } }, 'instrument.gemini', /one of instrument.openai, instrument.anthropic, instrument.googleGenAI, instrument.bedrock, instrument.mcp, instrument.aiSdk, instrument.mastra; got object/],
     [{ instrument: { openai: Anthropic } }, 'instrument.openai', /the OpenAI class .*; got function/],
     [{ instrument: { anthropic: OpenAI } }, 'instrument.anthropic', /the Anthropic class .*; got function/],
     [{ instrument: { googleGenAI: genai.GoogleGenAI } }, 'instrument.googleGenAI', /the @google\/genai module .*, its Models class, or a GoogleGenAI client instance; got function/],
     [{ instrument: { openai: {} } }, 'instrument.openai', /got object/],
     [{ instrument: { bedrock: OpenAI } }, 'instrument.bedrock', /the BedrockRuntimeClient class .*; got function/],
     [{ instrument: { aiSdk: OpenAI } }, 'instrument.aiSdk', /the @ai-sdk\/otel module .*; got function/],
+    [{ instrument: { mastra: OpenAI } }, 'instrument.mastra', /the Mastra class .*; got function/],
   ])('rejects %p naming %s', (options, option, message) => {
     const err = configError(options);
     expect(err.option).toBe(option);
@@ -57,7 +58,7 @@ describe('init({ instrument })', () => {
     const thing = { chat: 1 };
     expect(agentops.instrument(thing)).toBe(thing);
     expect(agentops.instrument(thing)).toBe(thing);
-    expect(logger.matching(/instrument\(x\) needs an OpenAI, Anthropic, Google GenAI, Bedrock Runtime, MCP or AI SDK client instance/)).toHaveLength(1);
+    expect(logger.matching(/instrument\(x\) needs an OpenAI, Anthropic, Google GenAI, Bedrock Runtime, MCP, AI SDK or Mastra client instance/)).toHaveLength(1);
     await agentops.shutdown(500);
   });
 });
