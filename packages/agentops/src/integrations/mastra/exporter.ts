@@ -5,10 +5,10 @@
  * ids (the parent ids give the tree). Mastra calls it synchronously from inside the run, so the
  * first span of a run lands under the caller's active span and session.
  *
- * Agents, tools, workflows and steps are opened when they start (what runs inside nests under them;
- * an abandoned run is ended with its session); a model call is recorded when it ends, whole, with
- * its real start and end times, its usage and, with content capture, the prompt Mastra reported
- * for its step. A tool that fails marks its agent failed too (Mastra hands the error to the model
+ * Agents, model calls, tools, workflows and steps are opened when they start (what runs inside nests
+ * under them; an abandoned run is ended with its session) and completed when they end, with Mastra's
+ * start and end times; a model call gets its usage then and, with content capture, the prompt
+ * Mastra reported for its step. A tool that fails marks its agent failed too (Mastra hands the error to the model
  * and the run goes on: the agent span says that a tool of the run failed).
  */
 import type { Attributes } from '@opentelemetry/api';
