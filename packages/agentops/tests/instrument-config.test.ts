@@ -1,5 +1,5 @@
 /**
- * The `instrument` option of init(): `false`, or `{ openai?, anthropic?, googleGenAI?, bedrock?, mcp?, aiSdk?, openaiAgents? }`
+ * The `instrument` option of init(): `false`, or `{ openai?, anthropic?, googleGenAI?, bedrock?, mcp?, aiSdk?, openaiAgents?, langchain?, claudeAgentSdk?, mastra? }`
  * holding a class, its module or a client instance (for `aiSdk`, the `@ai-sdk/otel` module or its
  * class). Anything else throws AgentOpsConfigError naming the option, the bad value and what is
  * accepted; an unknown key is refused so a typo is caught.
@@ -21,10 +21,10 @@ const genai = require('@google/genai') as typeof G;
 
 describe('init({ instrument })', () => {
   it.each([
-    [{ instrument: true }, 'instrument', /false, or an object \{ openai\?, anthropic\?, googleGenAI\?, bedrock\?, mcp\?, aiSdk\?, openaiAgents\? \}.*; got boolean true/],
+    [{ instrument: true }, 'instrument', /false, or an object \{ openai\?, anthropic\?, googleGenAI\?, bedrock\?, mcp\?, aiSdk\?, openaiAgents\?, langchain\?, claudeAgentSdk\?, mastra\? \}.*; got boolean true/],
     [{ instrument: 'openai' }, 'instrument', /got string "openai"/],
     [{ instrument: [OpenAI] }, 'instrument', /got array of length 1/],
-    [{ instrument: { openai: OpenAI, gemini: {} } }, 'instrument.gemini', /one of instrument.openai, instrument.anthropic, instrument.googleGenAI, instrument.bedrock, instrument.mcp, instrument.aiSdk, instrument.openaiAgents; got object/],
+    [{ instrument: { openai: OpenAI, gemini: {} } }, 'instrument.gemini', /one of instrument.openai, instrument.anthropic, instrument.googleGenAI, instrument.bedrock, instrument.mcp, instrument.aiSdk, instrument.openaiAgents, instrument.langchain, instrument.claudeAgentSdk, instrument.mastra; got object/],
     [{ instrument: { openai: Anthropic } }, 'instrument.openai', /the OpenAI class .*; got function/],
     [{ instrument: { anthropic: OpenAI } }, 'instrument.anthropic', /the Anthropic class .*; got function/],
     [{ instrument: { langchain: OpenAI } }, 'instrument.langchain', /the CallbackManager class .*; got function/],
@@ -32,6 +32,7 @@ describe('init({ instrument })', () => {
     [{ instrument: { openai: {} } }, 'instrument.openai', /got object/],
     [{ instrument: { bedrock: OpenAI } }, 'instrument.bedrock', /the BedrockRuntimeClient class .*; got function/],
     [{ instrument: { aiSdk: OpenAI } }, 'instrument.aiSdk', /the @ai-sdk\/otel module .*; got function/],
+    [{ instrument: { mastra: OpenAI } }, 'instrument.mastra', /the Mastra class .*; got function/],
   ])('rejects %p naming %s', (options, option, message) => {
     const err = configError(options);
     expect(err.option).toBe(option);
@@ -58,7 +59,7 @@ describe('init({ instrument })', () => {
     const thing = { chat: 1 };
     expect(agentops.instrument(thing)).toBe(thing);
     expect(agentops.instrument(thing)).toBe(thing);
-    expect(logger.matching(/instrument\(x\) needs an OpenAI, Anthropic, Google GenAI, Bedrock Runtime, MCP, AI SDK or OpenAI Agents client instance/)).toHaveLength(1);
+    expect(logger.matching(/instrument\(x\) needs an OpenAI, Anthropic, Google GenAI, Bedrock Runtime, MCP, AI SDK, OpenAI Agents, LangChain, Claude Agent SDK or Mastra client instance/)).toHaveLength(1);
     await agentops.shutdown(500);
   });
 });

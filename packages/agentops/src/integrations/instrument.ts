@@ -34,6 +34,11 @@ export interface InstrumentOptions {
   langchain?: object;
   /** The Claude Agent SDK module (`import * as sdk from '@anthropic-ai/claude-agent-sdk'`) when its exports can be replaced, or one Query it returned. */
   claudeAgentSdk?: object;
+  /**
+   * The Mastra class (`import { Mastra } from '@mastra/core'`), its module, or a Mastra instance:
+   * agentops registers its observability exporter with every Mastra (through `@mastra/observability`).
+   */
+  mastra?: object;
 }
 
 /** The validated `instrument` setting. */
