@@ -31,7 +31,7 @@ describe('bring your own OpenTelemetry', () => {
     const provider = new TracerProvider({
       idGenerator: new agentops.SessionIdGenerator(),
       spanProcessors: [
-        ...agentops.spanProcessors({ apiKey: 'byo-key-123456', apiEndpoint: vendor.url, exporterEndpoint: `${vendor.url}/v1/traces`, logLevel: 'silent' }),
+        ...agentops.spanProcessors({ apiKey: 'byo-key-123456', apiEndpoint: vendor.url, exporterEndpoint: `${vendor.url}/v1/traces`, logLevel: 'silent', pricing: { ...TEST_PRICES } }),
         new BatchSpanProcessor({ exporter: mine, scheduledDelayMillis: 10 }),
       ],
     });
