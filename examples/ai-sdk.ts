@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const session = agentops.startSession({ name: 'ai-sdk', tags: ['example'] });
   await session.run(async () => {
     const { text } = await generateText({
-      model: openai.chat('gpt-4o-mini'),
+      model: openai.chat('gpt-5.4'),
       prompt: 'Rome',
       tools: {
         get_weather: tool({
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     });
     console.log('generateText:', text);
 
-    const result = streamText({ model: openai('gpt-4o-mini'), prompt: 'Stream a greeting', experimental_telemetry: agentops.aiSdkTelemetry() });
+    const result = streamText({ model: openai('gpt-5.4'), prompt: 'Stream a greeting', experimental_telemetry: agentops.aiSdkTelemetry() });
     let streamed = '';
     for await (const part of result.textStream) streamed += part;
     console.log('streamText:', streamed);

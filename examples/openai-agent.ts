@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const answer = agentops.traceAgent('weather-bot', async (question: string) => {
     const messages: ChatCompletionMessageParam[] = [{ role: 'user', content: question }];
     for (;;) {
-      const res = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages, tools, temperature: 0.2 });
+      const res = await openai.chat.completions.create({ model: 'gpt-5.4', messages, tools, temperature: 0.2 });
       const msg = res.choices[0]!.message;
       if (!msg.tool_calls?.length) return msg.content ?? '';
       messages.push(msg);
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   await session.run(async () => {
     console.log('answer:', await answer('Paris'));
     // A streamed call: the span ends when the stream has been read, with time to first chunk.
-    const stream = await openai.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say goodbye' }], stream: true, stream_options: { include_usage: true } });
+    const stream = await openai.chat.completions.create({ model: 'gpt-5.4', messages: [{ role: 'user', content: 'Say goodbye' }], stream: true, stream_options: { include_usage: true } });
     let text = '';
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
     console.log('streamed:', text);

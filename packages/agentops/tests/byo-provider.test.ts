@@ -11,6 +11,7 @@ import * as agentops from '../src';
 import { SDK_ENV_CLEAR, setEnv } from '../../../testing/env';
 import { OtlpReceiver } from '../../../testing/otlp-receiver';
 import { recordSampleSession } from '../../../testing/workload';
+import { TEST_PRICES } from './helpers/test-prices';
 
 describe('bring your own OpenTelemetry', () => {
   let restoreEnv: () => void;
@@ -30,13 +31,13 @@ describe('bring your own OpenTelemetry', () => {
     const provider = new TracerProvider({
       idGenerator: new agentops.SessionIdGenerator(),
       spanProcessors: [
-        ...agentops.spanProcessors({ apiKey: 'byo-key-123456', apiEndpoint: vendor.url, exporterEndpoint: `${vendor.url}/v1/traces`, logLevel: 'silent' }),
+        ...agentops.spanProcessors({ apiKey: 'byo-key-123456', apiEndpoint: vendor.url, exporterEndpoint: `${vendor.url}/v1/traces`, logLevel: 'silent', pricing: { ...TEST_PRICES } }),
         new BatchSpanProcessor({ exporter: mine, scheduledDelayMillis: 10 }),
       ],
     });
     trace.setGlobalTracerProvider(provider);
     try {
-      const client = agentops.init({ tracerProvider: provider, autoStartSession: false, logLevel: 'silent', metrics: false });
+      const client = agentops.init({ tracerProvider: provider, autoStartSession: false, logLevel: 'silent', metrics: false, pricing: { ...TEST_PRICES } });
       const session = agentops.startSession({ name: 'byo' });
       const n = await recordSampleSession(session);
       // A span of the application's own, made with the global API, lands in the session too.

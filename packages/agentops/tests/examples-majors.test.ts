@@ -30,8 +30,8 @@ const EXAMPLES: Example[] = [
   {
     file: 'examples/openai-agent.ts',
     libraries: ['openai'],
-    current: ['chat gpt-4o-mini', 'chat gpt-4o-mini', 'chat gpt-4o-mini'],
-    oldest: ['chat gpt-4o-mini', 'chat gpt-4o-mini', 'chat gpt-4o-mini'],
+    current: ['chat gpt-5.4', 'chat gpt-5.4', 'chat gpt-5.4'],
+    oldest: ['chat gpt-5.4', 'chat gpt-5.4', 'chat gpt-5.4'],
   },
   {
     file: 'examples/anthropic-agent.ts',
@@ -42,7 +42,7 @@ const EXAMPLES: Example[] = [
   {
     file: 'examples/ai-sdk.ts',
     libraries: ['@ai-sdk/openai', 'ai'],
-    current: ['chat gpt-4o-mini', 'chat gpt-4o-mini', 'chat gpt-4o-mini'],
+    current: ['chat gpt-5.4', 'chat gpt-5.4', 'chat gpt-5.4'],
     oldest: ['ai.generateText.doGenerate', 'ai.generateText.doGenerate', 'ai.streamText.doStream'],
   },
 ];

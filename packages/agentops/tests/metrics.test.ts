@@ -10,6 +10,7 @@ import { CaptureLogger } from '../../../testing/capture-logger';
 import { SDK_ENV_CLEAR, setEnv } from '../../../testing/env';
 import { OtlpReceiver } from '../../../testing/otlp-receiver';
 import { metric } from './helpers/instrumented-run';
+import { TEST_PRICES } from './helpers/test-prices';
 
 describe('built-in GenAI metrics over OTLP', () => {
   let collector: OtlpReceiver;
@@ -37,9 +38,10 @@ describe('built-in GenAI metrics over OTLP', () => {
       logger,
       logLevel: 'debug',
       logSessionUrl: false,
+      pricing: { ...TEST_PRICES },
     });
     const session = agentops.startSession({ name: 'metrics' });
-    // gpt-4o: $2.50 in, $1.25 cached in, $10 out per million.
+    // gpt-4o at the test price: $2.50 in, $1.25 cached in, $10 out per million.
     session.record(new agentops.LLMEvent({ model: 'gpt-4o', provider: 'openai', promptTokens: 1000, cachedTokens: 400, completionTokens: 200 }));
     session.record(new agentops.LLMEvent({ model: 'gpt-4o', provider: 'openai', promptTokens: 3000, completionTokens: 500 }));
     // A model with no price: tokens count, cost does not.

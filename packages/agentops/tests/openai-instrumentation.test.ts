@@ -85,7 +85,7 @@ describe.each(VERSIONS)('%s', (_label, OpenAI) => {
       'gen_ai.usage.cache_read.input_tokens': 0,
       'agentops.event.type': 'llm',
     });
-    // gpt-4o-mini list price: $0.15 / $0.60 per million input / output tokens.
+    // gpt-4o-mini at the test price: $0.15 / $0.60 per million input / output tokens.
     expect(llm.attributes['agentops.llm.cost_usd']).toBeCloseTo((12 * 0.15 + 7 * 0.6) / 1e6, 12);
     expect(json(llm.attributes['gen_ai.input.messages'])).toEqual([
       { role: 'system', parts: [{ type: 'text', content: 'Be brief.' }] },

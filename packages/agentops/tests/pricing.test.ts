@@ -5,7 +5,7 @@ describe('pricing', () => {
 
   it('gives every built-in price a date and a source', () => {
     for (const [model, p] of Object.entries(PRICING_TABLE)) {
-      expect(p.date).toMatch(/^\d{4}/);
+      expect(p.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       expect(p.source).toMatch(/^https:\/\//);
       expect(p.input).toBeGreaterThanOrEqual(0);
       expect(p.output).toBeGreaterThanOrEqual(0);
@@ -14,22 +14,23 @@ describe('pricing', () => {
   });
 
   it.each([
-    ['gpt-4o', 'gpt-4o'],
-    ['gpt-4o-2024-08-06', 'gpt-4o'],
-    ['gpt-4o-mini-2024-07-18', 'gpt-4o-mini'],
-    ['GPT-4o-Mini', 'gpt-4o-mini'],
-    ['openai/gpt-5.4-mini', 'gpt-5.4-mini'],
+    ['gpt-5-mini', 'gpt-5-mini'],
+    ['gpt-5-mini-2025-08-07', 'gpt-5-mini'],
+    ['gpt-4.1-nano-2025-04-14', 'gpt-4.1-nano'],
+    ['GPT-5-Mini', 'gpt-5-mini'],
+    ['openai/gpt-5.4', 'gpt-5.4'],
+    ['models/gpt-5.4', 'gpt-5.4'],
+    ['gpt-5.4-preview', 'gpt-5.4'],
     ['claude-sonnet-4-5-20250929', 'claude-sonnet-4-5'],
     ['claude-3-5-sonnet-latest', 'claude-3-5-sonnet'],
     ['claude-opus-4-1-20250805', 'claude-opus-4-1'],
-    ['models/gemini-2.5-flash', 'gemini-2.5-flash'],
-    ['gemini-2.5-flash-preview-05-20', 'gemini-2.5-flash'],
-    ['gemini-2.5-flash-lite', 'gemini-2.5-flash-lite'],
+    ['claude-haiku-4-5-20251001', 'claude-haiku-4-5'],
   ])('prices %s as %s', (model, key) => {
     expect(book.find(model)).toBe(PRICING_TABLE[key]);
   });
 
-  it.each(['o1-mini', 'claude-opus-4-7', 'gpt-4o-realtime', 'llama-3-70b', ''])('does not guess a price for %j', (model) => {
+  // gpt-5 and gpt-5.4-mini are ids of their own, not releases of gpt-5-mini or gpt-5.4.
+  it.each(['o1-mini', 'claude-opus-4-7', 'gpt-4o-realtime', 'llama-3-70b', 'gpt-5', 'gpt-5.4-mini', ''])('does not guess a price for %j', (model) => {
     expect(book.find(model)).toBeUndefined();
   });
 
@@ -47,9 +48,9 @@ describe('pricing', () => {
   });
 
   it('lets overrides add and replace models', () => {
-    const custom = new PriceBook({ 'My-Model': { input: 1, output: 1 }, 'gpt-4o': { input: 9, output: 9 } });
+    const custom = new PriceBook({ 'My-Model': { input: 1, output: 1 }, 'gpt-5-mini': { input: 9, output: 9 } });
     expect(custom.find('my-model')).toEqual({ input: 1, output: 1 });
-    expect(custom.find('gpt-4o-2024-11-20')).toEqual({ input: 9, output: 9 });
-    expect(custom.find('gpt-4o-mini')).toBe(PRICING_TABLE['gpt-4o-mini']);
+    expect(custom.find('gpt-5-mini-2025-08-07')).toEqual({ input: 9, output: 9 });
+    expect(custom.find('gpt-5-nano')).toBe(PRICING_TABLE['gpt-5-nano']);
   });
 });

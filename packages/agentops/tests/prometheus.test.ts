@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:net';
 import * as agentops from '../src';
 import { SDK_ENV_CLEAR, setEnv } from '../../../testing/env';
 import { CaptureLogger } from '../../../testing/capture-logger';
+import { TEST_PRICES } from './helpers/test-prices';
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -54,13 +55,13 @@ async function recordCalls(): Promise<void> {
 
 it('metrics.prometheus serves token usage, cost, tool calls and the Meter facade at /metrics', async () => {
   const port = await freePort();
-  agentops.init({ autoStartSession: false, logLevel: 'silent', logSessionUrl: false, metrics: { prometheus: { port, host: '127.0.0.1' } } });
+  agentops.init({ autoStartSession: false, logLevel: 'silent', logSessionUrl: false, pricing: { ...TEST_PRICES }, metrics: { prometheus: { port, host: '127.0.0.1' } } });
   await recordCalls();
   const text = await scrape(port);
   expect(sample(text, 'gen_ai_client_token_usage_sum', { gen_ai_token_type: 'input', gen_ai_request_model: 'gpt-4o' })).toBe(150);
   expect(sample(text, 'gen_ai_client_token_usage_sum', { gen_ai_token_type: 'output', gen_ai_request_model: 'gpt-4o' })).toBe(25);
   expect(sample(text, 'gen_ai_client_token_usage_count', { gen_ai_token_type: 'input', gen_ai_request_model: 'gpt-4o' })).toBe(2);
-  // gpt-4o is priced: 150 input and 25 output tokens.
+  // gpt-4o is priced (at the test price): 150 input and 25 output tokens.
   expect(sample(text, 'agentops_llm_cost_total', { gen_ai_request_model: 'gpt-4o' })).toBeGreaterThan(0);
   expect(sample(text, 'agentops_tool_calls_total', { gen_ai_tool_name: 'lookup' })).toBe(1);
   expect(sample(text, 'orders_refunded_total', { region: 'eu' })).toBe(3);

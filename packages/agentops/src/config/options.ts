@@ -71,6 +71,8 @@ export interface PricingEntry {
   cachedInput?: number;
   /** Rate for input tokens written to the provider's cache (Anthropic); default `input`. */
   cacheWrite?: number;
+  /** Rates for the whole call once its input tokens exceed `aboveInputTokens` (cached rate defaults to `cachedInput`). */
+  longContext?: { aboveInputTokens: number; input: number; output: number; cachedInput?: number };
 }
 
 export interface InitOptions {

@@ -74,20 +74,38 @@ export function optPricing(o: Record<string, unknown>): Record<string, PricingEn
       throw new AgentOpsConfigError(`pricing.${model}`, 'an object { input, output, cachedInput? } in USD per million tokens', entry);
     }
     const p = entry as Record<string, unknown>;
-    rejectUnknown(p, `pricing.${model}`, ['input', 'output', 'cachedInput', 'cacheWrite']);
-    for (const k of ['input', 'output', 'cachedInput', 'cacheWrite']) {
-      const n = p[k];
-      if (n === undefined && (k === 'cachedInput' || k === 'cacheWrite')) continue;
-      if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
-        throw new AgentOpsConfigError(`pricing.${model}.${k}`, 'a number >= 0 (USD per million tokens)', n);
+    rejectUnknown(p, `pricing.${model}`, ['input', 'output', 'cachedInput', 'cacheWrite', 'longContext']);
+    const rates = priceRates(p, `pricing.${model}`, ['input', 'output'], ['cachedInput', 'cacheWrite']);
+    const long = p.longContext;
+    if (long !== undefined) {
+      if (long === null || typeof long !== 'object' || Array.isArray(long)) {
+        throw new AgentOpsConfigError(`pricing.${model}.longContext`, 'an object { aboveInputTokens, input, output, cachedInput? }', long);
       }
+      const l = long as Record<string, unknown>;
+      rejectUnknown(l, `pricing.${model}.longContext`, ['aboveInputTokens', 'input', 'output', 'cachedInput']);
+      const above = l.aboveInputTokens;
+      if (typeof above !== 'number' || !Number.isInteger(above) || above < 0) {
+        throw new AgentOpsConfigError(`pricing.${model}.longContext.aboveInputTokens`, 'an integer >= 0 (input tokens)', above);
+      }
+      const longRates = priceRates(l, `pricing.${model}.longContext`, ['input', 'output'], ['cachedInput']);
+      out[model] = { ...rates, longContext: { aboveInputTokens: above, ...longRates } } as unknown as PricingEntry;
+    } else {
+      out[model] = rates as unknown as PricingEntry;
     }
-    out[model] = {
-      input: p.input as number,
-      output: p.output as number,
-      ...(p.cachedInput !== undefined ? { cachedInput: p.cachedInput as number } : {}),
-      ...(p.cacheWrite !== undefined ? { cacheWrite: p.cacheWrite as number } : {}),
-    };
+  }
+  return out;
+}
+
+/** The named rates of a price object, each a finite number >= 0; the optional ones may be absent. */
+function priceRates(p: Record<string, unknown>, path: string, required: string[], optional: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of [...required, ...optional]) {
+    const n = p[k];
+    if (n === undefined && optional.includes(k)) continue;
+    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
+      throw new AgentOpsConfigError(`${path}.${k}`, 'a number >= 0 (USD per million tokens)', n);
+    }
+    out[k] = n;
   }
   return out;
 }

@@ -1,10 +1,24 @@
 import { bedrockPriceNames } from './bedrock-model-id';
+import { PRICING_TABLE } from './pricing-table';
 
 /**
- * LLM prices in USD per million tokens, and the cost of a call. Every entry carries the date and
- * the source of its price; `init({ pricing })` adds or overrides models. An unknown model gets no
- * cost at all (not zero), so a dashboard never shows a free call that was not free.
+ * LLM prices in USD per million tokens, and the cost of a call. Every built-in entry cites the
+ * provider's own pricing page and the date it was read (see `pricing-table.ts` and docs/pricing.md);
+ * `init({ pricing })` adds or overrides models. An unknown model gets no cost at all (not zero), so a
+ * dashboard never shows a free call that was not free.
  */
+
+/** Higher rates a provider charges for the whole request once its prompt passes a size. */
+export interface LongContextPrice {
+  /** The tier applies when the call's input tokens (cached and cache-written included) exceed this. */
+  aboveInputTokens: number;
+  /** USD per million input tokens in this tier. */
+  input: number;
+  /** USD per million output tokens in this tier. */
+  output: number;
+  /** USD per million cached input tokens in this tier; when absent, the model's `cachedInput` applies. */
+  cachedInput?: number;
+}
 
 export interface ModelPrice {
   /** USD per million input tokens. */
@@ -15,71 +29,25 @@ export interface ModelPrice {
   cachedInput?: number;
   /** USD per million input tokens written to the cache (Anthropic); when absent, they cost `input`. */
   cacheWrite?: number;
+  /** USD per million input tokens through the provider's batch API. For reference: a call does not say it was batched, so `costOf` never uses it. */
+  batchInput?: number;
+  /** USD per million output tokens through the provider's batch API. For reference only, like `batchInput`. */
+  batchOutput?: number;
+  /** Rates for prompts over a size, applied by `costOf`. */
+  longContext?: LongContextPrice;
 }
 
-interface PricedModel extends ModelPrice {
-  provider: 'openai' | 'anthropic' | 'gcp.gemini';
-  /** When the price was read from the source. */
+export type PriceProvider = 'openai' | 'anthropic' | 'gcp.gemini' | 'aws.bedrock';
+
+export interface PricedModel extends ModelPrice {
+  provider: PriceProvider;
+  /** When the price was read from the source, YYYY-MM-DD. */
   date: string;
+  /** The provider's own page the price was read from. */
   source: string;
 }
 
-const OPENAI_2026_06 = 'https://tokenmix.ai/blog/openai-api-cost-2026-gpt-5-5-5-4-nano-batch (quoting the OpenAI pricing page)';
-const OPENAI_2026_03 = 'https://deploybase.ai/articles/openai-pricing (data from the OpenAI pricing page)';
-const OPENAI_CACHED = 'https://chatgptpricing-akr.pages.dev/api-pricing (source: developers.openai.com/api/docs/pricing)';
-const ANTHROPIC_DOCS = 'https://docs.anthropic.com/en/docs/about-claude/pricing';
-const ANTHROPIC_2026_03 = 'https://deploybase.ai/articles/claude-api-pricing (cache hits 90% below input)';
-const GOOGLE_2026 = 'https://www.morphllm.com/gemini-api-pricing (rates from ai.google.dev pricing)';
-const GOOGLE_CACHED = 'https://deploybase.ai/articles/gemini-api-pricing (context caching 90% below input)';
-
-/** The built-in table. Model ids are matched exactly or with a date/version suffix (see `findPrice`). */
-export const PRICING_TABLE: Readonly<Record<string, Readonly<PricedModel>>> = {
-  // OpenAI
-  'gpt-5.5': { provider: 'openai', input: 5, cachedInput: 0.5, output: 30, date: '2026-06-04', source: OPENAI_2026_06 },
-  'gpt-5.5-pro': { provider: 'openai', input: 30, output: 180, date: '2026-06-04', source: OPENAI_2026_06 },
-  'gpt-5.4': { provider: 'openai', input: 2.5, cachedInput: 0.25, output: 15, date: '2026-06-04', source: OPENAI_2026_06 },
-  'gpt-5.4-mini': { provider: 'openai', input: 0.75, cachedInput: 0.075, output: 4.5, date: '2026-06-04', source: OPENAI_2026_06 },
-  'gpt-5.4-nano': { provider: 'openai', input: 0.2, cachedInput: 0.02, output: 1.25, date: '2026-06-04', source: OPENAI_2026_06 },
-  'gpt-5.4-pro': { provider: 'openai', input: 30, output: 180, date: '2026-06-04', source: OPENAI_2026_06 },
-  'gpt-5.1': { provider: 'openai', input: 1.25, output: 10, date: '2026-03-21', source: OPENAI_2026_03 },
-  'gpt-5': { provider: 'openai', input: 1.25, output: 10, date: '2026-03-21', source: OPENAI_2026_03 },
-  'gpt-5-mini': { provider: 'openai', input: 0.25, cachedInput: 0.125, output: 2, date: '2026', source: OPENAI_CACHED },
-  'gpt-5-nano': { provider: 'openai', input: 0.05, output: 0.4, date: '2026-03-21', source: OPENAI_2026_03 },
-  'gpt-5-pro': { provider: 'openai', input: 15, output: 120, date: '2026-03-21', source: OPENAI_2026_03 },
-  'gpt-4.1': { provider: 'openai', input: 2, output: 8, date: '2026-03-21', source: OPENAI_2026_03 },
-  'gpt-4.1-mini': { provider: 'openai', input: 0.4, output: 1.6, date: '2026-03-21', source: OPENAI_2026_03 },
-  'gpt-4.1-nano': { provider: 'openai', input: 0.1, output: 0.4, date: '2026-03-21', source: OPENAI_2026_03 },
-  'gpt-4o': { provider: 'openai', input: 2.5, cachedInput: 1.25, output: 10, date: '2026', source: OPENAI_CACHED },
-  'gpt-4o-mini': { provider: 'openai', input: 0.15, cachedInput: 0.075, output: 0.6, date: '2026', source: OPENAI_CACHED },
-  o3: { provider: 'openai', input: 2, output: 8, date: '2026-03-21', source: OPENAI_2026_03 },
-  'o3-mini': { provider: 'openai', input: 1.1, output: 4.4, date: '2026-03-21', source: OPENAI_2026_03 },
-  'o4-mini': { provider: 'openai', input: 1.1, output: 4.4, date: '2026-03-21', source: OPENAI_2026_03 },
-  'text-embedding-3-large': { provider: 'openai', input: 0.13, output: 0, date: '2026', source: OPENAI_CACHED },
-  'text-embedding-3-small': { provider: 'openai', input: 0.02, output: 0, date: '2026', source: OPENAI_CACHED },
-  // Anthropic
-  'claude-opus-4-6': { provider: 'anthropic', input: 5, cachedInput: 0.5, cacheWrite: 6.25, output: 25, date: '2026-03-21', source: ANTHROPIC_2026_03 },
-  'claude-opus-4-5': { provider: 'anthropic', input: 5, cachedInput: 0.5, cacheWrite: 6.25, output: 25, date: '2026-03-21', source: ANTHROPIC_2026_03 },
-  'claude-sonnet-4-6': { provider: 'anthropic', input: 3, cachedInput: 0.3, cacheWrite: 3.75, output: 15, date: '2026-03-21', source: ANTHROPIC_2026_03 },
-  'claude-sonnet-4-5': { provider: 'anthropic', input: 3, cachedInput: 0.3, cacheWrite: 3.75, output: 15, date: '2026-03-21', source: ANTHROPIC_2026_03 },
-  'claude-haiku-4-5': { provider: 'anthropic', input: 1, cachedInput: 0.1, cacheWrite: 1.25, output: 5, date: '2026-03-21', source: ANTHROPIC_2026_03 },
-  'claude-opus-4-1': { provider: 'anthropic', input: 15, cachedInput: 1.5, cacheWrite: 18.75, output: 75, date: '2025', source: ANTHROPIC_DOCS },
-  'claude-opus-4': { provider: 'anthropic', input: 15, cachedInput: 1.5, cacheWrite: 18.75, output: 75, date: '2025', source: ANTHROPIC_DOCS },
-  'claude-sonnet-4': { provider: 'anthropic', input: 3, cachedInput: 0.3, cacheWrite: 3.75, output: 15, date: '2025', source: ANTHROPIC_DOCS },
-  'claude-3-7-sonnet': { provider: 'anthropic', input: 3, cachedInput: 0.3, cacheWrite: 3.75, output: 15, date: '2025', source: ANTHROPIC_DOCS },
-  'claude-3-5-sonnet': { provider: 'anthropic', input: 3, cachedInput: 0.3, cacheWrite: 3.75, output: 15, date: '2025', source: ANTHROPIC_DOCS },
-  'claude-3-5-haiku': { provider: 'anthropic', input: 0.8, cachedInput: 0.08, cacheWrite: 1, output: 4, date: '2025', source: ANTHROPIC_DOCS },
-  'claude-3-opus': { provider: 'anthropic', input: 15, cachedInput: 1.5, cacheWrite: 18.75, output: 75, date: '2025', source: ANTHROPIC_DOCS },
-  'claude-3-haiku': { provider: 'anthropic', input: 0.25, cachedInput: 0.03, cacheWrite: 0.3, output: 1.25, date: '2025', source: ANTHROPIC_DOCS },
-  // Google
-  'gemini-3.5-flash': { provider: 'gcp.gemini', input: 1.5, output: 9, date: '2026', source: GOOGLE_2026 },
-  'gemini-3.1-pro': { provider: 'gcp.gemini', input: 2, output: 12, date: '2026', source: GOOGLE_2026 },
-  'gemini-3.1-flash-lite': { provider: 'gcp.gemini', input: 0.25, output: 1.5, date: '2026', source: GOOGLE_2026 },
-  'gemini-3-flash': { provider: 'gcp.gemini', input: 0.5, output: 3, date: '2026', source: GOOGLE_2026 },
-  'gemini-2.5-pro': { provider: 'gcp.gemini', input: 1.25, cachedInput: 0.125, output: 10, date: '2026-03', source: GOOGLE_CACHED },
-  'gemini-2.5-flash': { provider: 'gcp.gemini', input: 0.3, cachedInput: 0.03, output: 2.5, date: '2026-03', source: GOOGLE_CACHED },
-  'gemini-2.5-flash-lite': { provider: 'gcp.gemini', input: 0.1, output: 0.4, date: '2026', source: GOOGLE_2026 },
-  'gemini-2.0-flash': { provider: 'gcp.gemini', input: 0.1, output: 0.4, date: '2026', source: GOOGLE_2026 },
-};
+export { PRICING_TABLE };
 
 // A dated or versioned release of a known model: gpt-4o-2024-08-06, claude-sonnet-4-5-20250929,
 // gemini-2.5-flash-preview-05-20, claude-3-5-sonnet-latest. Anything else (claude-opus-4-7) is unknown
@@ -135,13 +103,18 @@ export class PriceBook {
 /**
  * Cost in USD. `inputTokens` includes the tokens read from and written to the cache (as
  * `gen_ai.usage.input_tokens` does); those are billed at their own rates when the model has them.
+ * When the input passes the model's long-context threshold, the whole call is billed at the
+ * long-context rates (cached tokens at the tier's cached rate, else the model's; cache writes at the
+ * model's cache-write rate). Batch rates are never applied.
  */
 export function costOf(price: ModelPrice, inputTokens: number, outputTokens: number, cachedTokens = 0, cacheWriteTokens = 0): number {
+  const long = price.longContext !== undefined && inputTokens > price.longContext.aboveInputTokens ? price.longContext : undefined;
+  const input = long?.input ?? price.input;
+  const output = long?.output ?? price.output;
+  const cachedRate = long?.cachedInput ?? price.cachedInput ?? input;
+  const writeRate = price.cacheWrite ?? input;
   const cached = Math.min(Math.max(cachedTokens, 0), inputTokens);
   const written = Math.min(Math.max(cacheWriteTokens, 0), inputTokens - cached);
   const fresh = inputTokens - cached - written;
-  return (
-    (fresh * price.input + cached * (price.cachedInput ?? price.input) + written * (price.cacheWrite ?? price.input) + outputTokens * price.output) /
-    1_000_000
-  );
+  return (fresh * input + cached * cachedRate + written * writeRate + outputTokens * output) / 1_000_000;
 }

@@ -3,6 +3,7 @@
  * tests: every span a test records is decoded from the real OTLP bytes the SDK exported.
  */
 import * as agentops from '../../src';
+import { TEST_PRICES } from './test-prices';
 import type { DecodedMetric, DecodedSpan } from '../../../../testing/otlp-decode';
 import { SDK_ENV_CLEAR, setEnv } from '../../../../testing/env';
 import { LlmStub } from '../../../../testing/llm-stub';
@@ -25,7 +26,7 @@ export class InstrumentedRun {
   }
 
   init(options: agentops.InitOptions = {}): agentops.Client {
-    return agentops.init({ autoStartSession: false, logLevel: 'silent', ...options });
+    return agentops.init({ autoStartSession: false, logLevel: 'silent', pricing: { ...TEST_PRICES }, ...options });
   }
 
   /** Flushes and returns every span received so far. */
