@@ -21,7 +21,7 @@ import { LlmStub } from './support/llm-stub';
 import { OpenAIStub } from './support/openai-stub';
 import { formatTree, type TreeSpan } from './support/span-tree';
 
-const MODEL = 'gpt-4o-mini';
+const MODEL = 'gpt-5-mini';
 
 const TOOLS: ChatCompletionTool[] = [
   { type: 'function', function: { name: 'lookup_order', description: 'Find an order by id', parameters: { type: 'object', properties: { order_id: { type: 'integer' } }, required: ['order_id'] } } },
@@ -40,7 +40,7 @@ const toolImplementations: Record<string, (args: Record<string, unknown>) => Pro
 };
 
 /**
- * One LLM call. The instrumented client records it by itself: one `chat gpt-4o-mini` span with the
+ * One LLM call. The instrumented client records it by itself: one `chat gpt-5-mini` span with the
  * messages, tokens and cost (from the pricing table), inside the active session.
  */
 function chat(openai: OpenAI, messages: ChatCompletionMessageParam[]): Promise<ChatCompletion> {

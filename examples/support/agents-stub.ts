@@ -30,7 +30,7 @@ function withUsage(body: Record<string, unknown>, i: number, id: string): StubRe
 }
 
 /** Tool call, handoff, final answer: one reply per model call. */
-export function triageReplies(model = 'gpt-4o-mini'): StubReply[] {
+export function triageReplies(model = 'gpt-5-mini'): StubReply[] {
   return [
     withUsage(openaiResponse({ model, functionCall: { id: 'call_lookup_1', name: 'lookup_order', arguments: '{"order_id":42}' } }), 0, 'resp_triage_1'),
     withUsage(openaiResponse({ model, functionCall: { id: 'call_handoff_1', name: 'transfer_to_Billing_agent', arguments: '{}' } }), 1, 'resp_triage_2'),
@@ -42,7 +42,7 @@ export function triageReplies(model = 'gpt-4o-mini'): StubReply[] {
 export function buildTriageAgents(
   agents: AgentsModule,
   lookup: (orderId: number) => Promise<string> | string = (id) => `order ${id}: charged twice on Monday`,
-  model = 'gpt-4o-mini',
+  model = 'gpt-5-mini',
 ): { triage: Agents.Agent; billing: Agents.Agent } {
   const lookupOrder = agents.tool({
     name: 'lookup_order',

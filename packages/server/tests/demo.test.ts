@@ -47,12 +47,12 @@ describe.each(MAJORS)('npm run demo -- --once, %s', (_label, majorsEnv, redirect
     expect(treeOf('triage-desk')).toEqual([
       'triage-desk (N ms)  [Success]',
       '├─ invoke_agent Triage agent (N ms)',
-      '│  ├─ chat gpt-4o-mini (N ms)  [tokens N->N, $X]',
+      '│  ├─ chat gpt-5-mini (N ms)  [tokens N->N, $X]',
       '│  ├─ execute_tool lookup_order (N ms)',
-      '│  ├─ chat gpt-4o-mini (N ms)  [tokens N->N, $X]',
+      '│  ├─ chat gpt-5-mini (N ms)  [tokens N->N, $X]',
       '│  └─ handoff Triage agent -> Billing agent (N ms)',
       '└─ invoke_agent Billing agent (N ms)',
-      '   └─ chat gpt-4o-mini (N ms)  [tokens N->N, $X]',
+      '   └─ chat gpt-5-mini (N ms)  [tokens N->N, $X]',
     ]);
     // The stub's usage, each model call counted once.
     expect(stdout).toMatch(/^8 spans, 3 LLM calls, 1 tool calls, 0 error\(s\), 494 input \+ 63 output tokens, \$0\.\d{6}$/m);
@@ -61,11 +61,11 @@ describe.each(MAJORS)('npm run demo -- --once, %s', (_label, majorsEnv, redirect
     expect(lines).toEqual([
       'support-bot (N ms)  [Success]',
       '└─ action handle_ticket (N ms)',
-      '   ├─ chat gpt-4o-mini (N ms)  [tokens N->N, $X]',
+      '   ├─ chat gpt-5-mini (N ms)  [tokens N->N, $X]',
       '   ├─ execute_tool lookup_order (N ms)',
-      '   ├─ chat gpt-4o-mini (N ms)  [tokens N->N, $X]',
+      '   ├─ chat gpt-5-mini (N ms)  [tokens N->N, $X]',
       '   ├─ ✗ execute_tool issue_refund (N ms)  [error RefundNotAllowedError]',
-      '   └─ chat gpt-4o-mini (N ms)  [tokens N->N, $X]',
+      '   └─ chat gpt-5-mini (N ms)  [tokens N->N, $X]',
     ]);
     expect(stdout).toMatch(/^7 spans, 3 LLM calls, 2 tool calls, 1 error\(s\), \d+ input \+ \d+ output tokens, \$0\.\d{6}$/m);
     expect(stdout).toMatch(/^view it at http:\/\/127\.0\.0\.1:\d+\/sessions\?trace_id=[0-9a-f]{32}#key=aol_[\w-]+$/m);

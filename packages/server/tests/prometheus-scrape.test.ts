@@ -138,7 +138,7 @@ describeIf('a real Prometheus server scrapes the agent and the local backend', (
   const pick = (f: (m: ModelTotals) => number): Record<string, number> => Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, f(v)]));
 
   it.each(['agent', 'backend'])('%s: tokens, LLM calls and cost by model, and tool calls, exactly as recorded', async (job) => {
-    expect(Object.keys(expected).sort()).toEqual(['claude-sonnet-4-5', 'gpt-4o', 'gpt-4o-mini']);
+    expect(Object.keys(expected).sort()).toEqual(['claude-sonnet-4-5', 'gpt-5-mini', 'gpt-5.4']);
     const sel = `job="${job}"`;
     expect(await byModel(`sum by (gen_ai_request_model) (gen_ai_client_token_usage_sum{${sel},gen_ai_token_type="input"})`, pick((m) => m.input))).toEqual(pick((m) => m.input));
     expect(await byModel(`sum by (gen_ai_request_model) (gen_ai_client_token_usage_sum{${sel},gen_ai_token_type="output"})`, pick((m) => m.output))).toEqual(pick((m) => m.output));
