@@ -76,7 +76,7 @@ describe.each([false, true])('triage run (streamed: %s)', (streamed) => {
     expect(triageSpan.attributes['agentops.agent.tools']).toEqual(['lookup_order', 'Billing agent']);
 
     const chats = llmSpans(spans);
-    expect(chats.map((s) => s.name)).toEqual(['chat gpt-4o-mini', 'chat gpt-4o-mini', 'chat gpt-4o-mini']);
+    expect(chats.map((s) => s.name)).toEqual(['chat gpt-5-mini', 'chat gpt-5-mini', 'chat gpt-5-mini']);
     expect(chats.map((s) => s.parentSpanId)).toEqual([triageSpan.spanId, triageSpan.spanId, billingSpan.spanId]);
     expect(chats.map((s) => s.attributes['gen_ai.response.id'])).toEqual(['resp_triage_1', 'resp_triage_2', 'resp_billing_1']);
     expect(sum(chats, 'gen_ai.usage.input_tokens')).toBe(IN);
@@ -144,25 +144,25 @@ it('content capture off: no prompt, instruction, tool argument or result, nor an
 
 it('a run outside any session opens the automatic one; after shutdown the SDK runs unrecorded', async () => {
   run.init({ autoStartSession: true, instrument: { openai: OpenAI, openaiAgents: agents } });
-  run.stub.enqueue({ json: openaiResponse({ model: 'gpt-4o-mini', text: 'hello' }) });
-  const agent = new agents.Agent({ name: 'Greeter', instructions: 'Greet.', model: 'gpt-4o-mini' });
+  run.stub.enqueue({ json: openaiResponse({ model: 'gpt-5-mini', text: 'hello' }) });
+  const agent = new agents.Agent({ name: 'Greeter', instructions: 'Greet.', model: 'gpt-5-mini' });
   expect((await runner.run(agent, 'hi')).finalOutput).toBe('hello');
   const spans = await run.spans();
   const a = named(spans, 'invoke_agent Greeter');
   expect(a.attributes['session.id']).toEqual(expect.any(String));
   expect(only(llmSpans(spans)).parentSpanId).toBe(a.spanId);
   await agentops.shutdown(1000);
-  run.stub.enqueue({ json: openaiResponse({ model: 'gpt-4o-mini', text: 'again' }) });
+  run.stub.enqueue({ json: openaiResponse({ model: 'gpt-5-mini', text: 'again' }) });
   expect((await runner.run(agent, 'hi')).finalOutput).toBe('again');
 });
 
 it('an input guardrail that trips: a guardrail span with its name and triggered, and the SDK\'s tripwire error reaches the caller', async () => {
   run.init({ instrument: { openai: OpenAI, openaiAgents: agents } });
-  run.stub.enqueue({ json: openaiResponse({ model: 'gpt-4o-mini', text: 'never read' }) });
+  run.stub.enqueue({ json: openaiResponse({ model: 'gpt-5-mini', text: 'never read' }) });
   const agent = new agents.Agent({
     name: 'Guarded',
     instructions: 'Answer.',
-    model: 'gpt-4o-mini',
+    model: 'gpt-5-mini',
     inputGuardrails: [{ name: 'no_card_numbers', execute: async () => ({ tripwireTriggered: true, outputInfo: { reason: 'card number' } }) }],
   });
   let caught: unknown;

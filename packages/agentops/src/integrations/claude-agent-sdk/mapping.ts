@@ -88,6 +88,7 @@ export class QueryRecorder {
   private finished = false;
   private sawResult = false;
   private resultError: Error | undefined;
+  private toolError: Error | undefined;
   private output: unknown;
 
   constructor(private readonly info: QueryInfo) {
@@ -141,7 +142,8 @@ export class QueryRecorder {
     this.finished = true;
     this.endTurns(null, true);
     for (const id of [...this.tools]) this.endTool(id, undefined, undefined);
-    this.tree.end(this.agentId, { error: this.resultError, output: this.output });
+    // A failed tool fails the run's span too (as in the other frameworks), even when the model went on.
+    this.tree.end(this.agentId, { error: this.resultError ?? this.toolError, output: this.output });
   }
 
   /** The iteration threw: the open spans and the agent end with the error. */
@@ -263,6 +265,7 @@ export class QueryRecorder {
       if (!isRecord(block) || block.type !== 'tool_result' || typeof block.tool_use_id !== 'string') continue;
       results = true;
       const error = block.is_error === true ? new ToolResultError(this.toolName(block.tool_use_id)) : undefined;
+      if (error !== undefined) this.toolError ??= error;
       this.endTool(block.tool_use_id, block.content, error);
     }
     // Tool results go back to the model in a new turn: the turn that asked for them is over.
