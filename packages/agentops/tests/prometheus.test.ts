@@ -9,14 +9,7 @@ import * as agentops from '../src';
 import { SDK_ENV_CLEAR, setEnv } from '../../../testing/env';
 import { CaptureLogger } from '../../../testing/capture-logger';
 import { TEST_PRICES } from './helpers/test-prices';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
+import { closedPort as freePort } from '../../../testing/otlp-receiver';
 
 async function scrape(port: number): Promise<string> {
   const res = await fetch(`http://127.0.0.1:${port}/metrics`);

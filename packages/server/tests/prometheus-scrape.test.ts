@@ -1,7 +1,7 @@
 /**
  * Acceptance (metrics where people chart them): a real Prometheus server, started on a loopback
  * port with a generated config, scrapes (a) an agent process with OTEL_METRICS_EXPORTER=prometheus
- * and (b) the local backend's `/metrics` with the project's key; queried through Prometheus's HTTP
+ * and (b) `agentops serve` (the built command) at its `/metrics`, with the project's key; queried through Prometheus's HTTP
  * API, both give exactly the input and output tokens, the LLM call counts and the cost, by model,
  * that the agent recorded, and the tool calls.
  *
@@ -12,12 +12,12 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { LocalServer } from '../src';
 import { SDK_ENV_CLEAR } from '../../../testing/env';
-import { useServer } from './helpers/test-server';
+import { serve, type ServeProcess } from './helpers/cli-process';
+import { tempDb } from './helpers/temp-db';
+import { closedPort as freePort } from '../../../testing/otlp-receiver';
 
 const PROMETHEUS = process.env.PROMETHEUS_PATH ?? (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'prometheus')).find((p) => existsSync(p));
 const required = process.env.AGENTOPS_REQUIRE_PROMETHEUS === '1';
@@ -31,14 +31,6 @@ interface ModelTotals {
   output: number;
   calls: number;
   cost: number;
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 function readLine(child: ChildProcessWithoutNullStreams): Promise<string> {
@@ -56,8 +48,10 @@ function readLine(child: ChildProcessWithoutNullStreams): Promise<string> {
 }
 
 describeIf('a real Prometheus server scrapes the agent and the local backend', () => {
-  const current = useServer();
-  let server: LocalServer;
+  const db = tempDb();
+  let server: ServeProcess;
+  let backendUrl: string;
+  let apiKey: string;
   let agent: ChildProcessWithoutNullStreams;
   let prometheus: ChildProcessWithoutNullStreams | undefined;
   let promUrl: string;
@@ -67,13 +61,16 @@ describeIf('a real Prometheus server scrapes the agent and the local backend', (
 
   beforeAll(async () => {
     if (PROMETHEUS === undefined) throw new Error('AGENTOPS_REQUIRE_PROMETHEUS=1 but no Prometheus binary: install Debian\'s prometheus package or set PROMETHEUS_PATH');
-    server = current();
+    // The backend as a user runs it: `agentops serve`, its key and endpoints read from its banner.
+    server = await serve(['--port', '0', '--db', db.file]);
+    apiKey = server.env.AGENTOPS_API_KEY!;
+    backendUrl = new URL(server.env.AGENTOPS_API_ENDPOINT!).origin;
     const agentPort = await freePort();
     agent = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'metrics-agent.js')], {
       env: {
         ...process.env,
         ...SDK_ENV_CLEAR,
-        ...server.env(),
+        ...server.env,
         OTEL_METRICS_EXPORTER: 'prometheus',
         OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1',
         OTEL_EXPORTER_PROMETHEUS_PORT: String(agentPort),
@@ -82,7 +79,7 @@ describeIf('a real Prometheus server scrapes the agent and the local backend', (
     });
     expected = JSON.parse(await readLine(agent)) as Record<string, ModelTotals>;
 
-    const backend = new URL(server.url);
+    const backend = new URL(backendUrl);
     const promPort = await freePort();
     promUrl = `http://127.0.0.1:${promPort}`;
     writeFileSync(
@@ -97,7 +94,7 @@ describeIf('a real Prometheus server scrapes the agent and the local backend', (
         '  - job_name: backend',
         '    metrics_path: /metrics',
         '    authorization:',
-        `      credentials: '${server.apiKey}'`,
+        `      credentials: '${apiKey}'`,
         '    static_configs:',
         `      - targets: ['${backend.host}']`,
         '',
@@ -111,6 +108,8 @@ describeIf('a real Prometheus server scrapes the agent and the local backend', (
     prometheus?.kill();
     agent?.stdin.end();
     if (agent && agent.exitCode === null) await new Promise((r) => agent.once('exit', r));
+    await server?.stop();
+    db.remove();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -152,8 +151,8 @@ describeIf('a real Prometheus server scrapes the agent and the local backend', (
   }, 120_000);
 
   it('the backend serves /metrics only with a key, and labels every series with the project', async () => {
-    expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
-    const res = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${server.apiKey}` } });
+    expect((await fetch(`${backendUrl}/metrics`)).status).toBe(401);
+    const res = await fetch(`${backendUrl}/metrics`, { headers: { authorization: `Bearer ${apiKey}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain; version=0.0.4');
     const text = await res.text();
