@@ -79,3 +79,20 @@ test('a run with no open session opens the automatic one; nothing is recorded be
   const agent = only(spans.filter((s) => s.name === 'invoke_agent lonely'), 'agent span');
   expect(agent.attributes['session.id']).toEqual(expect.any(String));
 });
+
+test('framework values (agent names, tools, handoff targets, end attributes) pass the redactor', async () => {
+  const key = 'sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789';
+  run.init({ captureContent: false });
+  const tree = new RunTree('test-framework');
+  const { spans } = await run.inSession(async () => {
+    tree.startAgent('a1', undefined, { name: `agent ${key}`, tools: [`tool ${key}`] });
+    tree.handoff('a1', 'triage', `to ${key}`);
+    tree.end('a1', { attributes: { 'agentops.guardrail.name': `guard ${key}` } });
+  });
+  const text = JSON.stringify(spans);
+  expect(text).not.toContain(key);
+  const agent = only(spans.filter((s) => s.attributes['agentops.span.kind'] === 'agent'), 'agent span');
+  expect(agent.attributes['gen_ai.agent.name']).toBe('agent <redacted:openai-key>');
+  expect(agent.attributes['agentops.agent.tools']).toEqual(['tool <redacted:openai-key>']);
+  expect(agent.attributes['agentops.guardrail.name']).toBe('guard <redacted:openai-key>');
+});

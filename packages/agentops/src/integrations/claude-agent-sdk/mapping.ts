@@ -23,7 +23,7 @@ import { ToolEvent } from '../../events/tool-event';
 import * as A from '../../semconv';
 import { activeHost } from '../host';
 import { isRecord, num, str } from '../shared/llm-adapter';
-import { RunTree } from '../shared/run-tree';
+import { AGENTOPS_AGENT_TOOLS, RunTree } from '../shared/run-tree';
 
 export const FRAMEWORK = 'claude-agent-sdk';
 /** The result's totals on the agent span. */
@@ -168,11 +168,12 @@ export class QueryRecorder {
   }
 
   private init(m: Json): void {
-    const span = this.tree.span(this.agentId);
-    if (span?.isRecording() !== true) return;
-    if (typeof m.session_id === 'string') span.setAttribute(CLAUDE_SESSION_ID, m.session_id);
-    if (typeof m.model === 'string' && this.info.model === undefined) span.setAttribute(A.GEN_AI_REQUEST_MODEL, m.model);
-    if (this.info.tools === undefined && Array.isArray(m.tools)) span.setAttribute('agentops.agent.tools', m.tools.filter((t) => typeof t === 'string'));
+    const attributes: Attributes = {};
+    if (typeof m.session_id === 'string') attributes[CLAUDE_SESSION_ID] = m.session_id;
+    if (typeof m.model === 'string' && this.info.model === undefined) attributes[A.GEN_AI_REQUEST_MODEL] = m.model;
+    const tools = this.info.tools === undefined && Array.isArray(m.tools) ? m.tools.filter((t): t is string => typeof t === 'string') : [];
+    if (tools.length > 0) attributes[AGENTOPS_AGENT_TOOLS] = tools;
+    this.tree.setAttributes(this.agentId, attributes);
   }
 
   /** A subagent's progress: its own totals on its Task tool's span. */

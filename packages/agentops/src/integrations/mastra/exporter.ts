@@ -142,8 +142,7 @@ export class MastraExporter {
     if (role === undefined && holdsPrompt(s.type) && s.input !== undefined && activeHost()?.recorder.policy.capture === true) this.prompts.set(s.id, s.input);
     if (role === 'agent') {
       const tools = stringList(attrs(s).availableTools);
-      const span = this.tree.span(s.id);
-      if (tools !== undefined && tools.length > 0 && span?.isRecording() === true) span.setAttribute(AGENTOPS_AGENT_TOOLS, tools);
+      if (tools !== undefined && tools.length > 0) this.tree.setAttributes(s.id, { [AGENTOPS_AGENT_TOOLS]: tools });
     }
   }
 

@@ -13,7 +13,7 @@ import { SpanKind, trace, type Attributes, type Context, type Span } from '@open
 import { SESSION_KEY } from '../../context';
 import type { Event } from '../../events/event';
 import type { LLMEvent } from '../../events/llm-event';
-import { setContent } from '../../events/span-mapping';
+import { cleanValue, setContent, type ContentPolicy } from '../../events/span-mapping';
 import { markOk } from '../../events/span-status';
 import type { ToolEvent } from '../../events/tool-event';
 import * as A from '../../semconv';
@@ -79,6 +79,11 @@ interface Run {
   readonly event: Event | undefined;
 }
 
+/** Framework values (agent, tool, guardrail names, handoff targets) are the user's text: cut and redacted like every exported string. */
+function setClean(span: Span, attributes: Attributes, p: ContentPolicy): void {
+  for (const [k, v] of Object.entries(attributes)) if (v !== undefined && v !== null) span.setAttribute(k, cleanValue(v, k, p));
+}
+
 export class RunTree {
   private readonly runs = new Map<string, Run>();
   private handoffs = 0;
@@ -113,6 +118,12 @@ export class RunTree {
     return this.runs.get(runId)?.ctx;
   }
 
+  /** Sets attributes on an open run's span, strings cut and redacted like every exported string. */
+  setAttributes(runId: string, attributes: Attributes): void {
+    const run = this.runs.get(runId);
+    if (run !== undefined && run.span.isRecording()) setClean(run.span, attributes, run.host.recorder.policy);
+  }
+
   /** `invoke_agent {name}` with `gen_ai.agent.*`. */
   startAgent(runId: string, parentId: string | undefined, info: AgentRunInfo, startTime?: number | Date): Span | undefined {
     const name = typeof info.name === 'string' && info.name !== '' ? info.name : 'agent';
@@ -121,13 +132,14 @@ export class RunTree {
       if (span.isRecording()) {
         span.setAttribute(A.AGENTOPS_SPAN_KIND, 'agent');
         span.setAttribute(A.GEN_AI_OPERATION_NAME, A.GEN_AI_OPERATION_INVOKE_AGENT);
-        span.setAttribute(A.GEN_AI_AGENT_NAME, name);
-        if (typeof info.id === 'string' && info.id !== '') span.setAttribute(A.GEN_AI_AGENT_ID, info.id);
-        if (typeof info.description === 'string' && info.description !== '') span.setAttribute(A.GEN_AI_AGENT_DESCRIPTION, info.description);
-        if (Array.isArray(info.tools) && info.tools.length > 0) span.setAttribute(AGENTOPS_AGENT_TOOLS, info.tools.filter((t) => typeof t === 'string'));
         const p = host.recorder.policy;
+        const attributes: Attributes = { [A.GEN_AI_AGENT_NAME]: name };
+        if (typeof info.id === 'string' && info.id !== '') attributes[A.GEN_AI_AGENT_ID] = info.id;
+        if (typeof info.description === 'string' && info.description !== '') attributes[A.GEN_AI_AGENT_DESCRIPTION] = info.description;
+        const tools = Array.isArray(info.tools) ? info.tools.filter((t) => typeof t === 'string') : [];
+        if (tools.length > 0) attributes[AGENTOPS_AGENT_TOOLS] = tools;
         if (p.capture && info.instructions !== undefined && info.instructions !== null && info.instructions !== '') setContent(span, AGENTOPS_AGENT_INSTRUCTIONS, info.instructions, p);
-        this.common(span, info.attributes);
+        this.common(span, { ...attributes, ...info.attributes }, p);
       }
       return { span, event: undefined, suppressLLM: false };
     });
@@ -151,7 +163,7 @@ export class RunTree {
         span.setAttribute(A.AGENTOPS_SPAN_KIND, info.kind);
         const p = host.recorder.policy;
         if (p.capture && info.input !== undefined) setContent(span, A.AGENTOPS_OPERATION_INPUT, info.input, p);
-        this.common(span, info.attributes);
+        this.common(span, info.attributes, p);
       }
       return { span, event: undefined, suppressLLM: false };
     });
@@ -174,7 +186,7 @@ export class RunTree {
     try {
       const { span, host, event } = run;
       const endTime = end.endTime instanceof Date ? end.endTime.getTime() : end.endTime;
-      if (span.isRecording() && end.attributes !== undefined) span.setAttributes(end.attributes);
+      if (span.isRecording() && end.attributes !== undefined) setClean(span, end.attributes, host.recorder.policy);
       if (event !== undefined) {
         if (end.error !== undefined && end.error !== null) event.error = end.error;
         else if (end.output !== undefined && event.returns === undefined) event.returns = end.output;
@@ -208,14 +220,14 @@ export class RunTree {
   private startEvent(runId: string, parentId: string | undefined, event: Event, suppressLLM: boolean): Span | undefined {
     return this.open(runId, parentId, (host, parent) => {
       const span = host.recorder.start(event, parent);
-      if (span.isRecording()) this.common(span, undefined);
+      if (span.isRecording()) this.common(span, undefined, host.recorder.policy);
       return { span, event, suppressLLM };
     });
   }
 
-  private common(span: Span, attributes: Attributes | undefined): void {
+  private common(span: Span, attributes: Attributes | undefined, p: ContentPolicy): void {
     span.setAttribute(AGENTOPS_FRAMEWORK, this.framework);
-    if (attributes !== undefined) span.setAttributes(attributes);
+    if (attributes !== undefined) setClean(span, attributes, p);
   }
 
   private open(
