@@ -1,11 +1,13 @@
 // Local backend ingest benchmark: how many spans per second `agentops serve` stores, and the
 // latency of POST /v1/traces at that load.
 //
-//   npm run build && node bench/ingest.mjs [--runs 5] [--seconds 10] [--connections 4] [--batch 512] [--warmup 3] [--viewer 1000000]
+//   npm run build && node bench/ingest.mjs [--runs 5] [--seconds 10] [--connections 4] [--batch 512] [--warmup 3] [--viewer 1000000 [--no-poll]]
 //
 // With --viewer N, each run's database first gets a running session of N spans (written straight
 // into it), and while the load runs a viewer polls that session as the page does: every 2 s its
 // summary and a window of 200 rows from the middle of its tree (every time, as if it had changed).
+// With --no-poll as well, the session is written but nobody reads it: the baseline for the viewer's
+// effect, since ingest into a database that already holds a million spans is itself slower.
 //
 // This process runs the server (the built package, on a loopback port, SQLite file in the OS temp
 // dir); a forked child process is the load generator: it encodes realistic OTLP/protobuf batches
@@ -40,6 +42,7 @@ async function main() {
   const { startServer } = require(path.join(here, '..', 'packages', 'server', 'dist', 'index.js'));
   const warmup = arg('warmup', 3);
   const viewer = arg('viewer', 0);
+  const poll = !process.argv.includes('--no-poll');
   const results = [];
   // An unreported first run: V8 compiles the hot paths (decoding, the write thread) during it.
   for (let run = warmup > 0 ? 0 : 1; run <= runs; run++) {
@@ -50,7 +53,7 @@ async function main() {
       const written = server.countSpans();
       const cpu0 = process.cpuUsage();
       const elu0 = performance.eventLoopUtilization();
-      const load = await runLoad({ url: server.url, apiKey: server.apiKey, seconds: run === 0 ? warmup : seconds, connections, batch, viewer });
+      const load = await runLoad({ url: server.url, apiKey: server.apiKey, seconds: run === 0 ? warmup : seconds, connections, batch, viewer: poll ? viewer : 0 });
       const cpu = process.cpuUsage(cpu0);
       const elu = performance.eventLoopUtilization(elu0);
       const stored = server.countSpans() - written;
@@ -68,6 +71,7 @@ async function main() {
         p99Ms: load.p99Ms,
         elapsedSeconds: load.elapsedSeconds,
         commits: server.queueStats().commits,
+        busyRetries: server.queueStats().busyRetries,
         mainThreadBusyPercent: Math.round(elu.utilization * 100),
         transactionOutstandingPercent: Math.round(server.queueStats().roundTripMs / 10 / load.elapsedSeconds),
         writeThreadBusyPercent: Math.round(server.queueStats().commitMs / 10 / load.elapsedSeconds),
@@ -78,7 +82,7 @@ async function main() {
         loadCpuMsPer1000: Math.round((load.cpuMs / stored) * 1000),
       };
       if (run > 0) results.push(result);
-      console.log(`${run === 0 ? 'warm-up' : `run ${run}`}: ${result.spansPerSecond} spans/s stored (${stored} spans in ${load.elapsedSeconds.toFixed(2)} s), /v1/traces p50 ${load.p50Ms.toFixed(1)} ms p99 ${load.p99Ms.toFixed(1)} ms, ${load.requests} requests, ${load.rejected429} x 429, ${result.commits} commits (busy: main thread ${result.mainThreadBusyPercent}%, write thread ${result.writeThreadBusyPercent}%), CPU per 1000 spans: server ${result.serverCpuMsPer1000} ms, load ${result.loadCpuMsPer1000} ms, database ${result.dbMiB} MiB + WAL ${result.walMiB} MiB`);
+      console.log(`${run === 0 ? 'warm-up' : `run ${run}`}: ${result.spansPerSecond} spans/s stored (${stored} spans in ${load.elapsedSeconds.toFixed(2)} s), /v1/traces p50 ${load.p50Ms.toFixed(1)} ms p99 ${load.p99Ms.toFixed(1)} ms, ${load.requests} requests, ${load.rejected429} x 429, ${result.commits} commits, ${result.busyRetries} busy retries (busy: main thread ${result.mainThreadBusyPercent}%, write thread ${result.writeThreadBusyPercent}%), CPU per 1000 spans: server ${result.serverCpuMsPer1000} ms, load ${result.loadCpuMsPer1000} ms, database ${result.dbMiB} MiB + WAL ${result.walMiB} MiB`);
       if (stored !== load.acknowledgedSpans) throw new Error(`lost spans: ${load.acknowledgedSpans} acknowledged, ${stored} stored`);
       if (load.errors > 0) throw new Error(`${load.errors} requests failed`);
     } finally {
@@ -92,7 +96,7 @@ async function main() {
   const summary = {
     date: new Date().toISOString().slice(0, 10),
     machine: { cpu: cpus()[0]?.model.trim(), cores: cpus().length, node: process.version, platform: `${process.platform} ${process.arch}` },
-    settings: { runs, seconds, connections, batch, warmupSeconds: warmup, viewedSessionSpans: viewer },
+    settings: { runs, seconds, connections, batch, warmupSeconds: warmup, viewedSessionSpans: viewer, viewerPolls: viewer > 0 && poll },
     spansPerSecond: { median: median(rate), min: Math.min(...rate), max: Math.max(...rate) },
     p50Ms: { median: median(p50), min: Math.min(...p50), max: Math.max(...p50) },
     p99Ms: { median: median(p99), min: Math.min(...p99), max: Math.max(...p99) },
@@ -100,9 +104,9 @@ async function main() {
   };
   const out = path.join(here, 'results');
   mkdirSync(out, { recursive: true });
-  const file = path.join(out, `ingest-${summary.date}${viewer ? '-viewer' : ''}.json`);
+  const file = path.join(out, `ingest-${summary.date}${viewer ? (poll ? '-viewer' : '-big-session') : ''}.json`);
   writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
-  console.log(`\n${summary.machine.cpu}, ${summary.machine.cores} cores, Node ${summary.machine.node}; ${runs} runs of ${seconds} s, ${connections} connections, ${batch} spans per request${viewer ? `, a viewer polling a running session of ${viewer} spans` : ''}`);
+  console.log(`\n${summary.machine.cpu}, ${summary.machine.cores} cores, Node ${summary.machine.node}; ${runs} runs of ${seconds} s, ${connections} connections, ${batch} spans per request${viewer ? (poll ? `, a viewer polling a running session of ${viewer} spans` : `, a running session of ${viewer} spans stored, not read`) : ''}`);
   console.log(`spans/s stored: median ${summary.spansPerSecond.median} (min ${summary.spansPerSecond.min}, max ${summary.spansPerSecond.max})`);
   console.log(`/v1/traces p50: median ${summary.p50Ms.median.toFixed(1)} ms (${summary.p50Ms.min.toFixed(1)}-${summary.p50Ms.max.toFixed(1)}), p99: median ${summary.p99Ms.median.toFixed(1)} ms (${summary.p99Ms.min.toFixed(1)}-${summary.p99Ms.max.toFixed(1)})`);
   console.log(`written to ${path.relative(process.cwd(), file)}`);

@@ -17,15 +17,45 @@ const { DatabaseSync } = require('./load-sqlite.js');
 const db = new DatabaseSync(workerData.file, { readOnly: true });
 db.exec('PRAGMA busy_timeout = 2000');
 
-// Read in chunks, each its own short read transaction: a long read would keep the checkpointer
-// from recycling the write-ahead log while it lasts.
-const CHUNK = 20000;
-const COLUMNS = 'rowid AS seq, span_id, parent_span_id, CAST(start_ns AS REAL) AS s, CAST(end_ns AS REAL) AS e, category, CAST(status_code AS REAL) AS st, input_tokens, output_tokens, cost_usd';
+// Read in chunks, each its own short read transaction: a reader holding an old snapshot keeps the
+// checkpointer from finishing, and while a RESTART checkpoint waits for it no span can be written
+// (checkpointer.ts). Small chunks keep every read to a few milliseconds.
+const CHUNK = 2000;
+// Rows of the whole table walked by one read when looking for a session's newest spans.
+const ROWID_WINDOW = 4096;
+// Reading a big session is background work: this thread runs at the lowest CPU priority, so that
+// on a busy machine it takes only the time that ingest and health checks leave. Linux lets a
+// thread's priority be set through its thread id; elsewhere it keeps the process's priority.
+try {
+  const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+  if (Number.isInteger(tid) && tid > 0) require('node:os').setPriority(tid, 19);
+} catch {
+  /* not Linux, or not allowed: the same priority as the rest of the server */
+}
+
+/** node:sqlite from 22.16 answers rows as arrays; before, the objects' values are taken in column order. */
+function arrays(stmt) {
+  if (typeof stmt.setReturnArrays === 'function') {
+    stmt.setReturnArrays(true);
+    return stmt;
+  }
+  return { all: (...args) => stmt.all(...args).map((r) => Object.values(r)) };
+}
+// Rows come as arrays (no object per row: a million of them made most of a first load's garbage)
+// and the category as a small number.
+const COLUMNS = "rowid, span_id, parent_span_id, CAST(start_ns AS REAL), CAST(end_ns AS REAL), CASE category WHEN 'llm' THEN 1 WHEN 'tool' THEN 2 WHEN 'turn' THEN 3 ELSE 0 END, CAST(status_code AS REAL), input_tokens, output_tokens, cost_usd";
+const LLM = 1;
+const TOOL = 2;
+const TURN = 3;
+const [SEQ, SPAN_ID, PARENT_ID, START, END, CATEGORY, STATUS, INPUT_TOKENS, OUTPUT_TOKENS, COST] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 // The whole session, through its primary key, in span id order.
-const firstLoad = db.prepare(`SELECT ${COLUMNS} FROM spans WHERE project_id = ? AND trace_id = ? AND span_id > ? ORDER BY span_id LIMIT ${CHUNK}`);
-// What arrived since: rowids only grow, so this walks the table's newest rows only (the `+`
-// keeps SQLite from choosing the primary key index, which would visit every span of the session).
-const newer = db.prepare(`SELECT ${COLUMNS} FROM spans WHERE rowid > ? AND +project_id = ? AND +trace_id = ? ORDER BY rowid LIMIT ${CHUNK}`);
+const firstLoad = arrays(db.prepare(`SELECT ${COLUMNS} FROM spans WHERE project_id = ? AND trace_id = ? AND span_id > ? ORDER BY span_id LIMIT ${CHUNK}`));
+// What arrived since: rowids only grow, so this walks the table's newest rows only, a window of
+// rowids at a time (the `+` keeps SQLite from choosing the primary key index, which would visit
+// every span of the session).
+const newer = arrays(db.prepare(`SELECT ${COLUMNS} FROM spans WHERE rowid > ? AND rowid <= ? AND +project_id = ? AND +trace_id = ? ORDER BY rowid`));
+// How many spans the session has stored: when it is the count already read, there is nothing to look for.
+const storedCount = db.prepare('SELECT span_count AS c FROM sessions WHERE project_id = ? AND trace_id = ?');
 const lastRowid = db.prepare('SELECT max(rowid) AS m FROM spans');
 
 // Sessions kept, least recently asked first; past this many spans in all, the oldest go.
@@ -41,7 +71,9 @@ function grow(a, n) {
 
 function newSession(key) {
   return {
-    key, n: 0, seq: 0, ids: [], parents: [], cats: [], index: new Map(),
+    key, n: 0, seq: 0, scanned: 0, ids: [], index: new Map(), cats: new Uint8Array(0), isRoot: new Uint8Array(0),
+    // Spans whose parent has not been found yet, with the parent's id: looked up again at each rebuild.
+    pending: new Map(),
     start: new Float64Array(0), end: new Float64Array(0), seqOf: new Float64Array(0),
     parentIdx: new Int32Array(0), byStart: new Int32Array(0), bySeq: new Int32Array(0),
     order: new Int32Array(0), depth: new Int32Array(0), turnOf: new Map(), dirty: true, hasTurns: false,
@@ -56,53 +88,71 @@ function add(S, rows) {
   S.end = grow(S.end, need);
   S.seqOf = grow(S.seqOf, need);
   S.parentIdx = grow(S.parentIdx, need);
+  S.cats = grow(S.cats, need);
+  S.isRoot = grow(S.isRoot, need);
   const t = S.totals;
   for (const r of rows) {
-    if (S.index.has(r.span_id)) continue;
+    const id = r[SPAN_ID];
+    if (S.index.has(id)) continue;
     const i = S.n++;
-    S.ids.push(r.span_id);
-    S.parents.push(r.parent_span_id);
-    S.cats.push(r.category);
-    S.index.set(r.span_id, i);
-    S.start[i] = r.s;
-    S.end[i] = r.e;
-    S.seqOf[i] = r.seq;
+    const seq = r[SEQ];
+    const s = r[START];
+    const e = r[END];
+    const cat = r[CATEGORY];
+    S.ids.push(id);
+    S.index.set(id, i);
+    S.start[i] = s;
+    S.end[i] = e;
+    S.seqOf[i] = seq;
+    S.cats[i] = cat;
     S.parentIdx[i] = -1;
-    if (r.seq > S.seq) S.seq = r.seq;
-    if (r.s < S.minStart) S.minStart = r.s;
-    if (r.e > S.maxEnd) S.maxEnd = r.e;
-    if (r.category === 'turn') S.hasTurns = true;
+    const parent = r[PARENT_ID];
+    if (parent === null) S.isRoot[i] = 1;
+    else {
+      S.isRoot[i] = 0;
+      const p = S.index.get(parent);
+      if (p === undefined) S.pending.set(i, parent);
+      else if (p !== i) S.parentIdx[i] = p;
+    }
+    if (seq > S.seq) S.seq = seq;
+    if (s < S.minStart) S.minStart = s;
+    if (e > S.maxEnd) S.maxEnd = e;
+    if (cat === TURN) S.hasTurns = true;
     t.spans++;
-    if (r.category === 'llm') t.llmCalls++;
-    if (r.category === 'tool') t.toolCalls++;
-    if (r.st === 2) t.errors++;
-    t.inputTokens += r.input_tokens || 0;
-    t.outputTokens += r.output_tokens || 0;
-    t.costUsd += r.cost_usd || 0;
+    if (cat === LLM) t.llmCalls++;
+    if (cat === TOOL) t.toolCalls++;
+    if (r[STATUS] === 2) t.errors++;
+    t.inputTokens += r[INPUT_TOKENS] || 0;
+    t.outputTokens += r[OUTPUT_TOKENS] || 0;
+    t.costUsd += r[COST] || 0;
     S.dirty = true;
   }
 }
 
 function refresh(S, projectId, traceId) {
-  const before = S.n;
   // Read first: a row committed after this has a higher rowid, and is found by the next refresh.
-  const top = lastRowid.get().m;
+  const top = lastRowid.get().m || 0;
+  // Read after `top`, so it counts every span at or below it (a span and its count are one commit).
+  const stored = (storedCount.get(projectId, traceId) || { c: 0 }).c;
+  // Fewer spans than were read (the session was pruned and sent again): read it afresh.
+  if (stored < S.n) Object.assign(S, newSession(S.key));
+  const before = S.n;
   if (S.n === 0) {
+    // Every span at or below `top` was committed before any chunk was read, so the chunks see them all.
     let after = '';
     for (;;) {
       const rows = firstLoad.all(projectId, traceId, after);
       add(S, rows);
       if (rows.length < CHUNK) break;
-      after = rows[rows.length - 1].span_id;
+      after = rows[rows.length - 1][SPAN_ID];
     }
+  } else if (stored > S.n) {
+    // The session grew: its new spans are among the table's rows added since the last look.
+    for (let lo = S.scanned; lo < top; lo += ROWID_WINDOW) add(S, newer.all(lo, Math.min(lo + ROWID_WINDOW, top), projectId, traceId));
   }
-  for (;;) {
-    const rows = newer.all(S.seq, projectId, traceId);
-    add(S, rows);
-    if (rows.length < CHUNK) break;
-  }
-  // The next refresh starts after every row there was, this session's or not.
-  if (S.n > 0 && top !== null && top > S.seq) S.seq = top;
+  // Nothing at or below `top` is left unread; the next refresh looks only above it.
+  if (top > S.scanned) S.scanned = top;
+  if (top > S.seq) S.seq = top;
   if (S.dirty) rebuild(S, before);
 }
 
@@ -128,11 +178,12 @@ function rebuild(S, before) {
   const n = S.n;
   S.byStart = merge(S.byStart, before, sortedIndices(before, n, S.start), S.start);
   S.bySeq = merge(S.bySeq, before, sortedIndices(before, n, S.seqOf), S.seqOf);
-  // A parent may arrive after its children: every span without one looks again.
-  for (let i = 0; i < n; i++) {
-    if (S.parentIdx[i] !== -1 || S.parents[i] === null) continue;
-    const p = S.index.get(S.parents[i]);
-    if (p !== undefined && p !== i) S.parentIdx[i] = p;
+  // A parent may arrive after its children: every span still without one looks again.
+  for (const [i, parent] of S.pending) {
+    const p = S.index.get(parent);
+    if (p === undefined) continue;
+    if (p !== i) S.parentIdx[i] = p;
+    S.pending.delete(i);
   }
   // Children lists as one array (CSR), each in start order because filled in start order.
   const first = new Int32Array(n + 1);
@@ -184,7 +235,7 @@ function rebuild(S, before) {
     let no = 0;
     for (let k = 0; k < n; k++) {
       const i = S.byStart[k];
-      if (S.cats[i] === 'turn' || S.parents[i] === null) S.turnOf.set(i, ++no);
+      if (S.cats[i] === TURN || S.isRoot[i] === 1) S.turnOf.set(i, ++no);
     }
   }
   S.dirty = false;
