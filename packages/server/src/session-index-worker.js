@@ -75,7 +75,8 @@ function add(S, rows) {
     t.spans++;
     if (r.category === 'llm') t.llmCalls++;
     if (r.category === 'tool') t.toolCalls++;
-    if (r.st === 2) t.errors++;
+    // As write-worker.js counts them: the session's own root and turn spans carry its end state.
+    if (r.st === 2 && r.category !== 'session' && r.category !== 'turn') t.errors++;
     t.inputTokens += r.input_tokens || 0;
     t.outputTokens += r.output_tokens || 0;
     t.costUsd += r.cost_usd || 0;
