@@ -2,7 +2,10 @@
  * The REST API the viewer reads, scoped to the caller's project:
  *
  *   GET /api/project                    the caller's project
- *   GET /api/sessions                   ?tag=&end_state=&from=&to=&limit=&offset=
+ *   GET /api/sessions                   ?q=&tag=&end_state=&service=&model=&from=&to=&sort=&order=&limit=&cursor=
+ *                                       (or &offset=): a page of sessions and the totals of all that match
+ *                                       (session-list-query.ts, session-search.ts)
+ *   GET /api/facets                     the services, models and tags the list filters can take
  *   GET /api/sessions/:id               ?offset=&limit=: the session, its totals, its span count and
  *                                       a window of its span tree (all of it for up to 1,000 spans)
  *   GET /api/sessions/:id/rows          ?offset=&limit=: a window of the tree as rows with their depth
@@ -15,20 +18,18 @@
  */
 import type { Caller } from './auth';
 import type { IndexOrder, IndexWindow, SessionIndex } from './session-index';
-import { sessionSummary, spanTree, spanView, totalsOf } from './session-view';
+import { roundUsd, sessionSummary, spanTree, spanView, totalsOf } from './session-view';
 import type { Storage } from './storage';
-import type { SessionFilter } from './storage-rows';
+import { BadQuery, encodeCursor, intParam, sessionListQuery } from './session-list-query';
+import { sessionFacets, searchSessions } from './session-search';
 
 export interface ApiResult {
   status: number;
   body: unknown;
 }
 
-const END_STATES = new Set(['Success', 'Fail', 'Indeterminate', 'running']);
 const HEX32 = /^[0-9a-fA-F]{32}$/;
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-
-class BadQuery extends Error {}
 
 function bad(message: string): ApiResult {
   return { status: 400, body: { error: message } };
@@ -36,27 +37,6 @@ function bad(message: string): ApiResult {
 
 function notFound(what: string): ApiResult {
   return { status: 404, body: { error: `${what} not found` } };
-}
-
-function intParam(q: URLSearchParams, name: string, def: number, min: number, max: number): number {
-  const v = q.get(name);
-  if (v === null || v === '') return def;
-  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new BadQuery(`${name} must be an integer from ${min} to ${max}; got ${JSON.stringify(v)}`);
-  return Number(v);
-}
-
-// Times are stored as signed 64-bit nanoseconds: 1677-09-21T00:12:43.146Z to 2262-04-11T23:47:16.854Z.
-const MAX_MS = 9_223_372_036_854;
-
-/** `from` / `to`: epoch milliseconds or an ISO 8601 date, within the nanosecond range times are stored in. */
-function timeParam(q: URLSearchParams, name: string): bigint | undefined {
-  const v = q.get(name);
-  if (v === null || v === '') return undefined;
-  const ms = /^-?\d+$/.test(v) ? Number(v) : Date.parse(v);
-  if (!Number.isFinite(ms) || Math.abs(ms) > MAX_MS) {
-    throw new BadQuery(`${name} must be epoch milliseconds or an ISO 8601 date, from ${new Date(-MAX_MS).toISOString()} to ${new Date(MAX_MS).toISOString()}; got ${JSON.stringify(v)}`);
-  }
-  return BigInt(Math.trunc(ms)) * 1_000_000n;
 }
 
 function resolveTraceId(storage: Storage, projectId: string, id: string): string | undefined {
@@ -111,19 +91,23 @@ export async function handleApi(storage: Storage, index: SessionIndex, caller: C
       return project ? { status: 200, body: project } : notFound('project');
     }
     if (parts[0] === 'sessions' && parts.length === 1) {
-      const endState = query.get('end_state') ?? undefined;
-      if (endState !== undefined && !END_STATES.has(endState)) return bad(`end_state must be one of ${[...END_STATES].join(', ')}; got ${JSON.stringify(endState)}`);
-      const filter: SessionFilter = {
-        tag: query.get('tag') ?? undefined,
-        endState,
-        fromNs: timeParam(query, 'from'),
-        toNs: timeParam(query, 'to'),
-        limit: intParam(query, 'limit', 50, 1, 500),
-        offset: intParam(query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER),
+      const search = sessionListQuery(p, query);
+      const { rows, totals, next } = searchSessions(storage.db, search);
+      return {
+        status: 200,
+        body: {
+          sessions: rows.map(sessionSummary),
+          total: totals.sessions,
+          totals: { ...totals, costUsd: roundUsd(totals.costUsd) },
+          limit: search.limit,
+          offset: search.cursor === undefined ? search.offset : null,
+          sort: search.sort,
+          order: search.order,
+          next: next === undefined ? null : encodeCursor(search.sort, search.order, next),
+        },
       };
-      const { rows, total } = storage.listSessions(p, filter);
-      return { status: 200, body: { sessions: rows.map(sessionSummary), total, limit: filter.limit, offset: filter.offset } };
     }
+    if (parts[0] === 'facets' && parts.length === 1) return { status: 200, body: sessionFacets(storage.db, p) };
     if (parts[0] === 'sessions' && parts[1] !== undefined && parts.length <= 3) {
       const traceId = resolveTraceId(storage, p, parts[1]);
       const r = traceId === undefined ? undefined : await sessionApi(storage, index, p, traceId, parts[2], query);

@@ -7,9 +7,15 @@
  * new columns are added, and the turn spans already stored (version 1 filed them under category
  * `other`) are found by reading the stored bytes of those spans once, re-filed as `turn`, and
  * rolled into their sessions by the same rules as the write thread (session-rollup.js).
+ *
+ * 2 -> 3: each session's distinct span names, services and models (session_terms) are filled from
+ * the stored spans (an LLM span's model from its stored bytes), and its errors are counted again
+ * without its own session and turn spans.
  */
 import type { DatabaseSync } from 'node:sqlite';
-import { SERVICE_NAME } from 'agentops/semconv';
+import { GEN_AI_REQUEST_MODEL, GEN_AI_RESPONSE_MODEL, SERVICE_NAME } from 'agentops/semconv';
+import { KeySet } from './otlp/span-scan';
+import { SESSION_TERMS } from './schema';
 import { scanSpan } from './otlp/span-scan';
 import { SPAN_RECORD_KEYS, toSpanRecord, type SpanRecord } from './span-record';
 import { transaction } from './transaction';
@@ -68,6 +74,40 @@ function refileTurns(db: DatabaseSync): void {
   }
 }
 
+const TO_3 = [
+  SESSION_TERMS,
+  `INSERT OR IGNORE INTO session_terms (project_id, trace_id, kind, value, first_ns)
+     SELECT project_id, trace_id, 'span', name, min(start_ns) FROM spans GROUP BY project_id, trace_id, name`,
+  `INSERT OR IGNORE INTO session_terms (project_id, trace_id, kind, value, first_ns)
+     SELECT project_id, trace_id, category, name, min(start_ns) FROM spans WHERE category IN ('agent', 'llm') GROUP BY project_id, trace_id, category, name`,
+  `INSERT OR IGNORE INTO session_terms (project_id, trace_id, kind, value, first_ns)
+     SELECT s.project_id, s.trace_id, 'service', json_extract(r.attributes, '$."service.name"') AS v, min(s.start_ns)
+     FROM spans s JOIN resources r ON r.id = s.resource_id WHERE typeof(v) = 'text' GROUP BY s.project_id, s.trace_id, v`,
+  `UPDATE sessions SET errors = (SELECT count(*) FROM spans WHERE spans.project_id = sessions.project_id AND spans.trace_id = sessions.trace_id
+     AND spans.status_code = 2 AND spans.category NOT IN ('session', 'turn'))`,
+];
+
+const MODEL_KEYS = new KeySet([GEN_AI_RESPONSE_MODEL, GEN_AI_REQUEST_MODEL]);
+
+function addModels(db: DatabaseSync): void {
+  const rows = db.prepare("SELECT project_id, trace_id, CAST(start_ns AS TEXT) AS start_ns, body FROM spans WHERE category = 'llm'");
+  const put = db.prepare(
+    `INSERT INTO session_terms (project_id, trace_id, kind, value, first_ns) VALUES (?, ?, 'model', ?, ?)
+     ON CONFLICT (project_id, trace_id, kind, value) DO UPDATE SET first_ns = min(first_ns, excluded.first_ns)`,
+  );
+  for (const row of rows.iterate() as Iterable<{ project_id: string; trace_id: string; start_ns: string; body: Uint8Array }>) {
+    const buf = Buffer.from(row.body.buffer, row.body.byteOffset, row.body.byteLength);
+    let a: Record<string, unknown>;
+    try {
+      a = scanSpan(buf, 0, buf.length, MODEL_KEYS).attributes;
+    } catch {
+      continue; // as in refileTurns: a damaged row stays as it is
+    }
+    const m = a[GEN_AI_RESPONSE_MODEL] ?? a[GEN_AI_REQUEST_MODEL];
+    if (typeof m === 'string' && m !== '') put.run(row.project_id, row.trace_id, m, BigInt(row.start_ns));
+  }
+}
+
 /** Brings a database of an earlier schema version (1 or later) to `to`. */
 export function migrate(db: DatabaseSync, to: number): void {
   transaction(
@@ -79,6 +119,10 @@ export function migrate(db: DatabaseSync, to: number): void {
       if (from < 2) {
         for (const sql of TO_2) db.exec(sql);
         refileTurns(db);
+      }
+      if (from < 3) {
+        for (const sql of TO_3) db.exec(sql);
+        addModels(db);
       }
       db.exec(`PRAGMA user_version = ${to}`);
     },

@@ -4,8 +4,29 @@
  */
 
 // 2: sessions count their turns (resumed requests) and take the end state of whichever request ended last.
-export const SCHEMA_VERSION = 2;
-export const OWN_TABLES = ['meta', 'projects', 'api_keys', 'spans', 'resources', 'sessions', 'metric_points'];
+// 3: each session's distinct span names, services and models (session_terms), for search and filters;
+//    a session's errors no longer count its own session and turn spans (their state is the end state).
+export const SCHEMA_VERSION = 3;
+export const OWN_TABLES = ['meta', 'projects', 'api_keys', 'spans', 'resources', 'sessions', 'metric_points', 'session_terms'];
+
+/**
+ * What the session list searches and filters on besides the session row, one row per distinct
+ * (session, kind, value), kept at ingest: `span` (every span name), `service` (the spans'
+ * `service.name`), `model` (LLM spans' model), `agent` and `llm` (names of agent and LLM spans,
+ * for the default name of an unnamed session), each with the earliest start it was seen at.
+ * Searching a session's span names then reads its few distinct names, not its spans.
+ */
+export const SESSION_TERMS = `
+CREATE TABLE IF NOT EXISTS session_terms (
+  project_id TEXT NOT NULL,
+  trace_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  value TEXT NOT NULL,
+  first_ns INTEGER NOT NULL,
+  PRIMARY KEY (project_id, trace_id, kind, value)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS session_terms_by_value ON session_terms (project_id, kind, value);
+`;
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -80,6 +101,7 @@ CREATE TABLE IF NOT EXISTS sessions (
 );
 CREATE INDEX IF NOT EXISTS sessions_by_start ON sessions (project_id, start_ns DESC);
 CREATE INDEX IF NOT EXISTS sessions_by_session_id ON sessions (project_id, session_id);
+${SESSION_TERMS}
 CREATE TABLE IF NOT EXISTS metric_points (
   id INTEGER PRIMARY KEY,
   project_id TEXT NOT NULL,
@@ -113,5 +135,14 @@ CREATE INDEX IF NOT EXISTS metric_points_by_name ON metric_points (project_id, n
 // integer column holds what the server computed itself (row ids, counts, 0/1 flags, its clock in ms).
 export const SPAN_COLUMNS =
   'trace_id, span_id, parent_span_id, name, CAST(kind AS REAL) AS kind, CAST(start_ns AS TEXT) AS start_ns, CAST(end_ns AS TEXT) AS end_ns, CAST(status_code AS REAL) AS status_code, body, (SELECT attributes FROM resources WHERE resources.id = spans.resource_id) AS resource, scope_name, scope_version, category, input_tokens, output_tokens, cost_usd';
+// The first agent span's name, else the first LLM call's, for a session whose root gave none of its
+// own (the SDK's default `session`, or a turn's `turn`, or no root yet).
+const firstTerm = (kind: string): string =>
+  `(SELECT t.value FROM session_terms t WHERE t.project_id = sessions.project_id AND t.trace_id = sessions.trace_id AND t.kind = '${kind}' ORDER BY t.first_ns, t.value LIMIT 1)`;
+export const DISPLAY_NAME = `CASE WHEN name IS NULL OR (name IN ('session', 'turn') AND (root_is_session_span = 1 OR has_root = 0))
+  THEN coalesce(${firstTerm('agent')}, ${firstTerm('llm')}, name, session_id, trace_id) ELSE name END`;
+const terms = (kind: string): string =>
+  `(SELECT json_group_array(value) FROM (SELECT t.value FROM session_terms t WHERE t.project_id = sessions.project_id AND t.trace_id = sessions.trace_id AND t.kind = '${kind}' ORDER BY t.value))`;
 export const SESSION_COLUMNS =
+  `${DISPLAY_NAME} AS display_name, root_is_session_span, ${terms('service')} AS services, ${terms('model')} AS models, ` +
   'trace_id, has_root, root_span_id, session_id, name, tags, end_state, end_reason, service_name, CAST(root_start_ns AS TEXT) AS root_start_ns, CAST(root_end_ns AS TEXT) AS root_end_ns, CAST(root_status_code AS REAL) AS root_status_code, CAST(start_ns AS TEXT) AS start_ns, CAST(end_ns AS TEXT) AS end_ns, span_count, llm_calls, tool_calls, errors, input_tokens, output_tokens, cost_usd, updated_ms, turns';

@@ -43,10 +43,11 @@ function arrays(stmt) {
 }
 // Rows come as arrays (no object per row: a million of them made most of a first load's garbage)
 // and the category as a small number.
-const COLUMNS = "rowid, span_id, parent_span_id, CAST(start_ns AS REAL), CAST(end_ns AS REAL), CASE category WHEN 'llm' THEN 1 WHEN 'tool' THEN 2 WHEN 'turn' THEN 3 ELSE 0 END, CAST(status_code AS REAL), input_tokens, output_tokens, cost_usd";
+const COLUMNS = "rowid, span_id, parent_span_id, CAST(start_ns AS REAL), CAST(end_ns AS REAL), CASE category WHEN 'llm' THEN 1 WHEN 'tool' THEN 2 WHEN 'turn' THEN 3 WHEN 'session' THEN 4 ELSE 0 END, CAST(status_code AS REAL), input_tokens, output_tokens, cost_usd";
 const LLM = 1;
 const TOOL = 2;
 const TURN = 3;
+const SESSION = 4;
 const [SEQ, SPAN_ID, PARENT_ID, START, END, CATEGORY, STATUS, INPUT_TOKENS, OUTPUT_TOKENS, COST] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 // The whole session, through its primary key, in span id order.
 const firstLoad = arrays(db.prepare(`SELECT ${COLUMNS} FROM spans WHERE project_id = ? AND trace_id = ? AND span_id > ? ORDER BY span_id LIMIT ${CHUNK}`));
@@ -121,7 +122,8 @@ function add(S, rows) {
     t.spans++;
     if (cat === LLM) t.llmCalls++;
     if (cat === TOOL) t.toolCalls++;
-    if (r[STATUS] === 2) t.errors++;
+    // As write-worker.js counts them: the session's own root and turn spans carry its end state.
+    if (r[STATUS] === 2 && cat !== SESSION && cat !== TURN) t.errors++;
     t.inputTokens += r[INPUT_TOKENS] || 0;
     t.outputTokens += r[OUTPUT_TOKENS] || 0;
     t.costUsd += r[COST] || 0;

@@ -24,6 +24,23 @@ export interface SessionSummary {
   sessionId: string | null;
   /** The root span's name; until it arrives, the first turn's `session.id`. */
   name: string | null;
+  /**
+   * What the viewer calls it: `name`, unless the session gave none of its own (the SDK's default
+   * `session`, or none yet); then its first agent span's name, else its first LLM call's, else
+   * its session id or trace id.
+   */
+  displayName: string;
+  /**
+   * False for spans recorded outside any session: a trace whose root span is not an agentops
+   * session span (a tool called with no session open, say). Such a trace has no end state; its
+   * root's status is `rootStatus`.
+   */
+  inSession: boolean;
+  /** The root span's status (`UNSET`, `OK`, `ERROR`), null until it arrives. */
+  rootStatus: 'UNSET' | 'OK' | 'ERROR' | null;
+  /** The `service.name` of its spans, and the models its LLM calls used, sorted. */
+  services: string[];
+  models: string[];
   tags: string[];
   /** The end state of the request that ended last: the root span's or a turn's. */
   endState: string | null;
@@ -131,12 +148,24 @@ function sessionExtent(s: SessionRow): { start: string; end: string } {
   return { start: s.start_ns, end: s.end_ns };
 }
 
+const STATUS = ['UNSET', 'OK', 'ERROR'] as const;
+
+/** Costs leave the API rounded to a billionth of a dollar: sums of floats are not exact, and 7.349999999999999e-06 means 7.35e-06. */
+export function roundUsd(usd: number): number {
+  return Math.round(usd * 1e9) / 1e9;
+}
+
 export function sessionSummary(s: SessionRow): SessionSummary {
   const { start, end } = sessionExtent(s);
   return {
     traceId: s.trace_id,
     sessionId: s.session_id,
     name: s.name,
+    displayName: s.display_name,
+    inSession: !(s.has_root === 1 && s.root_is_session_span === 0 && s.turns === 0),
+    rootStatus: s.has_root === 1 ? (STATUS[s.root_status_code ?? 0] ?? 'UNSET') : null,
+    services: parseJson<string[]>(s.services, []),
+    models: parseJson<string[]>(s.models, []),
     tags: parseJson<string[]>(s.tags, []),
     endState: s.end_state,
     endReason: s.end_reason,
@@ -156,7 +185,7 @@ export function sessionSummary(s: SessionRow): SessionSummary {
       errors: s.errors,
       inputTokens: s.input_tokens,
       outputTokens: s.output_tokens,
-      costUsd: s.cost_usd,
+      costUsd: roundUsd(s.cost_usd),
     },
   };
 }
@@ -164,7 +193,7 @@ export function sessionSummary(s: SessionRow): SessionSummary {
 /** Totals counted from the spans themselves (by the session index thread; the detail page does not trust running sums). */
 export function totalsOf(counts: Omit<Totals, 'durationMs'>, session: SessionRow): Totals {
   const { start, end } = sessionExtent(session);
-  return { durationMs: durationMs(start, end), ...counts };
+  return { durationMs: durationMs(start, end), ...counts, costUsd: roundUsd(counts.costUsd) };
 }
 
 /**

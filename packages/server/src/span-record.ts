@@ -13,6 +13,8 @@ import {
   AGENTOPS_SPAN_KIND,
   AGENTOPS_TAGS,
   GEN_AI_OPERATION_NAME,
+  GEN_AI_REQUEST_MODEL,
+  GEN_AI_RESPONSE_MODEL,
   GEN_AI_USAGE_INPUT_TOKENS,
   GEN_AI_USAGE_OUTPUT_TOKENS,
   SESSION_ID,
@@ -53,6 +55,10 @@ export interface SpanRecord {
   inputTokens: number | null;
   outputTokens: number | null;
   costUsd: number | null;
+  /** The resource's `service.name`, for the session list's service filter. */
+  serviceName: string | null;
+  /** An LLM span's model (the one that answered, else the one asked for). */
+  model: string | null;
   root: RootInfo | null;
   /** For a turn span (`agentops.span.kind=turn`, with a parent: the session span, arrived or not). */
   turn: RootInfo | null;
@@ -63,6 +69,8 @@ export const SPAN_RECORD_KEYS = new KeySet([
   AGENTOPS_SPAN_KIND,
   AGENTOPS_EVENT_TYPE,
   GEN_AI_OPERATION_NAME,
+  GEN_AI_REQUEST_MODEL,
+  GEN_AI_RESPONSE_MODEL,
   GEN_AI_USAGE_INPUT_TOKENS,
   GEN_AI_USAGE_OUTPUT_TOKENS,
   AGENTOPS_LLM_COST_USD,
@@ -112,6 +120,11 @@ export function categoryOf(attributes: Record<string, unknown>, parentSpanId: st
   return parentSpanId === undefined ? 'session' : 'other';
 }
 
+function modelOf(a: Record<string, unknown>): string | null {
+  const m = a[GEN_AI_RESPONSE_MODEL] ?? a[GEN_AI_REQUEST_MODEL];
+  return typeof m === 'string' && m !== '' ? m : null;
+}
+
 function sessionInfo(a: Record<string, unknown>, name: string, serviceName: unknown): RootInfo {
   const tags = a[AGENTOPS_TAGS];
   const sessionId = a[SESSION_ID];
@@ -158,6 +171,8 @@ export function toSpanRecord(
     inputTokens: count(a[GEN_AI_USAGE_INPUT_TOKENS]),
     outputTokens: count(a[GEN_AI_USAGE_OUTPUT_TOKENS]),
     costUsd: count(a[AGENTOPS_LLM_COST_USD]),
+    serviceName: typeof where.serviceName === 'string' ? where.serviceName : null,
+    model: category === 'llm' ? modelOf(a) : null,
     root: s.parentSpanId === undefined ? info : null,
     turn: s.parentSpanId !== undefined ? info : null,
   };

@@ -30,6 +30,12 @@ export interface KeyOwner {
  * end state of the request that ended last, and running totals of every span stored.
  */
 export interface SessionRow {
+  /** Computed by the read (schema.ts, DISPLAY_NAME): the name the viewer shows. */
+  display_name: string;
+  root_is_session_span: number;
+  /** JSON arrays of the session's services and models (from session_terms). */
+  services: string;
+  models: string;
   trace_id: string;
   has_root: number;
   root_span_id: string | null;
@@ -96,16 +102,6 @@ export interface MetricPointRow {
   explicit_bounds: string | null;
   resource: string;
   scope_name: string;
-}
-
-export interface SessionFilter {
-  tag?: string;
-  /** `Success`, `Fail`, `Indeterminate`, or `running` (neither the root span nor a turn span yet). */
-  endState?: string;
-  fromNs?: bigint;
-  toNs?: bigint;
-  limit: number;
-  offset: number;
 }
 
 /** Spans and metric points of one project, as the write queue hands them over. */

@@ -9,11 +9,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
 import { SCHEMA, SCHEMA_VERSION, OWN_TABLES, SESSION_COLUMNS, SPAN_COLUMNS } from './schema';
 import { migrate } from './schema-migration';
 import { AgentOpsServerError } from './server-error';
-import type { KeyOwner, MetricPointRow, Project, ProjectWithKeys, PruneCounts, SessionFilter, SessionRow, SpanRow, WriteBatch } from './storage-rows';
+import type { KeyOwner, MetricPointRow, Project, ProjectWithKeys, PruneCounts, SessionRow, SpanRow, WriteBatch } from './storage-rows';
 import { transaction } from './transaction';
 
 // Node's built-in SQLite, loaded without its experimental-feature warning (load-sqlite.js).
@@ -236,33 +236,6 @@ export class Storage {
   // Spans and metric points are written by write-worker.js, on its own thread and connection.
 
   // ---- reads, always within one project ----
-
-  listSessions(projectId: string, f: SessionFilter): { rows: SessionRow[]; total: number } {
-    const where = ['project_id = ?'];
-    const args: SQLInputValue[] = [projectId];
-    if (f.tag !== undefined) {
-      where.push('EXISTS (SELECT 1 FROM json_each(sessions.tags) WHERE json_each.value = ?)');
-      args.push(f.tag);
-    }
-    if (f.endState === 'running') where.push('has_root = 0 AND turns = 0');
-    else if (f.endState !== undefined) {
-      where.push('end_state = ?');
-      args.push(f.endState);
-    }
-    if (f.fromNs !== undefined) {
-      where.push('start_ns >= ?');
-      args.push(f.fromNs);
-    }
-    if (f.toNs !== undefined) {
-      where.push('start_ns < ?');
-      args.push(f.toNs);
-    }
-    const clause = where.join(' AND ');
-    // The filter is built from fixed fragments only; values are always bound parameters.
-    const rows = this.db.prepare(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE ${clause} ORDER BY start_ns DESC, trace_id LIMIT ? OFFSET ?`).all(...args, f.limit, f.offset) as unknown as SessionRow[];
-    const total = (this.db.prepare(`SELECT count(*) AS n FROM sessions WHERE ${clause}`).get(...args) as { n: number }).n;
-    return { rows, total };
-  }
 
   getSession(projectId: string, traceId: string): SessionRow | undefined {
     return this.stmt.getSession.get(projectId, traceId) as SessionRow | undefined;

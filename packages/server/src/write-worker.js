@@ -40,6 +40,12 @@ const upsertSession = db.prepare(
      input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
      cost_usd = cost_usd + excluded.cost_usd, updated_ms = excluded.updated_ms`,
 );
+// A session's distinct span names, services and models (schema.ts, SESSION_TERMS), each with the
+// earliest start it was seen at.
+const upsertTerm = db.prepare(
+  `INSERT INTO session_terms (project_id, trace_id, kind, value, first_ns) VALUES (?, ?, ?, ?, ?)
+   ON CONFLICT (project_id, trace_id, kind, value) DO UPDATE SET first_ns = min(first_ns, excluded.first_ns) WHERE excluded.first_ns < first_ns`,
+);
 // What root and turn spans say about their session: name, end state, turn count.
 const rollup = prepareSessionRollup(db);
 const insertPoint = db.prepare(
@@ -59,6 +65,14 @@ function writeOne(b) {
   // A view over the request's bytes (copied once to this thread); each span binds its own range.
   const body = Buffer.from(b.body.buffer, b.body.byteOffset, b.body.byteLength);
   const newTurns = [];
+  // Deduplicated per batch first: most spans of an agent repeat a few names, services and models.
+  const terms = new Map();
+  const term = (traceId, kind, value, ns) => {
+    const key = `${traceId}\n${kind}\n${value}`;
+    const t = terms.get(key);
+    if (t === undefined) terms.set(key, { traceId, kind, value, ns });
+    else if (ns < t.ns) t.ns = ns;
+  };
   for (const r of b.spans) {
     const inserted =
       insertSpan.run(
@@ -75,14 +89,21 @@ function writeOne(b) {
     // A span sent twice (a retry after a lost answer) is stored once and counted once.
     if (!inserted) continue;
     if (r.turn !== null) newTurns.push(r);
+    term(r.traceId, 'span', r.name, r.startNs);
+    if (r.serviceName !== null) term(r.traceId, 'service', r.serviceName, r.startNs);
+    if (r.model !== null) term(r.traceId, 'model', r.model, r.startNs);
+    if (r.category === 'agent' || r.category === 'llm') term(r.traceId, r.category, r.name, r.startNs);
     d.spans++;
     if (r.category === 'llm') d.llm++;
     if (r.category === 'tool') d.tool++;
-    if (r.statusCode === 2) d.errors++;
+    // The session's own spans (its root and turns) carry its end state, shown on its own: a
+    // session ended Fail is not one more error on top of the spans that failed.
+    if (r.statusCode === 2 && r.category !== 'session' && r.category !== 'turn') d.errors++;
     d.input += r.inputTokens ?? 0;
     d.output += r.outputTokens ?? 0;
     d.cost += r.costUsd ?? 0;
   }
+  for (const t of terms.values()) upsertTerm.run(p, t.traceId, t.kind, t.value, t.ns);
   for (const [traceId, d] of deltas) upsertSession.run(p, traceId, d.start, d.end, d.spans, d.llm, d.tool, d.errors, d.input, d.output, d.cost, now);
   for (const r of b.spans) if (r.root !== null) rollup.root(p, r);
   for (const r of newTurns) rollup.turn(p, r);

@@ -78,8 +78,8 @@ describe('a conversation served by two processes, in the local backend', () => {
       spans: 5,
       llmCalls: 2,
       toolCalls: 1,
-      // The failed tool call, and the turn that ended as Fail.
-      errors: 2,
+      // The failed tool call; the turn that ended as Fail is the end state, shown on its own.
+      errors: 1,
       inputTokens: 12,
       outputTokens: 5,
       costUsd: expect.closeTo(cost, 12),

@@ -3,7 +3,8 @@
  * fixtures/database-v1.sql) opens and works: it is upgraded in place, once; the turn spans it held
  * are counted and filed as turns; its conversations show the end state of their latest request and
  * a conversation of turns only is named by its session id, not running; its API key still works;
- * spans sent afterwards are stored and rolled up by the new rules. A database of a later version is
+ * its sessions are found by their span names, services and models, and count as errors the failed
+ * spans but not their own Fail state; spans sent afterwards are stored and rolled up by the new rules. A database of a later version is
  * refused.
  */
 import { readFileSync } from 'node:fs';
@@ -51,8 +52,8 @@ describe('a database written by schema version 1', () => {
     expect(userVersion(db.file)).toBe(1);
     const oldKey = /'(aol_[^']+)'/.exec(V1)![1];
     server = await startServer({ port: 0, dbPath: db.file });
-    expect(SCHEMA_VERSION).toBe(2);
-    expect(userVersion(db.file)).toBe(2);
+    expect(SCHEMA_VERSION).toBe(3);
+    expect(userVersion(db.file)).toBe(3);
     expect(server.apiKey).toBe(oldKey);
 
     // The first request, then a resumed one that ended later as Fail: one session of two turns.
@@ -62,7 +63,14 @@ describe('a database written by schema version 1', () => {
     expect(both).toMatchObject({ sessionId: 'conv-v1-both', name: 'support chat', turns: 2, rootArrived: true, running: false, endState: 'Fail', endReason: 'refund refused' });
     const start = bothSpans.map((s) => BigInt(s.startTimeUnixNano)).reduce((a, b) => (b < a ? b : a));
     const end = bothSpans.map((s) => BigInt(s.endTimeUnixNano)).reduce((a, b) => (b > a ? b : a));
-    expect(both!.totals).toMatchObject({ durationMs: Number(end - start) / 1e6, spans: 5, llmCalls: 2, toolCalls: 1, errors: 2, inputTokens: 12, outputTokens: 5 });
+    // Errors are the failed tool call only: the turn that ended Fail is the session's end state.
+    expect(both!.totals).toMatchObject({ durationMs: Number(end - start) / 1e6, spans: 5, llmCalls: 2, toolCalls: 1, errors: 1, inputTokens: 12, outputTokens: 5 });
+    // Its services, models and span names were gathered from the stored spans: the list finds it by them.
+    expect(both).toMatchObject({ services: ['agentops-app'], models: ['gpt-4o-mini'], inSession: true });
+    for (const q of ['q=issue_refund', 'model=gpt-4o-mini', 'service=agentops-app']) {
+      const found = await getJson<{ sessions: Array<{ traceId: string }> }>(server, `/api/sessions?${q}`);
+      expect(found.sessions.map((s) => s.traceId)).toContain(BOTH);
+    }
 
     // A resumed request alone: named by its conversation, with its end state, not running.
     const [alone] = await listed(server, TURN_ONLY);
@@ -87,7 +95,7 @@ describe('a database written by schema version 1', () => {
     const before = await listed(server!, BOTH);
     await server!.close();
     server = await startServer({ port: 0, dbPath: db.file });
-    expect(userVersion(db.file)).toBe(2);
+    expect(userVersion(db.file)).toBe(3);
     expect(await listed(server, BOTH)).toEqual(before);
   });
 });

@@ -20,13 +20,22 @@ const main = document.getElementById('main');
 let view = null; // { traceId, rowCount, startMs, endMs, pages: Map<number, row[]>, loading: Map<number, Promise>, gen }
 let selectedSpanId = null;
 
+// A trace id or session UUID that is not stored may still arrive; anything else names no session
+// that is stored, and is most likely mistyped.
+function notArrived(id) {
+  if (/^[0-9a-f]{32}$/i.test(id) || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
+    return h('p', { class: 'muted', id: 'not-found' }, `Session ${id} has not arrived yet.`);
+  }
+  return h('p', { class: 'error-text', id: 'not-found' }, `"${id}" is not a trace id (32 hex digits), a session UUID, or the session.id of a stored session.`);
+}
+
 export async function sessionPage(traceId, first) {
   let data;
   try {
     data = await api(`/api/sessions/${encodeURIComponent(traceId)}?limit=0`);
   } catch (e) {
     if (e.status === 404) {
-      main.replaceChildren(h('p', {}, h('a', { href: '/sessions', onclick: (ev) => { ev.preventDefault(); navigate('/sessions'); } }, '← all sessions')), h('p', { class: 'muted' }, `Session ${traceId} has not arrived yet.`));
+      main.replaceChildren(h('p', {}, h('a', { href: '/sessions', onclick: (ev) => { ev.preventDefault(); navigate('/sessions'); } }, '← all sessions')), notArrived(traceId));
       refreshIn(() => sessionPage(traceId, false).catch(() => undefined), SESSION_REFRESH_MS);
       return;
     }

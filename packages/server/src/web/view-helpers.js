@@ -17,17 +17,43 @@ export function h(tag, attrs, ...children) {
   return el;
 }
 
+// Numbers as people read them. Durations: in the largest unit under which they are at least 1
+// (µs, ms, s), with 3 significant digits; a minute and over as `2 min 5 s`, an hour and over as
+// `1 h 20 min`.
+function sig3(x) {
+  const digits = x >= 100 ? 0 : x >= 10 ? 1 : 2;
+  const t = x.toFixed(digits);
+  return digits === 0 ? t : t.replace(/\.?0+$/, '');
+}
 export function fmtMs(ms) {
   if (ms === null || ms === undefined || !isFinite(ms)) return '-';
-  if (ms < 1) return `${ms.toFixed(2)} ms`;
-  if (ms < 1000) return `${ms.toFixed(ms < 10 ? 1 : 0)} ms`;
-  if (ms < 60000) return `${(ms / 1000).toFixed(2)} s`;
-  return `${Math.floor(ms / 60000)} m ${Math.round((ms % 60000) / 1000)} s`;
+  if (ms <= 0) return '0 ms';
+  if (ms < 0.9995) return `${sig3(ms * 1000)} µs`;
+  if (ms < 999.5) return `${sig3(ms)} ms`;
+  if (ms < 59_950) return `${sig3(ms / 1000)} s`;
+  if (ms < 3_570_000) {
+    const s = Math.round(ms / 1000);
+    return `${Math.floor(s / 60)} min ${s % 60} s`;
+  }
+  const min = Math.round(ms / 60_000);
+  return `${Math.floor(min / 60)} h ${min % 60} min`;
 }
+// Money with its currency: under a dollar to 3 significant digits ($0.000133 USD, $0.0123 USD,
+// $0.50 USD), from a dollar on to the cent with thousands separators ($1,234.56 USD). Never in
+// exponent notation, never the float's noise (0.00013304999999999998).
 export function fmtCost(usd) {
-  if (!usd) return '$0';
-  return usd < 0.01 ? `$${usd.toFixed(6)}` : `$${usd.toFixed(4)}`;
+  if (usd === null || usd === undefined || typeof usd !== 'number' || !isFinite(usd)) return '-';
+  if (usd === 0) return '$0 USD';
+  const abs = Math.abs(usd);
+  let text;
+  if (abs >= 0.995) text = abs.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  else {
+    const decimals = Math.min(20, Math.max(2, 2 - Math.floor(Math.log10(abs))));
+    text = abs.toFixed(decimals).replace(/(\.\d\d\d*?)0+$/, '$1');
+  }
+  return `${usd < 0 ? '-' : ''}$${text} USD`;
 }
+// Token counts and other counts, with thousands separators.
 export function fmtInt(n) {
   return Number(n || 0).toLocaleString('en-US');
 }
@@ -37,5 +63,10 @@ export function fmtTime(iso) {
 }
 export function stateBadge(s) {
   if (s.running) return h('span', { class: 'state running' }, 'running');
+  // Spans recorded outside any session have no end state: their root span's status stands for it.
+  if (s.inSession === false) {
+    const label = s.rootStatus === 'ERROR' ? 'Error' : s.rootStatus === 'OK' ? 'OK' : 'Ended';
+    return h('span', { class: `state ${s.rootStatus === 'ERROR' ? 'Fail' : 'ended'}`, title: `no session: the root span's status is ${s.rootStatus}` }, label);
+  }
   return s.endState ? h('span', { class: `state ${s.endState}` }, s.endState) : h('span', { class: 'muted' }, '-');
 }

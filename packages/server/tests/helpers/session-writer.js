@@ -44,8 +44,8 @@ function writeSession(server, traceId, spans, shape, options = {}) {
       db.prepare('INSERT INTO sessions (project_id, trace_id, start_ns, end_ns, span_count, updated_ms) VALUES (?, ?, ?, ?, ?, ?)').run(p, traceId, START_NS, end, spans - 1, Date.now());
     } else {
       db.prepare(
-        `INSERT INTO sessions (project_id, trace_id, has_root, root_span_id, name, start_ns, end_ns, root_start_ns, root_end_ns, span_count, updated_ms)
-         VALUES (?, ?, 1, ?, 'written', ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO sessions (project_id, trace_id, has_root, root_is_session_span, root_span_id, name, start_ns, end_ns, root_start_ns, root_end_ns, span_count, updated_ms)
+         VALUES (?, ?, 1, 1, ?, 'written', ?, ?, ?, ?, ?, ?)`,
       ).run(p, traceId, spanIdOf(1), START_NS, end, START_NS, end, spans, Date.now());
     }
     db.exec('COMMIT');
