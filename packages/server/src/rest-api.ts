@@ -93,6 +93,7 @@ async function sessionApi(storage: Storage, index: SessionIndex, p: string, trac
     const rows = spans.map((span, i) => ({
       depth: w.depths[i],
       turn: w.turns[i] || null,
+      position: w.positions?.[i] ?? 0,
       children: w.children?.[i] ?? 0,
       open: w.open?.[i] ?? true,
       match: w.match?.[i] ?? false,

@@ -335,14 +335,14 @@ function answer(m) {
       for (let k = 0; k < S.n; k++) {
         const i = S.order[k];
         if (m.marks === 'errors' ? S.err[i] === 0 : got.match[k] === 0) continue;
-        if (total++ < m.limit) marks.push({ spanId: S.ids[i], row: got.view.rowOf(k) });
+        if (total++ < m.limit) marks.push({ spanId: S.ids[i], position: k, row: got.view.rowOf(k) });
       }
     }
     return { ...out, offset: 0, total, marks };
   }
   const from = Math.min(m.offset, rowCount);
   const to = Math.min(from + m.limit, rowCount);
-  const rows = { ids: [], depths: [], turns: [], seqs: [], children: [], open: [], match: [], errorsBelow: [] };
+  const rows = { ids: [], depths: [], turns: [], seqs: [], positions: [], children: [], open: [], match: [], errorsBelow: [] };
   for (let r = from; r < to; r++) {
     const k = got.view.posAt(r);
     const i = S.order[k];
@@ -350,6 +350,7 @@ function answer(m) {
     rows.depths.push(S.depth[k]);
     rows.turns.push(S.turnOf.get(i) || 0);
     rows.seqs.push(S.seqOf[i]);
+    rows.positions.push(k);
     rows.children.push(S.shape.children[k]);
     rows.open.push(got.view.isOpen(k));
     rows.match.push(got.match === null ? false : got.match[k] === 1);

@@ -59,6 +59,8 @@ export interface IndexWindow {
   /** Spans with status ERROR. */
   errorSpans: number;
   /** For `tree`: each row's children (all of them, open or not), whether it is open, matches the filter, and its ERROR spans under it. */
+  /** For `tree`: each row's place in the whole tree, depth first, whatever is closed or filtered. */
+  positions?: number[];
   children?: number[];
   open?: boolean[];
   match?: boolean[];
@@ -70,7 +72,7 @@ export interface IndexWindow {
   matchCount?: number | null;
   /** For `marks`: all that were found, and the first `limit` of them. */
   total?: number;
-  marks?: Array<{ spanId: string; row: number | null }>;
+  marks?: Array<{ spanId: string; position: number; row: number | null }>;
 }
 
 type Reply = (IndexWindow & { id: number; ok: true }) | { id: number; ok: false; message: string };
