@@ -187,15 +187,30 @@ async function selectRow(i) {
 
 // j / k: the next or previous row shown; from the top row on screen when the selection is not shown.
 function step(d) {
-  if (view === null) return;
+  return queued(() => stepNow(d));
+}
+
+function stepNow(d) {
+  if (view === null) return undefined;
   const at = selectedRow();
-  if (at === -1) selectRow(visibleRows(document.getElementById('wf-body'))[0] + (d > 0 ? SPARE : 0));
-  else selectRow(at + d);
+  if (at === -1) return selectRow(visibleRows(document.getElementById('wf-body'))[0] + (d > 0 ? SPARE : 0));
+  return selectRow(at + d);
 }
 
 // The next (d = 1) or previous (d = -1) mark after the selection, in tree order, round at the ends.
 // A mark under a closed row opens the rows above it first (the server says which, in `toggle`).
-async function jump(marks, d) {
+// One move at a time: a second key press waits for the first (a jump may reload the view).
+let moving = Promise.resolve();
+function queued(fn) {
+  moving = moving.then(fn, fn).catch(() => undefined);
+  return moving;
+}
+
+function jump(marks, d) {
+  return queued(() => jumpNow(marks, d));
+}
+
+async function jumpNow(marks, d) {
   if (view === null || marks.length === 0) return;
   let k = d > 0 ? marks.findIndex((m) => m.position > selectedPosition) : marks.findLastIndex((m) => m.position < selectedPosition);
   if (k === -1) k = d > 0 ? 0 : marks.length - 1;
@@ -288,13 +303,13 @@ function spanRow(row, top) {
             }
             setTreeView(() => undefined);
           },
-        }, open ? '▾' : '▸')
+        }, open ? '-' : '+')
         : h('span', { class: 'wf-toggle-space' }),
       h('span', { class: `cat c-${span.category}` }),
       isError ? h('span', { class: 'err-mark', 'aria-label': 'error' }, '✗') : null,
       turn ? h('span', { class: 'turn-mark' }, `turn ${turn}`) : null,
       h('span', { class: 'name' }, span.name),
-      !open && errorsBelow > 0 ? h('span', { class: 'err-below', title: `${errorsBelow} error spans under this row` }, `✗ ${fmtInt(errorsBelow)}`) : null,
+      !open && errorsBelow > 0 ? h('span', { class: 'err-below', title: `${errorsBelow} error spans under this row` }, `${fmtInt(errorsBelow)} ${errorsBelow === 1 ? 'error' : 'errors'} inside`) : null,
     ),
     h('div', { class: 'wf-track' }, h('div', { class: `wf-bar c-${span.category}`, style: `left:${left}%;width:${width}%` }), durationLabel(span.durationMs, left, width)),
   );
@@ -376,12 +391,12 @@ function renderSession(data, first, changed) {
         ['Spans', fmtInt(t.spans)],
         ['LLM calls', fmtInt(t.llmCalls)],
         ['Tool calls', fmtInt(t.toolCalls)],
-        ['Error spans', h('span', { id: 'error-spans' }, fmtInt(data.errorSpans ?? t.errors))],
-        ['End state', h('span', { id: 'end-state' }, stateBadge(s))],
+        ['Error spans', fmtInt(data.errorSpans ?? t.errors), 'error-spans'],
+        ['End state', stateBadge(s), 'end-state'],
         ['Input tokens', fmtInt(t.inputTokens)],
         ['Output tokens', fmtInt(t.outputTokens)],
         ['Cost', fmtCost(t.costUsd)],
-      ].map(([k, v]) => h('div', {}, h('b', {}, v), h('span', {}, k))),
+      ].map(([k, v, id]) => h('div', {}, h('b', { id }, v), h('span', {}, k))),
     ),
   );
   const total = Math.max(view.endMs - view.startMs, 0.001);
@@ -452,8 +467,8 @@ function treeTools(data) {
         'span',
         { class: 'match-nav' },
         h('span', { id: 'match-count' }, `${fmtInt(view.matchTotal)} ${view.matchTotal === 1 ? 'match' : 'matches'}`),
-        h('button', { type: 'button', id: 'match-prev', title: 'previous match (N)', disabled: matchMarks.length === 0, onclick: () => jump(matchMarks, -1) }, '↑'),
-        h('button', { type: 'button', id: 'match-next', title: 'next match (n)', disabled: matchMarks.length === 0, onclick: () => jump(matchMarks, 1) }, '↓'),
+        h('button', { type: 'button', id: 'match-prev', title: 'previous match (N)', disabled: matchMarks.length === 0, onclick: () => jump(matchMarks, -1) }, 'Previous'),
+        h('button', { type: 'button', id: 'match-next', title: 'next match (n)', disabled: matchMarks.length === 0, onclick: () => jump(matchMarks, 1) }, 'Next'),
         h('button', { type: 'button', id: 'clear-search', onclick: () => setTreeView((t) => { t.q = ''; t.category = ''; }) }, 'Clear'),
       )
       : null,
@@ -461,8 +476,8 @@ function treeTools(data) {
       'span',
       { class: 'error-nav' },
       h('span', { id: 'error-count', class: errors > 0 ? 'errors-count' : 'muted' }, `${fmtInt(errors)} error ${errors === 1 ? 'span' : 'spans'}`),
-      h('button', { type: 'button', id: 'error-prev', title: 'previous error (E)', disabled: errors === 0, onclick: () => jump(errorMarks, -1) }, '← error'),
-      h('button', { type: 'button', id: 'error-next', title: 'next error (e)', disabled: errors === 0, onclick: () => jump(errorMarks, 1) }, 'error →'),
+      h('button', { type: 'button', id: 'error-prev', title: 'previous error (E)', disabled: errors === 0, onclick: () => jump(errorMarks, -1) }, 'Previous error'),
+      h('button', { type: 'button', id: 'error-next', title: 'next error (e)', disabled: errors === 0, onclick: () => jump(errorMarks, 1) }, 'Next error'),
     ),
     notice ? h('span', { class: 'note', id: 'tree-notice' }, notice) : null,
     h('span', { class: 'muted keys' }, 'j / k: next / previous span · e: next error'),
