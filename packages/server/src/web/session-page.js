@@ -379,7 +379,7 @@ function renderSession(data, first, changed) {
     'div',
     { class: 'session-head' },
     h('p', {}, h('a', { href: '/sessions', id: 'back', onclick: (ev) => { ev.preventDefault(); navigate('/sessions'); } }, '← all sessions')),
-    h('h1', {}, s.name || s.traceId, ' ', stateBadge(s)),
+    h('h1', {}, s.name || s.traceId, ' ', h('span', { id: 'end-state', title: "the session's own end state" }, stateBadge(s))),
     h('div', { class: 'muted' }, `trace ${s.traceId}`, s.sessionId ? ` · session ${s.sessionId}` : '', ` · started ${fmtTime(s.startTime)}`, s.endReason ? ` · ${s.endReason}` : ''),
     h('div', {}, (Array.isArray(s.tags) ? s.tags : []).map((x) => h('span', { class: 'tag' }, x))),
     h(
@@ -392,7 +392,6 @@ function renderSession(data, first, changed) {
         ['LLM calls', fmtInt(t.llmCalls)],
         ['Tool calls', fmtInt(t.toolCalls)],
         ['Error spans', fmtInt(data.errorSpans ?? t.errors), 'error-spans'],
-        ['End state', stateBadge(s), 'end-state'],
         ['Input tokens', fmtInt(t.inputTokens)],
         ['Output tokens', fmtInt(t.outputTokens)],
         ['Cost', fmtCost(t.costUsd)],
