@@ -159,11 +159,19 @@ function scrollToRow(i) {
   const top = body.getBoundingClientRect().top + window.scrollY;
   const y = window.scrollY - top;
   // Rows under the sticky tool bar are not on screen.
-  const sticky = document.getElementById('wf-sticky');
-  const first = Math.ceil(Math.max(0, y + (sticky ? sticky.offsetHeight : 0)) * perPx);
+  const first = firstRowOnScreen();
   const last = Math.floor((y + window.innerHeight) * perPx) - 1;
-  if (i >= first && i <= last && y >= 0) return;
+  if (i >= first && i <= last) return;
   window.scrollTo(window.scrollX, Math.max(0, top + (i - window.innerHeight / 2 / ROW_H) / perPx));
+}
+
+// The first row fully on screen, below the sticky tool bar.
+function firstRowOnScreen() {
+  const body = document.getElementById('wf-body');
+  if (!body) return 0;
+  const sticky = document.getElementById('wf-sticky');
+  const y = -body.getBoundingClientRect().top + (sticky ? sticky.offsetHeight : 0);
+  return Math.min(Math.ceil(Math.max(0, y) * (view.rowCount / bodyPx())), Math.max(view.rowCount - 1, 0));
 }
 
 function select(row) {
@@ -193,7 +201,7 @@ function step(d) {
 function stepNow(d) {
   if (view === null) return undefined;
   const at = selectedRow();
-  if (at === -1) return selectRow(visibleRows(document.getElementById('wf-body'))[0] + (d > 0 ? SPARE : 0));
+  if (at === -1) return selectRow(firstRowOnScreen());
   return selectRow(at + d);
 }
 
