@@ -8,7 +8,9 @@
  *   GET /api/facets                     the services, models and tags the list filters can take
  *   GET /api/sessions/:id               ?offset=&limit=: the session, its totals, its span count and
  *                                       a window of its span tree (all of it for up to 1,000 spans)
- *   GET /api/sessions/:id/rows          ?offset=&limit=: a window of the tree as rows with their depth
+ *   GET /api/sessions/:id/rows          ?offset=&limit=: a window of the tree as rows with their depth;
+ *                                       ?open=&toggle=&q=&category=&status=&reveal=: of a view of it
+ *   GET /api/sessions/:id/marks         ?of=errors|matches: the ERROR spans or a filter's matches, with their rows
  *   GET /api/sessions/:id/spans         ?offset=&limit=: its spans, flat, by start time; or
  *                                       ?since=: the spans stored after a poll's `seq`, oldest first
  *   GET /api/metrics                    metric names with their point counts
@@ -22,6 +24,7 @@ import { roundUsd, sessionSummary, spanTree, spanView, totalsOf } from './sessio
 import type { Storage } from './storage';
 import { BadQuery, encodeCursor, intParam, sessionListQuery } from './session-list-query';
 import { sessionFacets, searchSessions } from './session-search';
+import { BadViewQuery, marksParam, treeViewQuery } from './tree-view-query';
 
 export interface ApiResult {
   status: number;
@@ -49,6 +52,7 @@ function resolveTraceId(storage: Storage, projectId: string, id: string): string
 export const MAX_TREE_WINDOW = 2000;
 export const MAX_ROWS_WINDOW = 1000;
 export const MAX_SPANS_WINDOW = 5000;
+export const MAX_MARKS = 10000;
 
 async function sessionApi(storage: Storage, index: SessionIndex, p: string, traceId: string, what: string | undefined, query: URLSearchParams): Promise<ApiResult | undefined> {
   const session = storage.getSession(p, traceId);
@@ -59,13 +63,31 @@ async function sessionApi(storage: Storage, index: SessionIndex, p: string, trac
   const extent = (w: IndexWindow) => ({ seq: w.seq, rowCount: w.rowCount, offset: w.offset, startMs: w.startMs, endMs: w.endMs });
   if (what === undefined) {
     const w = await ask('tree', 1000, MAX_TREE_WINDOW, 0);
-    return { status: 200, body: { session: sessionSummary(session), totals: totalsOf(w.totals, session), ...extent(w), limit: w.ids.length, tree: spanTree(views(w)) } };
+    return { status: 200, body: { session: sessionSummary(session), totals: totalsOf(w.totals, session), errorSpans: w.errorSpans, ...extent(w), limit: w.ids.length, tree: spanTree(views(w)) } };
   }
   if (what === 'rows') {
-    const w = await ask('tree', 200, MAX_ROWS_WINDOW);
+    const { view, reveal } = treeViewQuery(query);
+    const limit = intParam(query, 'limit', 200, 1, MAX_ROWS_WINDOW);
+    const w = await index.window(p, traceId, { order: 'tree', offset: intParam(query, 'offset', 0, 0, Number.MAX_SAFE_INTEGER), limit, since: 0, view, reveal });
     const spans = views(w);
-    const rows = spans.map((span, i) => ({ depth: w.depths[i], turn: w.turns[i] || null, span }));
-    return { status: 200, body: { traceId, ...extent(w), limit: rows.length, rows } };
+    const rows = spans.map((span, i) => ({
+      depth: w.depths[i],
+      turn: w.turns[i] || null,
+      position: w.positions?.[i] ?? 0,
+      children: w.children?.[i] ?? 0,
+      open: w.open?.[i] ?? true,
+      match: w.match?.[i] ?? false,
+      errorsBelow: w.errorsBelow?.[i] ?? 0,
+      span,
+    }));
+    const viewOf = { spanCount: w.spanCount, errorSpans: w.errorSpans, matchCount: w.matchCount ?? null, toggle: w.toggle ?? [], revealRow: w.revealRow ?? null };
+    return { status: 200, body: { traceId, ...extent(w), ...viewOf, limit: rows.length, rows } };
+  }
+  if (what === 'marks') {
+    const { view } = treeViewQuery(query);
+    const marks = marksParam(query);
+    const w = await index.window(p, traceId, { order: 'tree', offset: 0, limit: intParam(query, 'limit', 1000, 1, MAX_MARKS), since: 0, view, marks });
+    return { status: 200, body: { traceId, seq: w.seq, rowCount: w.rowCount, spanCount: w.spanCount, errorSpans: w.errorSpans, total: w.total ?? 0, marks: w.marks ?? [] } };
   }
   if (what === 'spans') {
     if (query.has('since')) {
@@ -135,7 +157,7 @@ export async function handleApi(storage: Storage, index: SessionIndex, caller: C
     }
     return notFound(pathname);
   } catch (err) {
-    if (err instanceof BadQuery) return bad(err.message);
+    if (err instanceof BadQuery || err instanceof BadViewQuery) return bad(err.message);
     if (err instanceof URIError) return bad(`malformed path ${JSON.stringify(pathname)}`);
     throw err;
   }

@@ -7,12 +7,19 @@
 // session may be one root with a million children or a chain a million deep. Plain CommonJS
 // JavaScript, like write-worker.js; the messages are typed in session-index.ts.
 //
-// in:  { id, projectId, traceId, order: 'tree' | 'start' | 'arrival', offset, limit, since }
-// out: { id, ok: true, seq, rowCount, startMs, endMs, totals, ids, depths, turns, seqs } | { id, ok: false, message }
+// The tree order is read through a view (tree-view.js): rows closed or open, a search and a kind
+// filter, and a span to reveal (its closed ancestors opened); or asked for its marks (the ERROR
+// spans, or the spans the filter matches) with the rows they are on.
+//
+// in:  { id, projectId, traceId, order: 'tree' | 'start' | 'arrival', offset, limit, since,
+//        view?: { open, toggle, q, categories, status }, reveal?, marks?: 'errors' | 'matches' }
+// out: { id, ok: true, seq, rowCount, spanCount, errorSpans, startMs, endMs, totals, ids, depths, turns, seqs,
+//        children, open, match, errorsBelow, toggle, revealRow, matchCount, marks } | { id, ok: false, message }
 'use strict';
 
 const { parentPort, workerData } = require('node:worker_threads');
 const { DatabaseSync } = require('./load-sqlite.js');
+const { buildView, closedAbove, shapeOf } = require('./tree-view.js');
 
 const db = new DatabaseSync(workerData.file, { readOnly: true });
 db.exec('PRAGMA busy_timeout = 2000');
@@ -43,11 +50,12 @@ function arrays(stmt) {
 }
 // Rows come as arrays (no object per row: a million of them made most of a first load's garbage)
 // and the category as a small number.
-const COLUMNS = "rowid, span_id, parent_span_id, CAST(start_ns AS REAL), CAST(end_ns AS REAL), CASE category WHEN 'llm' THEN 1 WHEN 'tool' THEN 2 WHEN 'turn' THEN 3 WHEN 'session' THEN 4 ELSE 0 END, CAST(status_code AS REAL), input_tokens, output_tokens, cost_usd";
-const LLM = 1;
-const TOOL = 2;
-const TURN = 3;
-const SESSION = 4;
+const CATEGORY_CODES = { other: 0, llm: 1, tool: 2, turn: 3, session: 4, action: 5, agent: 6, handoff: 7, guardrail: 8 };
+const COLUMNS = `rowid, span_id, parent_span_id, CAST(start_ns AS REAL), CAST(end_ns AS REAL), CASE category ${Object.entries(CATEGORY_CODES)
+  .filter(([, code]) => code !== 0)
+  .map(([name, code]) => `WHEN '${name}' THEN ${code}`)
+  .join(' ')} ELSE 0 END, CAST(status_code AS REAL), input_tokens, output_tokens, cost_usd`;
+const { llm: LLM, tool: TOOL, turn: TURN, session: SESSION } = CATEGORY_CODES;
 const [SEQ, SPAN_ID, PARENT_ID, START, END, CATEGORY, STATUS, INPUT_TOKENS, OUTPUT_TOKENS, COST] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 // The whole session, through its primary key, in span id order.
 const firstLoad = arrays(db.prepare(`SELECT ${COLUMNS} FROM spans WHERE project_id = ? AND trace_id = ? AND span_id > ? ORDER BY span_id LIMIT ${CHUNK}`));
@@ -58,6 +66,9 @@ const newer = arrays(db.prepare(`SELECT ${COLUMNS} FROM spans WHERE rowid > ? AN
 // How many spans the session has stored: when it is the count already read, there is nothing to look for.
 const storedCount = db.prepare('SELECT span_count AS c FROM sessions WHERE project_id = ? AND trace_id = ?');
 const lastRowid = db.prepare('SELECT max(rowid) AS m FROM spans');
+// A search: the span's name in any case, or the exact bytes of an attribute's key or value (the
+// stored span is its OTLP protobuf, where strings are kept as UTF-8 as sent).
+const search = db.prepare("SELECT span_id FROM spans WHERE project_id = ? AND trace_id = ? AND (instr(lower(name), ?) > 0 OR instr(body, ?) > 0)");
 
 // Sessions kept, least recently asked first; past this many spans in all, the oldest go.
 const MAX_CACHED_SPANS = workerData.maxCachedSpans || 3000000;
@@ -75,7 +86,8 @@ function newSession(key) {
     key, n: 0, seq: 0, scanned: 0, ids: [], index: new Map(), cats: new Uint8Array(0), isRoot: new Uint8Array(0),
     // Spans whose parent has not been found yet, with the parent's id: looked up again at each rebuild.
     pending: new Map(),
-    start: new Float64Array(0), end: new Float64Array(0), seqOf: new Float64Array(0),
+    start: new Float64Array(0), end: new Float64Array(0), seqOf: new Float64Array(0), err: new Uint8Array(0),
+    pos: new Int32Array(0), shape: null, views: new Map(), searches: new Map(),
     parentIdx: new Int32Array(0), byStart: new Int32Array(0), bySeq: new Int32Array(0),
     order: new Int32Array(0), depth: new Int32Array(0), turnOf: new Map(), dirty: true, hasTurns: false,
     minStart: Infinity, maxEnd: -Infinity,
@@ -91,6 +103,7 @@ function add(S, rows) {
   S.parentIdx = grow(S.parentIdx, need);
   S.cats = grow(S.cats, need);
   S.isRoot = grow(S.isRoot, need);
+  S.err = grow(S.err, need);
   const t = S.totals;
   for (const r of rows) {
     const id = r[SPAN_ID];
@@ -107,6 +120,8 @@ function add(S, rows) {
     S.seqOf[i] = seq;
     S.cats[i] = cat;
     S.parentIdx[i] = -1;
+    // An ERROR span is an error, except the session's own root and turn spans, which carry its end state.
+    S.err[i] = r[STATUS] === 2 && cat !== SESSION && cat !== TURN ? 1 : 0;
     const parent = r[PARENT_ID];
     if (parent === null) S.isRoot[i] = 1;
     else {
@@ -122,8 +137,8 @@ function add(S, rows) {
     t.spans++;
     if (cat === LLM) t.llmCalls++;
     if (cat === TOOL) t.toolCalls++;
-    // As write-worker.js counts them: the session's own root and turn spans carry its end state.
-    if (r[STATUS] === 2 && cat !== SESSION && cat !== TURN) t.errors++;
+    // As write-worker.js counts them.
+    if (S.err[i] === 1) t.errors++;
     t.inputTokens += r[INPUT_TOKENS] || 0;
     t.outputTokens += r[OUTPUT_TOKENS] || 0;
     t.costUsd += r[COST] || 0;
@@ -231,6 +246,11 @@ function rebuild(S, before) {
   for (let k = 0; k < n; k++) if (!seen[S.byStart[k]]) walk(S.byStart[k]);
   S.order = order;
   S.depth = depth;
+  S.pos = new Int32Array(n);
+  for (let k = 0; k < n; k++) S.pos[order[k]] = k;
+  S.shape = shapeOf(order, depth, S.err, n);
+  S.views.clear();
+  S.searches.clear();
   // A conversation's requests, numbered in the order they started: its first and each resumed one.
   S.turnOf = new Map();
   if (S.hasTurns) {
@@ -272,27 +292,126 @@ function afterSeq(S, since) {
   return lo;
 }
 
+const MAX_VIEWS = 4; // views kept per session: the reader's current one and the few before it
+const MAX_SEARCHES = 8;
+
+// The positions (in tree order) of the spans the view's search, kinds and status keep, or null
+// when it has none of them.
+function matchOf(S, v, projectId, traceId) {
+  if (v.q === '' && v.categories.length === 0 && !v.status) return null;
+  let hits = null;
+  if (v.q !== '') {
+    hits = S.searches.get(v.q);
+    if (hits === undefined) {
+      hits = new Set();
+      for (const r of search.all(projectId, traceId, v.q.toLowerCase(), Buffer.from(v.q, 'utf8'))) {
+        const i = S.index.get(r.span_id);
+        if (i !== undefined) hits.add(i);
+      }
+      if (S.searches.size >= MAX_SEARCHES) S.searches.clear();
+      S.searches.set(v.q, hits);
+    }
+  }
+  const cats = v.categories.length > 0 ? new Set(v.categories.map((c) => CATEGORY_CODES[c] ?? 0)) : null;
+  const match = new Uint8Array(S.n);
+  for (let k = 0; k < S.n; k++) {
+    const i = S.order[k];
+    match[k] = (hits === null || hits.has(i)) && (cats === null || cats.has(S.cats[i])) && (!v.status || S.err[i] === 1) ? 1 : 0;
+  }
+  return match;
+}
+
+function viewOf(S, v, projectId, traceId) {
+  const toggle = new Set();
+  for (const id of v.toggle) {
+    const i = S.index.get(id);
+    if (i !== undefined) toggle.add(S.pos[i]);
+  }
+  const key = JSON.stringify([v.open, [...toggle].sort((x, y) => x - y), v.q, [...v.categories].sort(), v.status]);
+  let got = S.views.get(key);
+  if (got !== undefined) S.views.delete(key);
+  else {
+    const match = matchOf(S, v, projectId, traceId);
+    got = { toggle, match, view: buildView(S.shape, S.n, { open: v.open, toggle, match }) };
+    if (S.views.size >= MAX_VIEWS) S.views.delete(S.views.keys().next().value);
+  }
+  S.views.set(key, got);
+  return got;
+}
+
+const DEFAULT_VIEW = { open: 'all', toggle: [], q: '', categories: [], status: false };
+
 function answer(m) {
   const S = sessionOf(m.projectId, m.traceId);
-  const list = m.order === 'tree' ? S.order : m.order === 'start' ? S.byStart : S.bySeq;
-  const from = m.order === 'arrival' ? afterSeq(S, m.since) : Math.min(m.offset, S.n);
-  const to = Math.min(from + m.limit, S.n);
-  const ids = [];
-  const depths = [];
-  const turns = [];
-  const seqs = [];
-  for (let k = from; k < to; k++) {
-    const i = list[k];
-    ids.push(S.ids[i]);
-    depths.push(m.order === 'tree' ? S.depth[k] : 0);
-    turns.push(S.turnOf.get(i) || 0);
-    seqs.push(S.seqOf[i]);
-  }
-  return {
-    id: m.id, ok: true, seq: S.seq, rowCount: S.n, offset: from,
-    startMs: S.n === 0 ? 0 : S.minStart / 1e6, endMs: S.n === 0 ? 0 : S.maxEnd / 1e6,
-    totals: S.totals, ids, depths, turns, seqs,
+  const extent = {
+    id: m.id, ok: true, seq: S.seq, spanCount: S.n, errorSpans: S.shape === null ? 0 : S.shape.errPrefix[S.n],
+    startMs: S.n === 0 ? 0 : S.minStart / 1e6, endMs: S.n === 0 ? 0 : S.maxEnd / 1e6, totals: S.totals,
   };
+  if (m.order !== 'tree') {
+    const list = m.order === 'start' ? S.byStart : S.bySeq;
+    const from = m.order === 'arrival' ? afterSeq(S, m.since) : Math.min(m.offset, S.n);
+    const to = Math.min(from + m.limit, S.n);
+    const ids = [];
+    const seqs = [];
+    for (let k = from; k < to; k++) {
+      ids.push(S.ids[list[k]]);
+      seqs.push(S.seqOf[list[k]]);
+    }
+    return { ...extent, rowCount: S.n, offset: from, ids, seqs, depths: ids.map(() => 0), turns: ids.map(() => 0) };
+  }
+  const v = m.view || DEFAULT_VIEW;
+  let got = S.n === 0 ? null : viewOf(S, v, m.projectId, m.traceId);
+  let revealRow = null;
+  if (got !== null && m.reveal) {
+    const i = S.index.get(m.reveal);
+    if (i !== undefined) {
+      const k = S.pos[i];
+      const above = closedAbove(S.shape, got.view, k);
+      if (above.length > 0) {
+        const toggle = new Set(got.toggle);
+        for (const p of above) {
+          if (toggle.has(p)) toggle.delete(p);
+          else toggle.add(p);
+        }
+        got = viewOf(S, { ...v, toggle: [...toggle].map((p) => S.ids[S.order[p]]) }, m.projectId, m.traceId);
+      }
+      revealRow = got.view.rowOf(k);
+    }
+  }
+  const rowCount = got === null ? 0 : got.view.count;
+  const out = {
+    ...extent, rowCount, revealRow, matchCount: got === null || got.match === null ? null : got.view.matchCount,
+    toggle: got === null ? [] : [...got.toggle].sort((x, y) => x - y).map((p) => S.ids[S.order[p]]),
+  };
+  if (m.marks) {
+    const marks = [];
+    let total = 0;
+    if (got !== null && (m.marks === 'errors' || got.match !== null)) {
+      for (let k = 0; k < S.n; k++) {
+        const i = S.order[k];
+        if (m.marks === 'errors' ? S.err[i] === 0 : got.match[k] === 0) continue;
+        if (total++ < m.limit) marks.push({ spanId: S.ids[i], position: k, row: got.view.rowOf(k) });
+      }
+    }
+    return { ...out, offset: 0, total, marks };
+  }
+  const from = Math.min(m.offset, rowCount);
+  const to = Math.min(from + m.limit, rowCount);
+  const rows = { ids: [], depths: [], turns: [], seqs: [], positions: [], children: [], open: [], match: [], errorsBelow: [] };
+  for (let r = from; r < to; r++) {
+    const k = got.view.posAt(r);
+    const i = S.order[k];
+    rows.ids.push(S.ids[i]);
+    rows.depths.push(S.depth[k]);
+    rows.turns.push(S.turnOf.get(i) || 0);
+    rows.seqs.push(S.seqOf[i]);
+    rows.positions.push(k);
+    rows.children.push(S.shape.children[k]);
+    rows.open.push(got.view.isOpen(k));
+    rows.match.push(got.match === null ? false : got.match[k] === 1);
+    rows.errorsBelow.push(got.view.errorsBelow(k));
+  }
+  return { ...out, offset: from, ...rows };
 }
 
 parentPort.on('message', (m) => {

@@ -17,6 +17,25 @@ export interface IndexQuery {
   limit: number;
   /** For `arrival`: spans stored after this sequence number. */
   since: number;
+  /** For `tree`: which rows are open and which spans a search or filter keeps (tree-view.js). */
+  view?: TreeViewQuery;
+  /** For `tree`: a span whose closed ancestors are to be opened; the answer's `toggle` and `revealRow` say how. */
+  reveal?: string;
+  /** For `tree`: instead of rows, the ERROR spans or the filter's matches, with the row each is on. */
+  marks?: 'errors' | 'matches';
+}
+
+export interface TreeViewQuery {
+  /** Rows open unless toggled: every row, none, or those with an ERROR span under them. */
+  open: 'all' | 'none' | 'errors';
+  /** Span ids whose rows are the other way round from `open`'s. */
+  toggle: string[];
+  /** Keeps spans whose name holds this text (any case) or whose attributes hold it exactly; '' for all. */
+  q: string;
+  /** Keeps spans of these categories; none for all. */
+  categories: string[];
+  /** Keeps ERROR spans only. */
+  status: boolean;
 }
 
 /** The totals the index thread counts; the duration comes from the session row. */
@@ -35,6 +54,25 @@ export interface IndexWindow {
   /** A conversation's request number (its first, and each resumed one), or 0. */
   turns: number[];
   seqs: number[];
+  /** Spans in the session (`rowCount` is the rows the view shows). */
+  spanCount: number;
+  /** Spans with status ERROR. */
+  errorSpans: number;
+  /** For `tree`: each row's children (all of them, open or not), whether it is open, matches the filter, and its ERROR spans under it. */
+  /** For `tree`: each row's place in the whole tree, depth first, whatever is closed or filtered. */
+  positions?: number[];
+  children?: number[];
+  open?: boolean[];
+  match?: boolean[];
+  errorsBelow?: number[];
+  /** For `tree`: the rows toggled, after `reveal`. */
+  toggle?: string[];
+  revealRow?: number | null;
+  /** For `tree` with a filter: the spans it matches. */
+  matchCount?: number | null;
+  /** For `marks`: all that were found, and the first `limit` of them. */
+  total?: number;
+  marks?: Array<{ spanId: string; position: number; row: number | null }>;
 }
 
 type Reply = (IndexWindow & { id: number; ok: true }) | { id: number; ok: false; message: string };

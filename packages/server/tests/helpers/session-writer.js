@@ -8,6 +8,8 @@
 // Span `i` (1-based) has the id `%016x` of i, starts at START_NS + i microseconds, lasts 1 ms and is
 // named `span <i>`; span 1 is the root. With `running`, the root is not written (a session still
 // running has not sent it) and the others stay as they are. Each body is an empty OTLP `Span`.
+// `errors` (span numbers) end with status ERROR; `names` ({ [span number]: name }) and
+// `categories` ({ [span number]: category }) replace those of the spans named.
 'use strict';
 
 const path = require('node:path');
@@ -40,6 +42,12 @@ function writeSession(server, traceId, spans, shape, options = {}) {
               ? + i * 1000, ? + i * 1000 + 1000000, 0, X'', ?, 'written', '1', CASE WHEN i = 1 THEN 'session' ELSE 'other' END
        FROM n`,
     ).run(options.running ? 2 : 1, spans, p, traceId, START_NS, START_NS, resourceId);
+    const setError = db.prepare('UPDATE spans SET status_code = 2 WHERE project_id = ? AND trace_id = ? AND span_id = ?');
+    for (const i of options.errors || []) setError.run(p, traceId, spanIdOf(i));
+    const setName = db.prepare('UPDATE spans SET name = ? WHERE project_id = ? AND trace_id = ? AND span_id = ?');
+    for (const [i, name] of Object.entries(options.names || {})) setName.run(name, p, traceId, spanIdOf(Number(i)));
+    const setCategory = db.prepare('UPDATE spans SET category = ? WHERE project_id = ? AND trace_id = ? AND span_id = ?');
+    for (const [i, category] of Object.entries(options.categories || {})) setCategory.run(category, p, traceId, spanIdOf(Number(i)));
     if (options.running) {
       db.prepare('INSERT INTO sessions (project_id, trace_id, start_ns, end_ns, span_count, updated_ms) VALUES (?, ?, ?, ?, ?, ?)').run(p, traceId, START_NS, end, spans - 1, Date.now());
     } else {
