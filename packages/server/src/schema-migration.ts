@@ -7,11 +7,15 @@
  * new columns are added, and the turn spans already stored (version 1 filed them under category
  * `other`) are found by reading the stored bytes of those spans once, re-filed as `turn`, and
  * rolled into their sessions by the same rules as the write thread (session-rollup.js).
+ *
+ * 2 -> 3: LLM spans keep their model and tool spans their tool name (the dashboard groups by
+ * them). The columns are added and filled by reading the stored bytes of the LLM and tool spans
+ * once; the index the dashboard reads by is created with the schema, after this.
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { SERVICE_NAME } from 'agentops/semconv';
 import { scanSpan } from './otlp/span-scan';
-import { SPAN_RECORD_KEYS, toSpanRecord, type SpanRecord } from './span-record';
+import { SPAN_RECORD_KEYS, modelAndTool, toSpanRecord, type SpanRecord } from './span-record';
 import { transaction } from './transaction';
 
 interface SessionRollup {
@@ -68,6 +72,26 @@ function refileTurns(db: DatabaseSync): void {
   }
 }
 
+const TO_3 = ['ALTER TABLE spans ADD COLUMN model TEXT', 'ALTER TABLE spans ADD COLUMN tool_name TEXT'];
+
+function fillModelsAndTools(db: DatabaseSync): void {
+  const rows = db.prepare("SELECT project_id, trace_id, span_id, body FROM spans WHERE category IN ('llm', 'tool')");
+  const set = db.prepare('UPDATE spans SET model = ?, tool_name = ? WHERE project_id = ? AND trace_id = ? AND span_id = ?');
+  // Collected first: updating the rows a statement is still iterating over is not safe in SQLite.
+  const found: Array<[string | null, string | null, string, string, string]> = [];
+  for (const row of rows.iterate() as Iterable<{ project_id: string; trace_id: string; span_id: string; body: Uint8Array }>) {
+    const buf = Buffer.from(row.body.buffer, row.body.byteOffset, row.body.byteLength);
+    let m: { model: string | null; toolName: string | null };
+    try {
+      m = modelAndTool(scanSpan(buf, 0, buf.length, SPAN_RECORD_KEYS).attributes);
+    } catch {
+      continue; // a damaged row stays as it is
+    }
+    if (m.model !== null || m.toolName !== null) found.push([m.model, m.toolName, row.project_id, row.trace_id, row.span_id]);
+  }
+  for (const args of found) set.run(...args);
+}
+
 /** Brings a database of an earlier schema version (1 or later) to `to`. */
 export function migrate(db: DatabaseSync, to: number): void {
   transaction(
@@ -79,6 +103,10 @@ export function migrate(db: DatabaseSync, to: number): void {
       if (from < 2) {
         for (const sql of TO_2) db.exec(sql);
         refileTurns(db);
+      }
+      if (from < 3) {
+        for (const sql of TO_3) db.exec(sql);
+        fillModelsAndTools(db);
       }
       db.exec(`PRAGMA user_version = ${to}`);
     },

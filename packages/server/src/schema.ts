@@ -4,7 +4,8 @@
  */
 
 // 2: sessions count their turns (resumed requests) and take the end state of whichever request ended last.
-export const SCHEMA_VERSION = 2;
+// 3: LLM spans keep their model and tool spans their tool name, for the dashboard's groups.
+export const SCHEMA_VERSION = 3;
 export const OWN_TABLES = ['meta', 'projects', 'api_keys', 'spans', 'resources', 'sessions', 'metric_points'];
 
 export const SCHEMA = `
@@ -38,8 +39,12 @@ CREATE TABLE IF NOT EXISTS spans (
   input_tokens REAL,
   output_tokens REAL,
   cost_usd REAL,
+  model TEXT,
+  tool_name TEXT,
   PRIMARY KEY (project_id, trace_id, span_id)
 );
+-- The dashboard reads the LLM or tool spans of a time range: without this it scans every span.
+CREATE INDEX IF NOT EXISTS spans_by_category ON spans (project_id, category, start_ns);
 CREATE TABLE IF NOT EXISTS resources (
   id INTEGER PRIMARY KEY,
   project_id TEXT NOT NULL,

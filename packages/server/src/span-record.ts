@@ -13,6 +13,9 @@ import {
   AGENTOPS_SPAN_KIND,
   AGENTOPS_TAGS,
   GEN_AI_OPERATION_NAME,
+  GEN_AI_REQUEST_MODEL,
+  GEN_AI_RESPONSE_MODEL,
+  GEN_AI_TOOL_NAME,
   GEN_AI_USAGE_INPUT_TOKENS,
   GEN_AI_USAGE_OUTPUT_TOKENS,
   SESSION_ID,
@@ -53,6 +56,10 @@ export interface SpanRecord {
   inputTokens: number | null;
   outputTokens: number | null;
   costUsd: number | null;
+  /** The model that answered (`gen_ai.response.model`, else the one asked for): what the dashboard groups LLM calls by. */
+  model: string | null;
+  /** `gen_ai.tool.name`: what the dashboard groups tool calls by. */
+  toolName: string | null;
   root: RootInfo | null;
   /** For a turn span (`agentops.span.kind=turn`, with a parent: the session span, arrived or not). */
   turn: RootInfo | null;
@@ -63,9 +70,15 @@ export const SPAN_RECORD_KEYS = new KeySet([
   AGENTOPS_SPAN_KIND,
   AGENTOPS_EVENT_TYPE,
   GEN_AI_OPERATION_NAME,
+  GEN_AI_REQUEST_MODEL,
+  GEN_AI_RESPONSE_MODEL,
+  GEN_AI_TOOL_NAME,
   GEN_AI_USAGE_INPUT_TOKENS,
   GEN_AI_USAGE_OUTPUT_TOKENS,
   AGENTOPS_LLM_COST_USD,
+  GEN_AI_REQUEST_MODEL,
+  GEN_AI_RESPONSE_MODEL,
+  GEN_AI_TOOL_NAME,
   SESSION_ID,
   AGENTOPS_TAGS,
   AGENTOPS_SESSION_END_STATE,
@@ -110,6 +123,15 @@ export function categoryOf(attributes: Record<string, unknown>, parentSpanId: st
     if (AGENT_OPERATIONS.has(op)) return 'agent';
   }
   return parentSpanId === undefined ? 'session' : 'other';
+}
+
+function text(v: unknown): string | null {
+  return typeof v === 'string' && v !== '' ? v : null;
+}
+
+/** The model of an LLM span and the name of a tool span, as the dashboard groups them. */
+export function modelAndTool(a: Record<string, unknown>): { model: string | null; toolName: string | null } {
+  return { model: text(a[GEN_AI_RESPONSE_MODEL]) ?? text(a[GEN_AI_REQUEST_MODEL]), toolName: text(a[GEN_AI_TOOL_NAME]) };
 }
 
 function sessionInfo(a: Record<string, unknown>, name: string, serviceName: unknown): RootInfo {
@@ -158,6 +180,7 @@ export function toSpanRecord(
     inputTokens: count(a[GEN_AI_USAGE_INPUT_TOKENS]),
     outputTokens: count(a[GEN_AI_USAGE_OUTPUT_TOKENS]),
     costUsd: count(a[AGENTOPS_LLM_COST_USD]),
+    ...modelAndTool(a),
     root: s.parentSpanId === undefined ? info : null,
     turn: s.parentSpanId !== undefined ? info : null,
   };

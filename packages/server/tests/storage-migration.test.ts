@@ -3,8 +3,8 @@
  * fixtures/database-v1.sql) opens and works: it is upgraded in place, once; the turn spans it held
  * are counted and filed as turns; its conversations show the end state of their latest request and
  * a conversation of turns only is named by its session id, not running; its API key still works;
- * spans sent afterwards are stored and rolled up by the new rules. A database of a later version is
- * refused.
+ * spans sent afterwards are stored and rolled up by the new rules; its LLM and tool spans get the
+ * model and tool name the dashboard groups by. A database of a later version is refused.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -51,8 +51,8 @@ describe('a database written by schema version 1', () => {
     expect(userVersion(db.file)).toBe(1);
     const oldKey = /'(aol_[^']+)'/.exec(V1)![1];
     server = await startServer({ port: 0, dbPath: db.file });
-    expect(SCHEMA_VERSION).toBe(2);
-    expect(userVersion(db.file)).toBe(2);
+    expect(SCHEMA_VERSION).toBe(3);
+    expect(userVersion(db.file)).toBe(3);
     expect(server.apiKey).toBe(oldKey);
 
     // The first request, then a resumed one that ended later as Fail: one session of two turns.
@@ -71,6 +71,14 @@ describe('a database written by schema version 1', () => {
     expect(byId.session.traceId).toBe(TURN_ONLY);
     expect(byId.tree.map((n) => n.category)).toEqual(['turn']);
 
+    // The LLM and tool spans stored before version 3 got their model and tool name: the dashboard groups them.
+    const dash = await getJson<{ models: Array<{ model: string; totals: { calls: number } }>; tools: Array<{ tool: string; totals: { calls: number; errors: number } }> }>(
+      server,
+      `/api/dashboard?from=${start / 1_000_000n}&to=${end / 1_000_000n + 10_000n}`,
+    );
+    expect(dash.models.map((m) => [m.model, m.totals.calls])).toEqual([['gpt-4o-mini', 3]]);
+    expect(dash.tools.map((t) => [t.tool, t.totals.calls])).toEqual([['issue_refund', 2]]);
+
     // Its first request arrives now, from a process of the current SDK: still one session.
     const first = await conversationRequest(server, 'start', 'conv-v1-turn-only', 'Success', 'answered');
     expect(first.traceId).toBe(TURN_ONLY);
@@ -87,7 +95,7 @@ describe('a database written by schema version 1', () => {
     const before = await listed(server!, BOTH);
     await server!.close();
     server = await startServer({ port: 0, dbPath: db.file });
-    expect(userVersion(db.file)).toBe(2);
+    expect(userVersion(db.file)).toBe(3);
     expect(await listed(server, BOTH)).toEqual(before);
   });
 });
