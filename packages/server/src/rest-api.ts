@@ -10,10 +10,12 @@
  *                                       ?since=: the spans stored after a poll's `seq`, oldest first
  *   GET /api/metrics                    metric names with their point counts
  *   GET /api/metrics/:name              ?limit=: latest points of one metric
+ *   GET /api/dashboard[/sessions]       charts over time and the sessions behind a point (dashboard-api.ts)
  *
  * `:id` is a trace id (32 hex digits), a session UUID, or any other `session.id` string.
  */
 import type { Caller } from './auth';
+import { dashboardApi } from './dashboard-api';
 import type { IndexOrder, IndexWindow, SessionIndex } from './session-index';
 import { sessionSummary, spanTree, spanView, totalsOf } from './session-view';
 import type { Storage } from './storage';
@@ -28,7 +30,7 @@ const END_STATES = new Set(['Success', 'Fail', 'Indeterminate', 'running']);
 const HEX32 = /^[0-9a-fA-F]{32}$/;
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
-class BadQuery extends Error {}
+export class BadQuery extends Error {}
 
 function bad(message: string): ApiResult {
   return { status: 400, body: { error: message } };
@@ -38,7 +40,7 @@ function notFound(what: string): ApiResult {
   return { status: 404, body: { error: `${what} not found` } };
 }
 
-function intParam(q: URLSearchParams, name: string, def: number, min: number, max: number): number {
+export function intParam(q: URLSearchParams, name: string, def: number, min: number, max: number): number {
   const v = q.get(name);
   if (v === null || v === '') return def;
   if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new BadQuery(`${name} must be an integer from ${min} to ${max}; got ${JSON.stringify(v)}`);
@@ -49,7 +51,7 @@ function intParam(q: URLSearchParams, name: string, def: number, min: number, ma
 const MAX_MS = 9_223_372_036_854;
 
 /** `from` / `to`: epoch milliseconds or an ISO 8601 date, within the nanosecond range times are stored in. */
-function timeParam(q: URLSearchParams, name: string): bigint | undefined {
+export function timeParam(q: URLSearchParams, name: string): bigint | undefined {
   const v = q.get(name);
   if (v === null || v === '') return undefined;
   const ms = /^-?\d+$/.test(v) ? Number(v) : Date.parse(v);
@@ -129,6 +131,7 @@ export async function handleApi(storage: Storage, index: SessionIndex, caller: C
       const r = traceId === undefined ? undefined : await sessionApi(storage, index, p, traceId, parts[2], query);
       return r ?? notFound(`session ${parts[1]}`);
     }
+    if (parts[0] === 'dashboard') return dashboardApi(storage, p, parts.slice(1), query) ?? notFound(pathname);
     if (parts[0] === 'metrics' && parts.length === 1) return { status: 200, body: { metrics: storage.metricNames(p) } };
     if (parts[0] === 'metrics' && parts.length === 2) {
       const rows = storage.metricPoints(p, parts[1]!, intParam(query, 'limit', 100, 1, 1000));
