@@ -88,8 +88,14 @@ export function roundUsd(v: number): number {
 const STATE_OF = "CASE WHEN has_root = 0 AND turns = 0 THEN 'running' ELSE coalesce(end_state, 'none') END";
 const TOOL_OF = 'coalesce(tool_name, name)';
 
+// The start of the bucket `fromNs` falls in (rounded down, also before 1970, where BigInt division rounds up).
+function originOf(r: DashboardRange): bigint {
+  const q = r.fromNs / r.bucketNs;
+  return (r.fromNs < 0n && r.fromNs % r.bucketNs !== 0n ? q - 1n : q) * r.bucketNs;
+}
+
 export function bucketCount(r: DashboardRange): number {
-  const origin = (r.fromNs / r.bucketNs) * r.bucketNs;
+  const origin = originOf(r);
   return Number((r.toNs - 1n - origin) / r.bucketNs) + 1;
 }
 
@@ -111,7 +117,7 @@ function byKey<K, V>(map: Map<K, V>, key: K, make: () => V): V {
 }
 
 export function dashboard(db: DatabaseSync, projectId: string, r: DashboardRange): Dashboard {
-  const origin = (r.fromNs / r.bucketNs) * r.bucketNs;
+  const origin = originOf(r);
   const n = bucketCount(r);
   const buckets = Array.from({ length: n }, (_, i) => Number((origin + BigInt(i) * r.bucketNs) / 1_000_000n));
   // `bucket` is an integer division of integers: SQLite keeps it an integer.

@@ -168,7 +168,7 @@ describe('dashboard (Chromium)', () => {
 
   const readChart = (id: string): Promise<ChartRead> =>
     page.evaluate((chartId) => {
-      const u = (window as unknown as { __dashboardCharts: Record<string, { data: Array<Array<number | null>>; series: Array<{ label: string }> }> }).__dashboardCharts[chartId]!;
+      const u = (globalThis as unknown as { __dashboardCharts: Record<string, { data: Array<Array<number | null>>; series: Array<{ label: string }> }> }).__dashboardCharts[chartId]!;
       return { labels: u.series.slice(1).map((s) => s.label), data: u.data.slice(1).map((d) => Array.from(d)) };
     }, id);
 
@@ -176,8 +176,9 @@ describe('dashboard (Chromium)', () => {
   async function clickPoint(id: string, label: string, idx: number): Promise<void> {
     const at = await page.evaluate(
       ({ chartId, seriesLabel, i }) => {
-        type U = { data: number[][]; series: Array<{ label: string }>; over: HTMLElement; valToPos(v: number, scale: string): number };
-        const u = (window as unknown as { __dashboardCharts: Record<string, U> }).__dashboardCharts[chartId]!;
+        type Over = { scrollIntoView(o: { block: string }): void; getBoundingClientRect(): { left: number; top: number } };
+        type U = { data: number[][]; series: Array<{ label: string }>; over: Over; valToPos(v: number, scale: string): number };
+        const u = (globalThis as unknown as { __dashboardCharts: Record<string, U> }).__dashboardCharts[chartId]!;
         const s = u.series.findIndex((x) => x.label === seriesLabel);
         u.over.scrollIntoView({ block: 'center' });
         const box = u.over.getBoundingClientRect();
@@ -227,7 +228,7 @@ describe('dashboard (Chromium)', () => {
   it('draws exactly the figures of the REST API', async () => {
     const d = await rest<DashboardAnswer>(`/api/dashboard?${range}&bucket=1h`);
     const models = d.models.map((m) => m.model);
-    expect(await page.evaluate(() => (window as unknown as { __dashboardData: unknown }).__dashboardData)).toEqual(d);
+    expect(await page.evaluate(() => (globalThis as unknown as { __dashboardData: unknown }).__dashboardData)).toEqual(d);
 
     const tokens = await readChart('tokens');
     expect(tokens.labels).toEqual(models);
@@ -298,7 +299,12 @@ describe('dashboard (Chromium)', () => {
     await clickPoint('tool-calls', HOSTILE_TOOL, 0);
     await pointShown(HOSTILE_TOOL);
     expect(await listed()).toEqual([trace(2)]);
-    expect(await page.evaluate(() => ({ imgs: document.querySelectorAll('main img').length, owned: document.getElementById('owned'), flag: (window as unknown as { __owned?: number }).__owned ?? null }))).toEqual({
+    type Doc = { querySelectorAll(s: string): { length: number }; getElementById(id: string): unknown };
+    const seen = await page.evaluate(() => {
+      const w = globalThis as unknown as { document: Doc; __owned?: number };
+      return { imgs: w.document.querySelectorAll('main img').length, owned: w.document.getElementById('owned'), flag: w.__owned ?? null };
+    });
+    expect(seen).toEqual({
       imgs: 0,
       owned: null,
       flag: null,
@@ -318,6 +324,20 @@ describe('dashboard (Chromium)', () => {
     // The charts are drawn in the same task as this line, once the new answer is in.
     await page.locator('#dash-range-text').filter({ hasText: '16 buckets of 15m' }).waitFor();
     expect((await readChart('sessions')).data[0]).toHaveLength(16);
+  });
+
+  it('says why the server refused a hand-edited URL, and keeps the pickers', async () => {
+    const ownErrors: string[] = [];
+    const other = await openPage(browser, `${server.url}/dashboard?range=custom&${range}&bucket=7x#key=${encodeURIComponent(server.apiKey)}`, ownErrors);
+    try {
+      await other.locator('#dash-range-text.error-text').filter({ hasText: 'bucket must be auto or a length' }).waitFor();
+      expect(await other.locator('#dash-bucket').inputValue()).toBe('7x');
+      expect(await other.locator('#dash-filters').isVisible()).toBe(true);
+      // The browser reports the refused request itself; nothing else went wrong.
+      expect(ownErrors).toEqual([expect.stringContaining('status of 400')]);
+    } finally {
+      await other.close();
+    }
   });
 
   it('answers a bad range or bucket with 400 naming the parameter', async () => {

@@ -37,11 +37,17 @@ function viewOf(search) {
   return { range, bucket, from: String(to - RANGES[range]), to: String(to) };
 }
 
+// An input's local time, epoch milliseconds or an ISO date -> ISO 8601; '' when it is none of them.
+function instant(v) {
+  const d = new Date(/^-?\d+$/.test(v) ? Number(v) : v);
+  return v && !isNaN(d) ? d.toISOString() : '';
+}
+
 function urlOf(view) {
   const q = new URLSearchParams({ range: view.range, bucket: view.bucket });
   if (view.range === 'custom') {
-    q.set('from', view.from);
-    q.set('to', view.to);
+    if (view.from) q.set('from', view.from);
+    if (view.to) q.set('to', view.to);
   }
   return `/dashboard?${q}`;
 }
@@ -59,7 +65,17 @@ export async function dashboardPage() {
   if (view.from) q.set('from', view.from);
   if (view.to) q.set('to', view.to);
   renderShell(view);
-  const [uPlot, data] = await Promise.all([loadUPlot(), api(`/api/dashboard?${q}`)]);
+  let uPlot, data;
+  try {
+    [uPlot, data] = await Promise.all([loadUPlot(), api(`/api/dashboard?${q}`)]);
+  } catch (e) {
+    if (e.status !== 400) throw e;
+    // A range or bucket the server refuses (a hand-edited URL): say why and keep the pickers.
+    const text = document.getElementById('dash-range-text');
+    text.className = 'error-text';
+    text.textContent = e.message;
+    return;
+  }
   window.__dashboardData = data;
   renderTotals(data);
   renderCharts(uPlot, data);
@@ -80,8 +96,8 @@ function renderShell(view) {
     const next = { range: range.value, bucket: bucket.value };
     if (next.range === 'custom') {
       // From the inputs when filled, else the range shown so far: switching to Custom keeps the view.
-      next.from = from.value ? new Date(from.value).toISOString() : new Date(Number(view.from) || view.from).toISOString();
-      next.to = to.value ? new Date(to.value).toISOString() : new Date(Number(view.to) || view.to).toISOString();
+      next.from = instant(from.value) || instant(view.from);
+      next.to = instant(to.value) || instant(view.to);
     }
     navigate(urlOf(next));
   };
