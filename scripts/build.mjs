@@ -40,6 +40,14 @@ function copyAssets(dir) {
 }
 copyAssets(src);
 
+// Browser libraries the viewer loads (package.json `webVendor`: package -> files in it) are copied
+// from node_modules into dist/web/vendor/<package>/ with their license, so the page loads them
+// from this server (no CDN, nothing fetched at run time) and the packed package carries them.
+for (const [name, files] of Object.entries(pkg.webVendor ?? {})) {
+  const from = path.dirname(require.resolve(`${name}/package.json`));
+  for (const file of files) cpSync(path.join(from, file), path.join(dist, 'web', 'vendor', name, path.basename(file)));
+}
+
 let exported = 0;
 for (const target of Object.values(pkg.exports ?? {})) {
   if (typeof target !== 'object' || typeof target.import !== 'string') continue;

@@ -15,10 +15,12 @@
  *                                       ?since=: the spans stored after a poll's `seq`, oldest first
  *   GET /api/metrics                    metric names with their point counts
  *   GET /api/metrics/:name              ?limit=: latest points of one metric
+ *   GET /api/dashboard[/sessions]       charts over time and the sessions behind a point (dashboard-api.ts)
  *
  * `:id` is a trace id (32 hex digits), a session UUID, or any other `session.id` string.
  */
 import type { Caller } from './auth';
+import { dashboardApi } from './dashboard-api';
 import type { IndexOrder, IndexWindow, SessionIndex } from './session-index';
 import { roundUsd, sessionSummary, spanTree, spanView, totalsOf } from './session-view';
 import type { Storage } from './storage';
@@ -135,6 +137,7 @@ export async function handleApi(storage: Storage, index: SessionIndex, caller: C
       const r = traceId === undefined ? undefined : await sessionApi(storage, index, p, traceId, parts[2], query);
       return r ?? notFound(`session ${parts[1]}`);
     }
+    if (parts[0] === 'dashboard') return dashboardApi(storage, p, parts.slice(1), query) ?? notFound(pathname);
     if (parts[0] === 'metrics' && parts.length === 1) return { status: 200, body: { metrics: storage.metricNames(p) } };
     if (parts[0] === 'metrics' && parts.length === 2) {
       const rows = storage.metricPoints(p, parts[1]!, intParam(query, 'limit', 100, 1, 1000));

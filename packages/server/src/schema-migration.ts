@@ -10,14 +10,15 @@
  *
  * 2 -> 3: each session's distinct span names, services and models (session_terms) are filled from
  * the stored spans (an LLM span's model from its stored bytes), and its errors are counted again
- * without its own session and turn spans.
+ * without its own session and turn spans.; LLM spans keep their model and tool spans their tool name (the
+ * dashboard groups by them), filled by reading the stored bytes of the LLM and tool spans once;
+ * the index the dashboard reads by is created with the schema, after this.
  */
 import type { DatabaseSync } from 'node:sqlite';
-import { GEN_AI_REQUEST_MODEL, GEN_AI_RESPONSE_MODEL, SERVICE_NAME } from 'agentops/semconv';
-import { KeySet } from './otlp/span-scan';
+import { SERVICE_NAME } from 'agentops/semconv';
 import { SESSION_TERMS } from './schema';
 import { scanSpan } from './otlp/span-scan';
-import { SPAN_RECORD_KEYS, toSpanRecord, type SpanRecord } from './span-record';
+import { SPAN_RECORD_KEYS, modelAndTool, toSpanRecord, type SpanRecord } from './span-record';
 import { transaction } from './transaction';
 
 interface SessionRollup {
@@ -75,6 +76,8 @@ function refileTurns(db: DatabaseSync): void {
 }
 
 const TO_3 = [
+  'ALTER TABLE spans ADD COLUMN model TEXT',
+  'ALTER TABLE spans ADD COLUMN tool_name TEXT',
   SESSION_TERMS,
   `INSERT OR IGNORE INTO session_terms (project_id, trace_id, kind, value, first_ns)
      SELECT project_id, trace_id, 'span', name, min(start_ns) FROM spans GROUP BY project_id, trace_id, name`,
@@ -87,25 +90,27 @@ const TO_3 = [
      AND spans.status_code = 2 AND spans.category NOT IN ('session', 'turn'))`,
 ];
 
-const MODEL_KEYS = new KeySet([GEN_AI_RESPONSE_MODEL, GEN_AI_REQUEST_MODEL]);
+// After fillModelsAndTools: each session's models, from its LLM spans' model column.
+const TO_3_MODELS = `INSERT OR IGNORE INTO session_terms (project_id, trace_id, kind, value, first_ns)
+  SELECT project_id, trace_id, 'model', model, min(start_ns) FROM spans WHERE category = 'llm' AND model IS NOT NULL GROUP BY project_id, trace_id, model`;
 
-function addModels(db: DatabaseSync): void {
-  const rows = db.prepare("SELECT project_id, trace_id, CAST(start_ns AS TEXT) AS start_ns, body FROM spans WHERE category = 'llm'");
-  const put = db.prepare(
-    `INSERT INTO session_terms (project_id, trace_id, kind, value, first_ns) VALUES (?, ?, 'model', ?, ?)
-     ON CONFLICT (project_id, trace_id, kind, value) DO UPDATE SET first_ns = min(first_ns, excluded.first_ns)`,
-  );
-  for (const row of rows.iterate() as Iterable<{ project_id: string; trace_id: string; start_ns: string; body: Uint8Array }>) {
+function fillModelsAndTools(db: DatabaseSync): void {
+  const rows = db.prepare("SELECT project_id, trace_id, span_id, category, body FROM spans WHERE category IN ('llm', 'tool')");
+  const set = db.prepare('UPDATE spans SET model = ?, tool_name = ? WHERE project_id = ? AND trace_id = ? AND span_id = ?');
+  // Collected first: updating the rows a statement is still iterating over is not safe in SQLite.
+  const found: Array<[string | null, string | null, string, string, string]> = [];
+  for (const row of rows.iterate() as Iterable<{ project_id: string; trace_id: string; span_id: string; category: string; body: Uint8Array }>) {
     const buf = Buffer.from(row.body.buffer, row.body.byteOffset, row.body.byteLength);
-    let a: Record<string, unknown>;
+    let m: { model: string | null; toolName: string | null };
     try {
-      a = scanSpan(buf, 0, buf.length, MODEL_KEYS).attributes;
+      m = modelAndTool(scanSpan(buf, 0, buf.length, SPAN_RECORD_KEYS).attributes);
     } catch {
       continue; // as in refileTurns: a damaged row stays as it is
     }
-    const m = a[GEN_AI_RESPONSE_MODEL] ?? a[GEN_AI_REQUEST_MODEL];
-    if (typeof m === 'string' && m !== '') put.run(row.project_id, row.trace_id, m, BigInt(row.start_ns));
+    const model = row.category === 'llm' ? m.model : null; // as toSpanRecord keeps it
+    if (model !== null || m.toolName !== null) found.push([model, m.toolName, row.project_id, row.trace_id, row.span_id]);
   }
+  for (const args of found) set.run(...args);
 }
 
 /** Brings a database of an earlier schema version (1 or later) to `to`. */
@@ -122,7 +127,8 @@ export function migrate(db: DatabaseSync, to: number): void {
       }
       if (from < 3) {
         for (const sql of TO_3) db.exec(sql);
-        addModels(db);
+        fillModelsAndTools(db);
+        db.exec(TO_3_MODELS);
       }
       db.exec(`PRAGMA user_version = ${to}`);
     },

@@ -5,7 +5,8 @@
 
 // 2: sessions count their turns (resumed requests) and take the end state of whichever request ended last.
 // 3: each session's distinct span names, services and models (session_terms), for search and filters;
-//    a session's errors no longer count its own session and turn spans (their state is the end state).
+//    a session's errors no longer count its own session and turn spans (their state is the end state);
+//    LLM spans keep their model and tool spans their tool name, for the dashboard's groups.
 export const SCHEMA_VERSION = 3;
 export const OWN_TABLES = ['meta', 'projects', 'api_keys', 'spans', 'resources', 'sessions', 'metric_points', 'session_terms'];
 
@@ -59,8 +60,12 @@ CREATE TABLE IF NOT EXISTS spans (
   input_tokens REAL,
   output_tokens REAL,
   cost_usd REAL,
+  model TEXT,
+  tool_name TEXT,
   PRIMARY KEY (project_id, trace_id, span_id)
 );
+-- The dashboard reads the LLM or tool spans of a time range: without this it scans every span.
+CREATE INDEX IF NOT EXISTS spans_by_category ON spans (project_id, category, start_ns);
 CREATE TABLE IF NOT EXISTS resources (
   id INTEGER PRIMARY KEY,
   project_id TEXT NOT NULL,

@@ -250,6 +250,7 @@ export class LocalServer {
       return;
     }
     if (path === '/sessions' || path === '/sessions/') return this.file(res, 'index.html');
+    if (path === '/dashboard' || path === '/dashboard/') return this.file(res, 'index.html');
     if (path.startsWith('/assets/')) return this.file(res, path.slice('/assets/'.length));
     this.json(res, 404, { error: `${path} not found` });
   }

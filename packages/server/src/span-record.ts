@@ -15,6 +15,7 @@ import {
   GEN_AI_OPERATION_NAME,
   GEN_AI_REQUEST_MODEL,
   GEN_AI_RESPONSE_MODEL,
+  GEN_AI_TOOL_NAME,
   GEN_AI_USAGE_INPUT_TOKENS,
   GEN_AI_USAGE_OUTPUT_TOKENS,
   SESSION_ID,
@@ -59,6 +60,8 @@ export interface SpanRecord {
   serviceName: string | null;
   /** An LLM span's model (the one that answered, else the one asked for). */
   model: string | null;
+  /** `gen_ai.tool.name`: what the dashboard groups tool calls by. */
+  toolName: string | null;
   root: RootInfo | null;
   /** For a turn span (`agentops.span.kind=turn`, with a parent: the session span, arrived or not). */
   turn: RootInfo | null;
@@ -71,6 +74,7 @@ export const SPAN_RECORD_KEYS = new KeySet([
   GEN_AI_OPERATION_NAME,
   GEN_AI_REQUEST_MODEL,
   GEN_AI_RESPONSE_MODEL,
+  GEN_AI_TOOL_NAME,
   GEN_AI_USAGE_INPUT_TOKENS,
   GEN_AI_USAGE_OUTPUT_TOKENS,
   AGENTOPS_LLM_COST_USD,
@@ -120,9 +124,13 @@ export function categoryOf(attributes: Record<string, unknown>, parentSpanId: st
   return parentSpanId === undefined ? 'session' : 'other';
 }
 
-function modelOf(a: Record<string, unknown>): string | null {
-  const m = a[GEN_AI_RESPONSE_MODEL] ?? a[GEN_AI_REQUEST_MODEL];
-  return typeof m === 'string' && m !== '' ? m : null;
+function text(v: unknown): string | null {
+  return typeof v === 'string' && v !== '' ? v : null;
+}
+
+/** The model of an LLM span and the name of a tool span, as the dashboard groups them. */
+export function modelAndTool(a: Record<string, unknown>): { model: string | null; toolName: string | null } {
+  return { model: text(a[GEN_AI_RESPONSE_MODEL]) ?? text(a[GEN_AI_REQUEST_MODEL]), toolName: text(a[GEN_AI_TOOL_NAME]) };
 }
 
 function sessionInfo(a: Record<string, unknown>, name: string, serviceName: unknown): RootInfo {
@@ -153,6 +161,7 @@ export function toSpanRecord(
   const a = s.attributes;
   const category = categoryOf(a, s.parentSpanId);
   const info = s.parentSpanId === undefined || category === 'turn' ? sessionInfo(a, s.name, where.serviceName) : null;
+  const mt = modelAndTool(a);
   return {
     traceId: s.traceId,
     spanId: s.spanId,
@@ -172,7 +181,8 @@ export function toSpanRecord(
     outputTokens: count(a[GEN_AI_USAGE_OUTPUT_TOKENS]),
     costUsd: count(a[AGENTOPS_LLM_COST_USD]),
     serviceName: typeof where.serviceName === 'string' ? where.serviceName : null,
-    model: category === 'llm' ? modelOf(a) : null,
+    model: category === 'llm' ? mt.model : null,
+    toolName: mt.toolName,
     root: s.parentSpanId === undefined ? info : null,
     turn: s.parentSpanId !== undefined ? info : null,
   };

@@ -25,7 +25,7 @@ db.exec(`PRAGMA journal_size_limit = ${workerData.journalSizeLimit}`);
 
 const insertSpan = db.prepare(
   `INSERT OR IGNORE INTO spans (project_id, trace_id, span_id, parent_span_id, name, kind, start_ns, end_ns, status_code, body, resource_id,
-    scope_name, scope_version, category, input_tokens, output_tokens, cost_usd) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    scope_name, scope_version, category, input_tokens, output_tokens, cost_usd, model, tool_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 );
 // Resources are stored once per project: the same attributes arrive on every span of an agent.
 const insertResource = db.prepare('INSERT OR IGNORE INTO resources (project_id, hash, attributes) VALUES (?, ?, ?)');
@@ -77,7 +77,7 @@ function writeOne(b) {
     const inserted =
       insertSpan.run(
         p, r.traceId, r.spanId, r.parentSpanId, r.name, r.kind, r.startNs, r.endNs, r.statusCode, body.subarray(r.bodyStart, r.bodyEnd),
-        resourceIds[r.resource], r.scopeName, r.scopeVersion, r.category, r.inputTokens, r.outputTokens, r.costUsd,
+        resourceIds[r.resource], r.scopeName, r.scopeVersion, r.category, r.inputTokens, r.outputTokens, r.costUsd, r.model, r.toolName,
       ).changes === 1;
     let d = deltas.get(r.traceId);
     if (d === undefined) {

@@ -1,7 +1,7 @@
 /**
  * The built local-backend package (dist/, as `npm test` builds it first): `@agentops/server` loads
  * with `require` and with `import` as one module instance, with type declarations and the viewer's
- * files beside it; its command runs as `agentops-server` and through the SDK's `agentops` command;
+ * files beside it (the dashboard's charting library copied in, with its license); its command runs as `agentops-server` and through the SDK's `agentops` command;
  * package.json and VERSION agree. It is plain JavaScript all the way down: no native addon is
  * loaded while it serves, and nothing in its dependency tree is compiled at install.
  */
@@ -64,6 +64,18 @@ describe('the built @agentops/server package', () => {
     // node:sqlite with DatabaseSync.isOpen: Node 22.15 and later.
     expect(pkg.engines.node).toBe('>=22.15.0');
     expect(pkg.bin).toEqual({ 'agentops-server': 'dist/cli.js' });
+  });
+
+  it('packs the dashboard with its charting library and that library\'s license, to be served from the package', () => {
+    // --ignore-scripts: the build is already done (prepack would build it again).
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+    const files = (JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path);
+    expect(files).toEqual(expect.arrayContaining(['dist/web/dashboard-page.js', 'dist/web/vendor/uplot/uPlot.esm.js', 'dist/web/vendor/uplot/uPlot.min.css', 'dist/web/vendor/uplot/LICENSE']));
+    expect(readFileSync(join(root, 'dist/web/vendor/uplot/LICENSE'), 'utf8')).toContain('MIT License');
+    const served = serveOneSpan(`
+      const lib = await fetch(server.url + '/assets/vendor/uplot/uPlot.esm.js');
+      console.log(lib.status, lib.headers.get('content-type'), (await lib.text()).includes('export { uPlot as default }'));`);
+    expect(served).toMatchObject({ stderr: '', status: 0, stored: 1, stdout: '200 text/javascript; charset=utf-8 true\n' });
   });
 
   it('loads with require() and import, as one instance, and its errors are the SDK\'s errors', () => {

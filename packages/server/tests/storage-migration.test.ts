@@ -4,8 +4,9 @@
  * are counted and filed as turns; its conversations show the end state of their latest request and
  * a conversation of turns only is named by its session id, not running; its API key still works;
  * its sessions are found by their span names, services and models, and count as errors the failed
- * spans but not their own Fail state; spans sent afterwards are stored and rolled up by the new rules. A database of a later version is
- * refused.
+ * spans but not their own Fail state; spans sent afterwards are stored and rolled up by the new
+ * rules; its LLM and tool spans get the model and tool name the dashboard groups by. A database of
+ * a later version is refused.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -78,6 +79,14 @@ describe('a database written by schema version 1', () => {
     const byId = await getJson<SessionDetail>(server, '/api/sessions/conv-v1-turn-only');
     expect(byId.session.traceId).toBe(TURN_ONLY);
     expect(byId.tree.map((n) => n.category)).toEqual(['turn']);
+
+    // The LLM and tool spans stored before version 3 got their model and tool name: the dashboard groups them.
+    const dash = await getJson<{ models: Array<{ model: string; totals: { calls: number } }>; tools: Array<{ tool: string; totals: { calls: number; errors: number } }> }>(
+      server,
+      `/api/dashboard?from=${start / 1_000_000n}&to=${end / 1_000_000n + 10_000n}`,
+    );
+    expect(dash.models.map((m) => [m.model, m.totals.calls])).toEqual([['gpt-4o-mini', 3]]);
+    expect(dash.tools.map((t) => [t.tool, t.totals.calls])).toEqual([['issue_refund', 2]]);
 
     // Its first request arrives now, from a process of the current SDK: still one session.
     const first = await conversationRequest(server, 'start', 'conv-v1-turn-only', 'Success', 'answered');

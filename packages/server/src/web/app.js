@@ -7,6 +7,7 @@
 // cycle is safe because no module calls into another until route() runs below, after all have
 // been evaluated.
 import { AuthError, api, forgetKey, hasKey, useKey } from './api-client.js';
+import { dashboardPage } from './dashboard-page.js';
 import { listPage } from './session-list.js';
 import { sessionPage } from './session-page.js';
 import { h } from './view-helpers.js';
@@ -40,7 +41,8 @@ export async function route() {
   const traceId = new URLSearchParams(location.search).get('trace_id');
   try {
     await showProject();
-    if (traceId) await sessionPage(traceId, true);
+    if (location.pathname.startsWith('/dashboard')) await dashboardPage();
+    else if (traceId) await sessionPage(traceId, true);
     else await listPage(true);
   } catch (e) {
     if (e instanceof AuthError) showLogin(e.message);

@@ -58,6 +58,9 @@ export async function launchBrowser(): Promise<Browser> {
     headless: true,
     args: ARGS,
     viewport: { width: 1440, height: 900 },
+    // What a desktop browser reports, whatever the machine's LANG: without a locale, Chromium under
+    // LANG=C says `en-US@posix`, which Intl (and so a charting library's number format) rejects.
+    locale: 'en-US',
   });
   return {
     context,
