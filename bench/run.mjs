@@ -71,12 +71,17 @@ const sinkStats = (id) =>
     sink.on('message', on);
     sink.send({ type: 'stats', id });
   });
-async function waitForSpans(runId, expected, ms) {
+// Waits until the sink holds `expected` spans of the run, or its count has not moved for `quietMs`
+// (the contender has flushed: what is missing was dropped), or `ms` have passed.
+async function waitForSpans(runId, expected, ms, quietMs = 3_000) {
   const deadline = Date.now() + ms;
   let s = await sinkStats(runId);
-  while (s.spans < expected && Date.now() < deadline) {
+  let last = s.spans;
+  let movedAt = Date.now();
+  while (s.spans < expected && Date.now() < deadline && Date.now() - movedAt < quietMs) {
     await new Promise((r) => setTimeout(r, 20));
     s = await sinkStats(runId);
+    if (s.spans !== last) [last, movedAt] = [s.spans, Date.now()];
   }
   return s;
 }
@@ -106,7 +111,8 @@ async function runOnce(scenario, n, mode = 'cpu') {
   const warm = await next();
   // The warm-up session must be at the sink, every span of it, before the measured session starts.
   const warmStats = await waitForSpans(runId, warm.expectedSpans * destinations, 60_000);
-  if (warmStats.spans < warm.expectedSpans * destinations) log(`  ${id}: warm-up not confirmed (${warmStats.spans} of ${warm.expectedSpans * destinations} spans)`);
+  const warmLost = warm.expectedSpans * destinations - warmStats.spans;
+  if (warmLost > 0) log(`  ${id}: ${warmLost} spans of the warm-up session never reached the sink`);
   child.send('go');
   const done = await next();
   // shutdown() has returned: everything it exported is at the sink or lost.
@@ -116,6 +122,7 @@ async function runOnce(scenario, n, mode = 'cpu') {
   await new Promise((r) => child.once('exit', r));
   sink.send({ type: 'forget', id: runId });
   return {
+    warmLost,
     chunkUsPerEvent: done.chunkCpuUs / done.events,
     totalUsPerEvent: done.totalCpuUs / done.events,
     spansLost: expected - s.spans,
@@ -210,11 +217,12 @@ if (lost.length) target('zero spans lost (every agentops run; value: most lost i
 const bigN = Math.max(...NS);
 target(`bytes/span <= floor + 10%, content on, N=${bigN}`, paired('agentops', 'floor', bigN, 'bytesPerSpan'), 1.1);
 target(`peak RSS <= 1.05x floor, N=${bigN}`, paired('agentops', 'floor', bigN, 'maxRssMb'), 1.05);
-if (long) target(`RSS growth over a ${N_LONG}-event session < 20 MiB (one run)`, { median: long.rssGrowthMb, min: long.rssGrowthMb, max: long.rssGrowthMb, n: 1 }, 20, ' MiB', 'lt');
+if (long) target(`RSS growth over a ${N_LONG}-event session < 20 MiB (one run; RSS after a full GC at 100,000 LLM events and at the end)`, { median: long.rssGrowthMb, min: long.rssGrowthMb, max: long.rssGrowthMb, n: 1 }, 20, ' MiB', 'lt');
 for (const [p, r] of Object.entries(providers)) target(`${r.label}: CPU added <= a raw OTel hand wrapper's (ratio of overheads)`, r.overheadRatio, 1.0);
 if (ingest) {
-  target('local backend ingest >= 50,000 spans/s (2 cores)', ingest.spansPerSecond, 50_000, ' spans/s', 'ge');
-  target('/v1/traces p99 < 250 ms at that load', ingest.p99Ms, 250, ' ms', 'lt');
+  const n = ingest.runs.length;
+  target('local backend ingest >= 50,000 spans/s (2 cores)', { ...ingest.spansPerSecond, n }, 50_000, ' spans/s', 'ge');
+  target('/v1/traces p99 < 250 ms at that load', { ...ingest.p99Ms, n }, 250, ' ms', 'lt');
 }
 
 const fmt = (x, unit) => (unit === 'x' ? x.toFixed(2) + 'x' : `${unit === ' MiB' ? x.toFixed(1) : Math.round(x)}${unit}`);
