@@ -87,9 +87,16 @@ async function main(providerName) {
     // `total`: all CPU time of the side over all CPU time of the uninstrumented client, every round.
     return { median: Number(median(rs).toFixed(3)), min: Number(Math.min(...rs).toFixed(3)), max: Number(Math.max(...rs).toFixed(3)), total: Number((sum(perSide[k]) / sum(perSide[0])).toFixed(3)) };
   };
+  // The target's figure: the CPU agentops adds over the uninstrumented client, over the CPU the hand
+  // wrapper adds, per round (the three sides of a round ran next to each other).
+  const overheads = perSide[2].map((us, i) => (us - perSide[0][i]) / (perSide[1][i] - perSide[0][i]));
+  const overheadRatio = { median: Number(median(overheads).toFixed(3)), min: Number(Math.min(...overheads).toFixed(3)), max: Number(Math.max(...overheads).toFixed(3)), n: rounds };
   const fmt = (x) => x.toFixed(1);
   const result = {
     provider: providerName,
+    label: provider.label,
+    overheadRatio,
+    usPerCallByRound: Object.fromEntries(SIDES.map(([side], k) => [side, perSide[k].map((x) => Number(x.toFixed(1)))])),
     date: new Date().toISOString().slice(0, 10),
     machine: `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}`,
     fetch: inProcess ? 'in-process' : 'stub',
@@ -106,6 +113,7 @@ async function main(providerName) {
     const added = k > 0 ? ` (+${fmt(s.medianUsPerCall - result.sides[0].medianUsPerCall)} us added)` : '';
     console.log(`  ${s.name.padEnd(26)} ${fmt(s.medianUsPerCall).padStart(7)} us/call${added}${r}`);
   });
+  console.log(`  CPU added by agentops over the CPU added by the hand wrapper: ${overheadRatio.median}x median of rounds (min ${overheadRatio.min}x, max ${overheadRatio.max}x)`);
   console.log(JSON.stringify(result));
 }
 

@@ -1,54 +1,58 @@
 // One measured run of one contender, in a fresh process.
-// argv: contender, n, baseUrl, content (on|off), destinations, mode (cpu|rss)
+// argv: contender, n, baseUrl, content (on|off), destinations, mode (cpu|rss), metrics (on|off)
+//
+// 1. A warm-up session of WARM LLM events (and WARM/2 tool events) is recorded and flushed; the
+//    parent confirms the sink holds all its spans before anything is measured.
+// 2. The measured session of n LLM events and n/2 tool events, then shutdown(). CPU figures are
+//    process CPU (user + system, all threads): inside the recording chunks, and from the first
+//    event until shutdown() returns (recording, batching, encoding, export).
 import * as W from './workload.mjs';
 
-const [name, nArg, baseUrl, contentArg, destArg, mode = 'cpu'] = process.argv.slice(2);
+const [name, nArg, baseUrl, contentArg, destArg, mode = 'cpu', metricsArg = 'on'] = process.argv.slice(2);
 const n = Number(nArg);
-const content = contentArg !== 'off';
-const destinations = Number(destArg ?? 1);
+const WARM = Number(process.env.BENCH_WARM ?? 6000);
 
-const contender = await (await import(`./contenders/${name}.mjs`)).setup({ baseUrl, content, destinations });
-const WARM = 1000;
+const contender = await (await import(`./contenders/${name}.mjs`)).setup({
+  baseUrl,
+  content: contentArg !== 'off',
+  destinations: Number(destArg ?? 1),
+  metrics: metricsArg !== 'off',
+});
 
-// Warm-up (JIT, connections) in its own session; its spans are counted by the sink too.
 await contender.session(() => W.runLoop(WARM, contender.llm, contender.tool));
 await contender.flush();
+const go = new Promise((resolve) => process.once('message', resolve));
+process.send({ type: 'warm', expectedSpans: W.spansFor(WARM) });
+await go;
 
-let cpuUs = 0;
-let rssAfterWarmMb = 0;
-let rssEndMb = 0;
 const gc = globalThis.gc;
 const rssMb = () => {
   gc?.();
   return process.memoryUsage().rss / 1048576;
 };
-const t0 = Date.now();
-if (mode === 'rss') {
-  // Growth over a long session: RSS after the first 100,000 events, then at the end.
-  await contender.session(async () => {
-    cpuUs = await W.runLoop(n, contender.llm, contender.tool, async (done) => {
-      if (done === 100_000) rssAfterWarmMb = rssMb();
-    });
-  });
-  rssEndMb = rssMb();
-} else {
-  await contender.session(async () => {
-    cpuUs = await W.runLoop(n, contender.llm, contender.tool);
-  });
-}
-await contender.flush();
-const flushedAt = Date.now();
+let chunkCpuUs = 0;
+let rssAfterWarmMb = 0;
+const cpu0 = process.cpuUsage();
+await contender.session(async () => {
+  chunkCpuUs = await W.runLoop(
+    n,
+    contender.llm,
+    contender.tool,
+    // Growth over a long session: RSS after the first 100,000 LLM events, then at the end.
+    mode === 'rss' ? async (done) => void (done === 100_000 && (rssAfterWarmMb = rssMb())) : undefined,
+  );
+});
+const rssEndMb = mode === 'rss' ? rssMb() : 0;
+await contender.close();
+const total = process.cpuUsage(cpu0);
 process.send({
-  cpuUs,
+  type: 'done',
+  chunkCpuUs,
+  totalCpuUs: total.user + total.system,
   events: n + Math.floor(n / 2),
-  t0,
-  flushedAt,
   expectedSpans: W.spansFor(WARM) + W.spansFor(n),
   maxRssMb: process.resourceUsage().maxRSS / 1024,
   rssAfterWarmMb,
   rssEndMb,
 });
-process.once('message', async () => {
-  await contender.close();
-  process.exit(0);
-});
+process.once('message', () => process.exit(0));

@@ -25,19 +25,44 @@ export function spansFor(n) {
   return 1 + n + Math.floor(n / 2);
 }
 
+/** Events recorded between two yields to the event loop. */
+export const CHUNK = 30;
+
 /**
- * Records the workload with a contender: `llm(i)` and `tool(i)` record one event each. The loop
- * yields to the event loop every 32 events, as an agent awaiting its calls does, so exporters run
- * at their normal pace. Returns CPU microseconds spent in the loop (process CPU, all threads).
+ * Records the workload with a contender: `llm(i)` and `tool(i)` record one event each, N LLM events
+ * and a tool event after every second one. Events go in chunks of CHUNK; after each chunk the
+ * microtasks the chunk queued are drained, then the loop yields with setImmediate, as an agent
+ * awaiting its calls does, so exporters run at their normal pace between chunks. Returns the
+ * process CPU (user + system, all threads) spent inside the chunks, in microseconds: the recording
+ * itself, without the export work that runs between chunks.
  */
 export async function runLoop(n, llm, tool, onProgress) {
-  const cpu0 = process.cpuUsage();
-  for (let i = 0; i < n; i++) {
-    llm(i);
-    if (i % 2 === 1) tool(i);
-    if (i % 32 === 31) await new Promise((r) => setImmediate(r));
-    if (onProgress && i % 10000 === 9999) await onProgress(i + 1);
+  let cpuUs = 0;
+  let i = 0;
+  let nextProgress = 100_000;
+  while (i < n) {
+    const cpu0 = process.cpuUsage();
+    for (let events = 0; events < CHUNK && i < n; i++) {
+      llm(i);
+      events++;
+      if (i % 2 === 1) {
+        tool(i);
+        events++;
+      }
+    }
+    await drainMicrotasks();
+    const d = process.cpuUsage(cpu0);
+    cpuUs += d.user + d.system;
+    await new Promise((r) => setImmediate(r));
+    if (onProgress && i >= nextProgress) {
+      await onProgress(i);
+      nextProgress += 100_000;
+    }
   }
-  const d = process.cpuUsage(cpu0);
-  return d.user + d.system;
+  return cpuUs;
+}
+
+/** Lets every microtask queued so far (and those they queue, a few levels deep) run. */
+async function drainMicrotasks() {
+  for (let k = 0; k < 4; k++) await Promise.resolve();
 }

@@ -1,18 +1,19 @@
 // This SDK, recording the workload with session.record(new LLMEvent(...)), sending OTLP/protobuf
-// to the sink as the collector destination (plus the vendor and an extra destination for fan-out).
+// to the sink as the collector destination (plus the vendor and an extra destination for fan-out);
+// metrics on (the default) or off.
 import { createRequire } from 'node:module';
 import * as W from '../workload.mjs';
 
 const require = createRequire(new URL('../../packages/agentops/package.json', import.meta.url));
 const agentops = require('./dist/index.js');
 
-export async function setup({ baseUrl, content, destinations = 1 }) {
+export async function setup({ baseUrl, content, destinations = 1, metrics = true }) {
   process.env.OTLP_EXPORTER_ENDPOINT = baseUrl;
   const fanout =
     destinations >= 3
       ? { apiKey: 'bench-key-0001', apiEndpoint: baseUrl, exporterEndpoint: `${baseUrl}/v1/traces`, logSessionUrl: false, destinations: [{ name: 'third', url: `${baseUrl}/v1/traces` }] }
       : {};
-  agentops.init({ autoStartSession: false, logLevel: 'silent', handleExit: false, captureContent: content, ...fanout });
+  agentops.init({ autoStartSession: false, logLevel: 'silent', handleExit: false, captureContent: content, metrics, ...fanout });
   let session;
   return {
     async session(body) {
@@ -42,7 +43,7 @@ export async function setup({ baseUrl, content, destinations = 1 }) {
       await agentops.flush(60_000);
     },
     async close() {
-      await agentops.shutdown(5000);
+      await agentops.shutdown(60_000);
     },
   };
 }
