@@ -1,6 +1,6 @@
 /**
  * The dashboard's figures over a time range cut into buckets, aggregated by SQLite from the stored
- * spans (one pass per chart over the `spans_by_category` index) and the session rows:
+ * spans (one pass per chart over the spans of the sessions that overlap the range, SPANS_IN_RANGE) and the session rows:
  * - per model: LLM calls, input/output tokens, cost, and latency p50/p95 (nearest rank, so each
  *   is the duration of a real call);
  * - per tool: calls, failed calls (status ERROR) and their rate;
@@ -88,6 +88,17 @@ export function roundUsd(v: number): number {
 const STATE_OF = "CASE WHEN has_root = 0 AND turns = 0 THEN 'running' ELSE coalesce(end_state, 'none') END";
 const TOOL_OF = 'coalesce(tool_name, name)';
 
+// The spans that start in a range, found through the sessions that overlap it (sessions_by_end in
+// schema.ts: a session's end_ns is at or after every one of its spans' starts), each session's
+// spans then read by the primary key. Its parameters: spansInRangeArgs.
+const SPANS_IN_RANGE = `spans WHERE project_id = ?
+  AND trace_id IN (SELECT trace_id FROM sessions WHERE project_id = ? AND end_ns >= ? AND start_ns < ?)
+  AND start_ns >= ? AND start_ns < ?`;
+
+function spansInRangeArgs(projectId: string, fromNs: bigint, toNs: bigint): SQLInputValue[] {
+  return [projectId, projectId, fromNs, toNs, fromNs, toNs];
+}
+
 // The start of the bucket `fromNs` falls in (rounded down, also before 1970, where BigInt division rounds up).
 function originOf(r: DashboardRange): bigint {
   const q = r.fromNs / r.bucketNs;
@@ -121,14 +132,15 @@ export function dashboard(db: DatabaseSync, projectId: string, r: DashboardRange
   const n = bucketCount(r);
   const buckets = Array.from({ length: n }, (_, i) => Number((origin + BigInt(i) * r.bucketNs) / 1_000_000n));
   // `bucket` is an integer division of integers: SQLite keeps it an integer.
-  const range = [origin, r.bucketNs, projectId, r.fromNs, r.toNs] as SQLInputValue[];
+  const range = [origin, r.bucketNs, ...spansInRangeArgs(projectId, r.fromNs, r.toNs)];
+  const sessionRange = [origin, r.bucketNs, projectId, r.fromNs, r.toNs] as SQLInputValue[];
 
   const models = new Map<string | null, ModelSeries & { cost: number }>();
   const model = (m: string | null) =>
     byKey(models, m, () => ({ model: m, calls: zeros(n), inputTokens: zeros(n), outputTokens: zeros(n), costUsd: zeros(n), latencyP50Ms: nulls(n), latencyP95Ms: nulls(n), totals: { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 }, cost: 0 }));
   const llm = db.prepare(
     `SELECT (start_ns - ?) / ? AS bucket, model, count(*) AS calls, total(input_tokens) AS input, total(output_tokens) AS output, total(cost_usd) AS cost
-     FROM spans WHERE project_id = ? AND category = 'llm' AND start_ns >= ? AND start_ns < ? GROUP BY bucket, model`,
+     FROM ${SPANS_IN_RANGE} AND category = 'llm' GROUP BY bucket, model`,
   );
   for (const row of llm.iterate(...range) as Iterable<{ bucket: number; model: string | null; calls: number; input: number; output: number; cost: number }>) {
     const s = model(row.model);
@@ -145,7 +157,7 @@ export function dashboard(db: DatabaseSync, projectId: string, r: DashboardRange
   const latency = db.prepare(
     `WITH d AS (
        SELECT (start_ns - ?) / ? AS bucket, model, CAST(end_ns - start_ns AS REAL) AS dur
-       FROM spans WHERE project_id = ? AND category = 'llm' AND start_ns >= ? AND start_ns < ?
+       FROM ${SPANS_IN_RANGE} AND category = 'llm'
      ), r AS (
        SELECT bucket, model, dur, row_number() OVER (PARTITION BY bucket, model ORDER BY dur) AS rn, count(*) OVER (PARTITION BY bucket, model) AS n FROM d
      )
@@ -161,7 +173,7 @@ export function dashboard(db: DatabaseSync, projectId: string, r: DashboardRange
   const tools = new Map<string, ToolSeries>();
   const toolCalls = db.prepare(
     `SELECT (start_ns - ?) / ? AS bucket, ${TOOL_OF} AS tool, count(*) AS calls, sum(status_code = 2) AS errors
-     FROM spans WHERE project_id = ? AND category = 'tool' AND start_ns >= ? AND start_ns < ? GROUP BY bucket, tool`,
+     FROM ${SPANS_IN_RANGE} AND category = 'tool' GROUP BY bucket, tool`,
   );
   for (const row of toolCalls.iterate(...range) as Iterable<{ bucket: number; tool: string; calls: number; errors: number }>) {
     const s = byKey(tools, row.tool, () => ({ tool: row.tool, calls: zeros(n), errors: zeros(n), errorRate: nulls(n), totals: { calls: 0, errors: 0, errorRate: null } }));
@@ -177,7 +189,7 @@ export function dashboard(db: DatabaseSync, projectId: string, r: DashboardRange
     `SELECT (start_ns - ?) / ? AS bucket, ${STATE_OF} AS state, count(*) AS n
      FROM sessions WHERE project_id = ? AND start_ns >= ? AND start_ns < ? GROUP BY bucket, state`,
   );
-  for (const row of sessions.iterate(...range) as Iterable<{ bucket: number; state: string; n: number }>) {
+  for (const row of sessions.iterate(...sessionRange) as Iterable<{ bucket: number; state: string; n: number }>) {
     const s = byKey(states, row.state, () => ({ endState: row.state, sessions: zeros(n), total: 0 }));
     s.sessions[row.bucket] = row.n;
     s.total += row.n;
@@ -213,24 +225,25 @@ export function dashboard(db: DatabaseSync, projectId: string, r: DashboardRange
  * newest first.
  */
 export function pointSessions(db: DatabaseSync, projectId: string, fromNs: bigint, toNs: bigint, f: PointFilter): { rows: PointSessionRow[]; total: number } {
-  const where = ['project_id = ?', 'start_ns >= ?', 'start_ns < ?'];
-  const args: SQLInputValue[] = [projectId, fromNs, toNs];
+  const where: string[] = [];
+  const whereArgs: SQLInputValue[] = [];
   if (f.model !== undefined) {
     where.push("category = 'llm'", 'model IS ?');
-    args.push(f.model);
+    whereArgs.push(f.model);
   }
   if (f.tool !== undefined) {
     where.push("category = 'tool'", `${TOOL_OF} = ?`);
-    args.push(f.tool);
+    whereArgs.push(f.tool);
     if (f.errorsOnly) where.push('status_code = 2');
   }
   const spanFiltered = f.model !== undefined || f.tool !== undefined;
   // Without a model or tool, what a session contributed is itself: its own totals, read from its row.
   const contrib = spanFiltered
     ? `SELECT trace_id AS c_trace_id, count(*) AS p_calls, sum(status_code = 2) AS p_errors, total(input_tokens) AS p_input_tokens, total(output_tokens) AS p_output_tokens, total(cost_usd) AS p_cost_usd
-       FROM spans WHERE ${where.join(' AND ')} GROUP BY trace_id`
+       FROM ${SPANS_IN_RANGE} AND ${where.join(' AND ')} GROUP BY trace_id`
     : `SELECT trace_id AS c_trace_id, llm_calls + tool_calls AS p_calls, errors AS p_errors, input_tokens AS p_input_tokens, output_tokens AS p_output_tokens, cost_usd AS p_cost_usd
-       FROM sessions WHERE ${where.join(' AND ')}`;
+       FROM sessions WHERE project_id = ? AND start_ns >= ? AND start_ns < ?`;
+  const args: SQLInputValue[] = spanFiltered ? [...spansInRangeArgs(projectId, fromNs, toNs), ...whereArgs] : [projectId, fromNs, toNs];
   // The joined table keeps its own name and the point's columns names of their own, so the session
   // list's columns (SESSION_COLUMNS, some of them subqueries naming `sessions`) read as they are.
   const outer = ['sessions.project_id = ?'];

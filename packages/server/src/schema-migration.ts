@@ -12,7 +12,7 @@
  * the stored spans (an LLM span's model from its stored bytes), and its errors are counted again
  * without its own session and turn spans.; LLM spans keep their model and tool spans their tool name (the
  * dashboard groups by them), filled by reading the stored bytes of the LLM and tool spans once;
- * the index the dashboard reads by is created with the schema, after this.
+ * the index of sessions by end the dashboard reads by is created with the schema, after this.
  */
 import type { DatabaseSync } from 'node:sqlite';
 import { SERVICE_NAME } from 'agentops/semconv';

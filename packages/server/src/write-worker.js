@@ -81,11 +81,14 @@ function writeOne(b) {
       ).changes === 1;
     let d = deltas.get(r.traceId);
     if (d === undefined) {
-      d = { spans: 0, llm: 0, tool: 0, errors: 0, input: 0, output: 0, cost: 0, start: r.startNs, end: r.endNs };
+      d = { spans: 0, llm: 0, tool: 0, errors: 0, input: 0, output: 0, cost: 0, start: r.startNs, end: r.startNs };
       deltas.set(r.traceId, d);
     }
     if (r.startNs < d.start) d.start = r.startNs;
+    // The session's end is never before one of its spans' starts, even for a span sent ending before
+    // it starts: the dashboard finds a range's spans through the sessions that overlap it.
     if (r.endNs > d.end) d.end = r.endNs;
+    if (r.startNs > d.end) d.end = r.startNs;
     // A span sent twice (a retry after a lost answer) is stored once and counted once.
     if (!inserted) continue;
     if (r.turn !== null) newTurns.push(r);
