@@ -13,7 +13,11 @@ import type { Storage } from './storage';
 // alone never catches up with a writer that commits without pause, so the log would grow for as
 // long as the load lasts (and every page lookup walks more of its index); past restartFrames the
 // worker runs a RESTART checkpoint, which holds new commits back for the moment it takes to copy
-// the rest, so the next commit starts the log again from its beginning.
+// the rest, so the next commit starts the log again from its beginning. A RESTART also waits for
+// every reader of an older snapshot, and commits wait with it: a reader that reads back to back
+// (the session index thread loading a big session) would keep it, and so ingest, waiting. While
+// a RESTART runs the worker raises its gate (shared memory), and such readers start no new read
+// until it is lowered: the RESTART waits only for the read in progress, a few milliseconds.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { DatabaseSync } = require(workerData.loadSqlite);
@@ -24,7 +28,18 @@ const passive = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 const timer = setInterval(() => {
   try {
     const r = passive.get();
-    if (r && r.log > workerData.restartFrames) db.exec('PRAGMA wal_checkpoint(RESTART)');
+    if (r && r.log > workerData.restartFrames) {
+      // Readers that take turns (the session index thread) hold back while the gate is up.
+      if (workerData.gate) Atomics.store(workerData.gate, 0, 1);
+      try {
+        db.exec('PRAGMA wal_checkpoint(RESTART)');
+      } finally {
+        if (workerData.gate) {
+          Atomics.store(workerData.gate, 0, 0);
+          Atomics.notify(workerData.gate, 0);
+        }
+      }
+    }
   } catch (err) { /* busy: the next round catches up */ }
 }, workerData.intervalMs);
 parentPort.on('message', (m) => {
@@ -50,12 +65,14 @@ export class Checkpointer {
   constructor(
     private readonly storage: Storage,
     intervalMs = 200,
+    /** Raised while a RESTART checkpoint runs (see WORKER_SOURCE); shared with the session index thread. */
+    gate?: Int32Array,
   ) {
     storage.db.exec('PRAGMA wal_autocheckpoint = 0');
     this.worker = new Worker(WORKER_SOURCE, {
       eval: true,
       // An absolute path: code given to a worker as a string resolves relative paths from the process's working directory.
-      workerData: { loadSqlite: path.join(__dirname, 'load-sqlite.js'), file: storage.path, intervalMs, restartFrames: RESTART_FRAMES, journalSizeLimit: JOURNAL_SIZE_LIMIT },
+      workerData: { loadSqlite: path.join(__dirname, 'load-sqlite.js'), file: storage.path, intervalMs, restartFrames: RESTART_FRAMES, journalSizeLimit: JOURNAL_SIZE_LIMIT, gate },
     });
     this.exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
     this.worker.on('error', () => undefined);

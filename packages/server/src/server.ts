@@ -117,10 +117,12 @@ export class LocalServer {
     this.auth = new Auth(o.storage, o.tokenTtlSeconds);
     this.queue = new WriteQueue(o.storage.path, o.maxQueuedRows, o.log);
     this.decoder = new OtlpDecoder(o.limits, o.maxBodyBytes, o.log);
-    this.index = new SessionIndex(o.storage.path, o.log);
+    // Raised by the checkpointer while a RESTART checkpoint runs: the index thread then starts no read.
+    const checkpointGate = new Int32Array(new SharedArrayBuffer(4));
+    this.index = new SessionIndex(o.storage.path, o.log, checkpointGate);
     this.hosts = new HostCheck(o.host, o.allowedHosts);
     this.files = loadWebFiles();
-    this.checkpointer = new Checkpointer(o.storage);
+    this.checkpointer = new Checkpointer(o.storage, undefined, checkpointGate);
     this.server = createServer({ keepAliveTimeout: 10_000 }, (req, res) => {
       // No answer of this server is to be read as anything but the type it declares.
       res.setHeader('x-content-type-options', 'nosniff');

@@ -40,6 +40,14 @@ try {
   /* not Linux, or not allowed: the same priority as the rest of the server */
 }
 
+// While the checkpointer runs a RESTART checkpoint it raises this gate (checkpointer.ts): a
+// RESTART waits for every reader, and commits wait with it, so no chunk starts until it is done.
+const gate = workerData.gate;
+function waitForCheckpoint() {
+  if (gate === undefined) return;
+  while (Atomics.load(gate, 0) === 1) Atomics.wait(gate, 0, 1, 100);
+}
+
 /** node:sqlite from 22.16 answers rows as arrays; before, the objects' values are taken in column order. */
 function arrays(stmt) {
   if (typeof stmt.setReturnArrays === 'function') {
@@ -158,6 +166,7 @@ function refresh(S, projectId, traceId) {
     // Every span at or below `top` was committed before any chunk was read, so the chunks see them all.
     let after = '';
     for (;;) {
+      waitForCheckpoint();
       const rows = firstLoad.all(projectId, traceId, after);
       add(S, rows);
       if (rows.length < CHUNK) break;
@@ -165,7 +174,10 @@ function refresh(S, projectId, traceId) {
     }
   } else if (stored > S.n) {
     // The session grew: its new spans are among the table's rows added since the last look.
-    for (let lo = S.scanned; lo < top; lo += ROWID_WINDOW) add(S, newer.all(lo, Math.min(lo + ROWID_WINDOW, top), projectId, traceId));
+    for (let lo = S.scanned; lo < top; lo += ROWID_WINDOW) {
+      waitForCheckpoint();
+      add(S, newer.all(lo, Math.min(lo + ROWID_WINDOW, top), projectId, traceId));
+    }
   }
   // Nothing at or below `top` is left unread; the next refresh looks only above it.
   if (top > S.scanned) S.scanned = top;

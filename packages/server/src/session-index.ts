@@ -86,6 +86,8 @@ export class SessionIndex {
   constructor(
     private readonly file: string,
     private readonly log: (line: string) => void,
+    /** Raised by the checkpointer while a RESTART checkpoint runs: the thread starts no read meanwhile. */
+    private readonly gate?: Int32Array,
   ) {}
 
   window(projectId: string, traceId: string, q: IndexQuery): Promise<IndexWindow> {
@@ -107,7 +109,7 @@ export class SessionIndex {
   }
 
   private start(): Worker {
-    const w = new Worker(path.join(__dirname, 'session-index-worker.js'), { workerData: { file: this.file } });
+    const w = new Worker(path.join(__dirname, 'session-index-worker.js'), { workerData: { file: this.file, gate: this.gate } });
     w.on('message', (m: Reply) => {
       const p = this.pending.get(m.id);
       if (p === undefined) return;

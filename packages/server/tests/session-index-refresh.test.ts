@@ -8,6 +8,7 @@
 import type { LocalServer, SpanView } from '../src';
 import { sampleSpans, protobufTraces } from '../../../testing/otlp-fixtures';
 import { spanIdOf, writeSession } from './helpers/session-writer';
+import { SessionIndex } from '../src/session-index';
 import { useServer } from './helpers/test-server';
 
 const VIEWED = '3c'.repeat(16);
@@ -76,5 +77,35 @@ describe('the session index reads what changed', () => {
     const back = await get<Rows>(`/api/sessions/${traceId}/rows?offset=0&limit=10`);
     expect(back.rowCount).toBe(2);
     expect(back.rows.map((r) => r.span.spanId).sort()).toEqual([...ids].sort());
+  });
+});
+
+describe('the session index thread and the checkpointer', () => {
+  const current = useServer();
+
+  it('starts no read while a RESTART checkpoint holds the gate up, and reads once it is lowered', async () => {
+    // A RESTART checkpoint waits for every reader, and commits wait with it: a thread that read
+    // a big session back to back would keep ingest waiting. The checkpointer raises a shared gate
+    // while it runs one (checkpointer.ts); the index thread waits for it before each read.
+    const server = current();
+    writeSession(server, VIEWED, 500, { kind: 'wide' });
+    const gate = new Int32Array(new SharedArrayBuffer(4));
+    const index = new SessionIndex(server.storage.path, () => undefined, gate);
+    try {
+      Atomics.store(gate, 0, 1);
+      let answered = false;
+      const pending = index.window(server.project.id, VIEWED, { order: 'tree', offset: 0, limit: 1, since: 0 }).then((w) => {
+        answered = true;
+        return w;
+      });
+      // Long enough for a read of 500 spans many times over; the answer must still be waiting.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(answered).toBe(false);
+      Atomics.store(gate, 0, 0);
+      Atomics.notify(gate, 0);
+      expect((await pending).rowCount).toBe(500);
+    } finally {
+      await index.close();
+    }
   });
 });
