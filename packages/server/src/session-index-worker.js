@@ -43,9 +43,13 @@ try {
 // While the checkpointer runs a RESTART checkpoint it raises this gate (checkpointer.ts): a
 // RESTART waits for every reader, and commits wait with it, so no chunk starts until it is done.
 const gate = workerData.gate;
+// The wait is bounded: a gate left up (a checkpointer thread gone in the middle of a RESTART)
+// must not leave the viewer without answers; past the bound the read goes ahead, as before the gate.
+const GATE_WAIT_MS = 5000;
 function waitForCheckpoint() {
-  if (gate === undefined) return;
-  while (Atomics.load(gate, 0) === 1) Atomics.wait(gate, 0, 1, 100);
+  if (gate === undefined || Atomics.load(gate, 0) !== 1) return;
+  const until = Date.now() + GATE_WAIT_MS;
+  while (Atomics.load(gate, 0) === 1 && Date.now() < until) Atomics.wait(gate, 0, 1, 100);
 }
 
 /** node:sqlite from 22.16 answers rows as arrays; before, the objects' values are taken in column order. */

@@ -108,4 +108,17 @@ describe('the session index thread and the checkpointer', () => {
       await index.close();
     }
   });
+
+  it('reads anyway once a gate left up has been waited on for its bound (5 s)', async () => {
+    const server = current();
+    const gate = new Int32Array(new SharedArrayBuffer(4));
+    const index = new SessionIndex(server.storage.path, () => undefined, gate);
+    try {
+      Atomics.store(gate, 0, 1); // never lowered, as if the checkpointer thread had gone
+      const w = await index.window(server.project.id, VIEWED, { order: 'tree', offset: 0, limit: 1, since: 0 });
+      expect(w.rowCount).toBe(500);
+    } finally {
+      await index.close();
+    }
+  }, 20_000);
 });
